@@ -1,0 +1,7 @@
+// Umbrella header: the nx:: front end plus the Emily backend and its extras.
+#pragma once
+
+#include "emily/backend.hpp"
+#include "emily/memory.hpp"
+#include "emily/telemetry.hpp"
+#include "nx/nx.hpp"

@@ -1,0 +1,223 @@
+// nx::Backend: one virtual function per Nx.Backend callback. Every callback
+// receives the output template `out` (shape, type, names) already computed
+// and validated by the front end. A callback a backend does not override
+// raises nx::UnsupportedError naming itself. Blocks (Nx.Block.*) are virtuals
+// whose default body runs Nx's default composition of other callbacks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nx/options.hpp"
+#include "nx/tensor.hpp"
+
+namespace nx {
+
+#define NX_BINARY_CALLBACKS(X)                                                             \
+  X(add) X(subtract) X(multiply) X(pow) X(remainder) X(divide) X(atan2) X(min) X(max)      \
+  X(quotient) X(bitwise_and) X(bitwise_or) X(bitwise_xor) X(left_shift) X(right_shift)      \
+  X(equal) X(not_equal) X(greater) X(less) X(greater_equal) X(less_equal) X(logical_and)   \
+  X(logical_or) X(logical_xor)
+
+#define NX_UNARY_CALLBACKS(X)                                                                \
+  X(exp) X(expm1) X(log) X(log1p) X(sigmoid) X(cos) X(sin) X(tan) X(cosh) X(sinh) X(tanh)    \
+  X(acos) X(asin) X(atan) X(acosh) X(asinh) X(atanh) X(sqrt) X(rsqrt) X(cbrt) X(erf) X(erfc) \
+  X(erf_inv) X(abs) X(bitwise_not) X(ceil) X(conjugate) X(floor) X(negate) X(round) X(sign)  \
+  X(count_leading_zeros) X(population_count) X(real) X(imag) X(is_nan) X(is_infinity)
+
+#define NX_ENUM_ENTRY(name) name,
+enum class BinaryOp { NX_BINARY_CALLBACKS(NX_ENUM_ENTRY) };
+enum class UnaryOp { NX_UNARY_CALLBACKS(NX_ENUM_ENTRY) };
+#undef NX_ENUM_ENTRY
+
+std::string_view op_name(BinaryOp op);
+std::string_view op_name(UnaryOp op);
+const std::vector<BinaryOp>& all_binary_ops();
+const std::vector<UnaryOp>& all_unary_ops();
+
+class Backend : public std::enable_shared_from_this<Backend> {
+ public:
+  virtual ~Backend() = default;
+
+  // "binary", "emily", ...
+  virtual std::string name() const = 0;
+  // "cpu", "gpu", ...
+  virtual std::string device_name() const { return "cpu"; }
+  // Extra line shown by inspect (e.g. "Emily.Backend<gpu>"); empty for none.
+  virtual std::string inspect_header() const { return {}; }
+
+  // ---- creation and conversion ----
+  virtual Tensor constant(const Spec& out, const Scalar& value);
+  // `bytes` in Nx's layout: row-major, little endian, sub-byte packed MSB first.
+  virtual Tensor from_binary(const Spec& out, std::span<const std::uint8_t> bytes);
+  virtual Tensor eye(const Spec& out);
+  virtual Tensor iota(const Spec& out, std::optional<int> axis);
+  // true if something was freed, false when already deallocated.
+  virtual bool backend_deallocate(const Tensor& t);
+  virtual Tensor backend_copy(const Tensor& t, const BackendPtr& target);
+  virtual Tensor backend_transfer(const Tensor& t, const BackendPtr& target);
+  virtual std::vector<Tensor> to_batched(const Spec& out, const Tensor& t, Leftover leftover);
+  // The first `limit` elements in Nx's layout (bit-packed for sub-byte types).
+  virtual std::vector<std::uint8_t> to_binary(const Tensor& t, std::int64_t limit);
+  virtual Tensor from_pointer(const Spec& out, const Pointer& pointer);
+  virtual Pointer to_pointer(const Tensor& t);
+
+  // ---- shape and layout ----
+  virtual Tensor as_type(const Spec& out, const Tensor& t);
+  virtual Tensor bitcast(const Spec& out, const Tensor& t);
+  virtual Tensor reshape(const Spec& out, const Tensor& t);
+  virtual Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes);
+  virtual Tensor transpose(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor pad(const Spec& out, const Tensor& t, const Tensor& pad_value,
+                     const std::vector<PadConfig>& config);
+  virtual Tensor reverse(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis);
+  virtual Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis);
+
+  // ---- contraction and convolution ----
+  virtual Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
+                     const Tensor& b, const Axes& contract_b, const Axes& batch_b);
+  virtual Tensor conv(const Spec& out, const Tensor& input, const Tensor& kernel,
+                      const ConvOptions& opts);
+
+  // ---- element-wise (non-arithmetic) ----
+  virtual Tensor clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max);
+  virtual Tensor select(const Spec& out, const Tensor& pred, const Tensor& on_true,
+                        const Tensor& on_false);
+
+  // ---- indexing ----
+  virtual Tensor slice(const Spec& out, const Tensor& t, const StartIndices& starts,
+                       const std::vector<std::int64_t>& lengths,
+                       const std::vector<std::int64_t>& strides);
+  virtual Tensor put_slice(const Spec& out, const Tensor& t, const StartIndices& starts,
+                           const Tensor& slice);
+  virtual Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes);
+  virtual Tensor indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
+                             const Tensor& updates, const Axes& axes);
+  virtual Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
+                             const Tensor& updates, const Axes& axes);
+
+  // ---- reductions ----
+  virtual Tensor all(const Spec& out, const Tensor& t, const ReduceOptions& opts);
+  virtual Tensor any(const Spec& out, const Tensor& t, const ReduceOptions& opts);
+  virtual Tensor sum(const Spec& out, const Tensor& t, const ReduceOptions& opts);
+  virtual Tensor product(const Spec& out, const Tensor& t, const ReduceOptions& opts);
+  virtual Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceOptions& opts);
+  virtual Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceOptions& opts);
+  virtual Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceOptions& opts);
+  virtual Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceOptions& opts);
+  virtual Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc,
+                        const ReduceOptions& opts, const ReduceFn& fn);
+
+  // ---- windows ----
+  virtual Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc,
+                               const Shape& window, const WindowOptions& opts, const ReduceFn& fn);
+  virtual Tensor window_sum(const Spec& out, const Tensor& t, const Shape& window,
+                            const WindowOptions& opts);
+  virtual Tensor window_product(const Spec& out, const Tensor& t, const Shape& window,
+                                const WindowOptions& opts);
+  virtual Tensor window_max(const Spec& out, const Tensor& t, const Shape& window,
+                            const WindowOptions& opts);
+  virtual Tensor window_min(const Spec& out, const Tensor& t, const Shape& window,
+                            const WindowOptions& opts);
+  virtual Tensor window_scatter_max(const Spec& out, const Tensor& t, const Tensor& source,
+                                    const Tensor& init_value, const Shape& window,
+                                    const WindowOptions& opts);
+  virtual Tensor window_scatter_min(const Spec& out, const Tensor& t, const Tensor& source,
+                                    const Tensor& init_value, const Shape& window,
+                                    const WindowOptions& opts);
+
+  // ---- sorting ----
+  virtual Tensor sort(const Spec& out, const Tensor& t, const SortOptions& opts);
+  virtual Tensor argsort(const Spec& out, const Tensor& t, const SortOptions& opts);
+
+  // ---- linear algebra and fft ----
+  virtual Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
+                                  const TriangularSolveOptions& opts);
+  virtual Tensor fft(const Spec& out, const Tensor& t, const FftOptions& opts);
+  virtual Tensor ifft(const Spec& out, const Tensor& t, const FftOptions& opts);
+
+  // ---- element-wise arithmetic: 24 binary and 37 unary callbacks ----
+  // Each named callback forwards to binary_op/unary_op by default, so a
+  // backend may override one op or the whole family.
+#define NX_DECLARE_BINARY(name) \
+  virtual Tensor name(const Spec& out, const Tensor& a, const Tensor& b);
+  NX_BINARY_CALLBACKS(NX_DECLARE_BINARY)
+#undef NX_DECLARE_BINARY
+#define NX_DECLARE_UNARY(name) virtual Tensor name(const Spec& out, const Tensor& t);
+  NX_UNARY_CALLBACKS(NX_DECLARE_UNARY)
+#undef NX_DECLARE_UNARY
+  virtual Tensor binary_op(BinaryOp op, const Spec& out, const Tensor& a, const Tensor& b);
+  virtual Tensor unary_op(UnaryOp op, const Spec& out, const Tensor& t);
+
+  // ---- blocks (Nx.Block.*): default = Nx's composition of callbacks ----
+  virtual Tensor logical_not(const Spec& out, const Tensor& t);
+  virtual Tensor phase(const Spec& out, const Tensor& t);
+  virtual Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b,
+                           const AllCloseOptions& opts);
+  virtual Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+  virtual Tensor cumulative_product(const Spec& out, const Tensor& t,
+                                    const CumulativeOptions& opts);
+  virtual Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+  virtual Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+  virtual Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis);
+  virtual Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis);
+  // Returns {values, indices}.
+  virtual std::vector<Tensor> top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k);
+  virtual Tensor fft2(const Spec& out, const Tensor& t, const Fft2Options& opts);
+  virtual Tensor ifft2(const Spec& out, const Tensor& t, const Fft2Options& opts);
+  virtual Tensor rfft(const Spec& out, const Tensor& t, const FftOptions& opts);
+  virtual Tensor irfft(const Spec& out, const Tensor& t, const FftOptions& opts);
+  virtual Tensor cholesky(const Spec& out, const Tensor& a);
+  virtual Tensor solve(const Spec& out, const Tensor& a, const Tensor& b);
+  // Returns {q, r}.
+  virtual std::vector<Tensor> qr(const std::vector<Spec>& out, const Tensor& a,
+                                 const QrOptions& opts);
+  // Returns {eigenvalues, eigenvectors}.
+  virtual std::vector<Tensor> eigh(const std::vector<Spec>& out, const Tensor& a,
+                                   const EighOptions& opts);
+  // Returns {u, s, vt}.
+  virtual std::vector<Tensor> svd(const std::vector<Spec>& out, const Tensor& a,
+                                  const SvdOptions& opts);
+  // Returns {p, l, u}.
+  virtual std::vector<Tensor> lu(const std::vector<Spec>& out, const Tensor& a);
+  virtual Tensor determinant(const Spec& out, const Tensor& a);
+
+ protected:
+  // Wraps backend data into a tensor owned by this backend.
+  Tensor make(const Spec& out, std::shared_ptr<void> data);
+  [[noreturn]] void unsupported(std::string_view callback) const;
+};
+
+// Names of every callback (115) and every block, as the coverage command lists them.
+const std::vector<std::string>& callback_names();
+const std::vector<std::string>& block_names();
+
+// Composition telemetry: the default body of a block reports that it ran, so
+// tools can tell "composed" from "native".
+namespace detail {
+void note_composed(std::string_view block);
+// Collects the names of blocks whose default composition ran on this thread
+// while alive (used by the coverage command and tests).
+class ComposedRecorder {
+ public:
+  ComposedRecorder();
+  ~ComposedRecorder();
+  ComposedRecorder(const ComposedRecorder&) = delete;
+  ComposedRecorder& operator=(const ComposedRecorder&) = delete;
+  const std::vector<std::string>& blocks() const { return blocks_; }
+
+ private:
+  std::vector<std::string> blocks_;
+  ComposedRecorder* previous_;
+  friend void note_composed(std::string_view block);
+};
+}  // namespace detail
+
+}  // namespace nx

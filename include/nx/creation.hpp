@@ -1,0 +1,114 @@
+// Creating tensors, reading them back, and moving them between backends.
+#pragma once
+
+#include <complex>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "nx/backend.hpp"
+
+namespace nx {
+
+// The process-wide default backend (nx::BinaryBackend until set). Returns the
+// previous one.
+BackendPtr global_default_backend(BackendPtr backend);
+BackendPtr default_backend();
+
+// A nested list literal: nx::tensor({{1.0, 2.0}, {3.0, 4.0}}).
+class Literal {
+ public:
+  template <class T>
+    requires std::is_arithmetic_v<T>
+  Literal(T v) : scalar_(v), is_bool_(std::is_same_v<T, bool>) {}
+  Literal(std::complex<double> v) : scalar_(v) {}
+  Literal(std::complex<float> v) : scalar_(v) {}
+  Literal(std::initializer_list<Literal> items) : items_(items), is_list_(true) {}
+
+  bool is_list() const { return is_list_; }
+  bool is_bool() const { return is_bool_; }
+  const Scalar& scalar() const { return scalar_; }
+  const std::vector<Literal>& items() const { return items_; }
+
+ private:
+  Scalar scalar_;
+  std::vector<Literal> items_;
+  bool is_list_ = false;
+  bool is_bool_ = false;
+};
+
+struct TensorOptions {
+  std::optional<Type> type;  // default: inferred from the literal
+  Names names;
+  BackendPtr backend;        // default: the global default backend
+};
+
+Tensor tensor(const Literal& value, const TensorOptions& opts = {});
+// Rank-1 tensor from a host vector.
+template <class T>
+Tensor tensor(const std::vector<T>& values, const TensorOptions& opts = {});
+// Builds a tensor of `shape` from raw element bytes in Nx's binary layout.
+Tensor from_binary(std::span<const std::uint8_t> bytes, Type type, const TensorOptions& opts = {});
+Tensor from_binary(std::span<const std::uint8_t> bytes, Type type, const Shape& shape,
+                   const TensorOptions& opts = {});
+
+struct CreationOptions {
+  Type type = s32;
+  Names names;
+  BackendPtr backend;
+};
+struct IotaOptions {
+  Type type = s32;
+  std::optional<int> axis;
+  Names names;
+  BackendPtr backend;
+};
+Tensor iota(const Shape& shape, const IotaOptions& opts = {});
+Tensor eye(const Shape& shape, const CreationOptions& opts = {});
+Tensor eye(std::int64_t n, const CreationOptions& opts = {});
+// A tensor of `shape` with every element `value` (Nx.broadcast of a number).
+Tensor full(const Shape& shape, const Scalar& value, const CreationOptions& opts = {});
+Tensor zeros(const Shape& shape, const CreationOptions& opts = {});
+Tensor ones(const Shape& shape, const CreationOptions& opts = {});
+// A scalar tensor holding `value` with the literal's type unless given.
+Tensor scalar(const Scalar& value, std::optional<Type> type = std::nullopt,
+              BackendPtr backend = nullptr);
+
+struct LinspaceOptions {
+  std::int64_t n = 50;
+  bool endpoint = true;
+  Type type = f32;
+  Names names;
+  BackendPtr backend;
+};
+Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts);
+
+// ---- reading back ----
+struct ToBinaryOptions {
+  std::optional<std::int64_t> limit;  // elements
+};
+std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts = {});
+// Elements converted to T with C++ conversion rules (complex -> real part).
+template <class T>
+std::vector<T> to_flat_list(const Tensor& t);
+template <class T>
+T to_number(const Tensor& t);
+
+// ---- backends ----
+Tensor backend_copy(const Tensor& t, BackendPtr target = nullptr);
+Tensor backend_transfer(const Tensor& t, BackendPtr target = nullptr);
+bool backend_deallocate(const Tensor& t);
+std::vector<Tensor> to_batched(const Tensor& t, std::int64_t batch_size,
+                               Leftover leftover = Leftover::repeat);
+Pointer to_pointer(const Tensor& t);
+Tensor from_pointer(const Pointer& pointer, Type type, const Shape& shape,
+                    const TensorOptions& opts = {});
+
+// ---- types ----
+Tensor as_type(const Tensor& t, Type type);
+Tensor bitcast(const Tensor& t, Type type);
+
+}  // namespace nx

@@ -1,0 +1,128 @@
+// Option structs of the callbacks and of the front-end functions, used with
+// designated initializers: nx::sum(t, {.axes = {0}, .keep_axes = true}).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "nx/tensor.hpp"
+
+namespace nx {
+
+struct ReduceOptions {
+  std::optional<Axes> axes;  // nullopt: every axis
+  bool keep_axes = false;
+};
+
+enum class TieBreak { low, high };
+
+struct ArgReduceOptions {
+  std::optional<int> axis;  // nullopt: index into the row-major flattening
+  TieBreak tie_break = TieBreak::low;
+  bool keep_axis = false;
+  std::optional<Type> type;  // front end only; default s32
+};
+
+enum class Direction { asc, desc };
+
+struct SortOptions {
+  int axis = 0;
+  Direction direction = Direction::asc;
+  bool stable = false;
+  std::optional<Type> type;  // argsort only; default s32
+};
+
+struct PadConfig {
+  std::int64_t low = 0, high = 0, interior = 0;
+};
+
+// Static or dynamic (scalar integer tensor) start indices of slice/put_slice.
+struct StartIndices {
+  std::vector<std::int64_t> fixed;  // used when `dynamic` is empty
+  std::vector<Tensor> dynamic;      // one scalar integer tensor per axis
+  bool is_dynamic() const { return !dynamic.empty(); }
+};
+
+struct ConvOptions {
+  std::vector<std::int64_t> strides;
+  std::vector<std::pair<std::int64_t, std::int64_t>> padding;
+  std::vector<std::int64_t> input_dilation;
+  std::vector<std::int64_t> kernel_dilation;
+  std::int64_t feature_group_size = 1;
+  std::int64_t batch_group_size = 1;
+  std::vector<int> input_permutation;
+  std::vector<int> kernel_permutation;
+  std::vector<int> output_permutation;
+};
+
+struct WindowOptions {
+  std::vector<std::pair<std::int64_t, std::int64_t>> padding;
+  std::vector<std::int64_t> strides;
+  std::vector<std::int64_t> window_dilations;
+};
+
+enum class Transform { none, transpose, conjugate };
+
+struct TriangularSolveOptions {
+  bool lower = true;
+  bool left_side = true;
+  Transform transform_a = Transform::none;
+};
+
+struct FftOptions {
+  std::int64_t length = 0;
+  int axis = 0;
+  double eps = 1.0e-10;
+};
+
+struct Fft2Options {
+  std::vector<std::int64_t> lengths;
+  std::vector<int> axes;
+  double eps = 1.0e-10;
+};
+
+enum class Leftover { repeat, discard };
+
+struct AllCloseOptions {
+  bool equal_nan = false;
+  double rtol = 1.0e-5;
+  double atol = 1.0e-8;
+};
+
+struct CumulativeOptions {
+  int axis = 0;
+  bool reverse = false;
+};
+
+enum class QrMode { reduced, complete };
+
+struct QrOptions {
+  QrMode mode = QrMode::reduced;
+  double eps = 1.0e-10;
+};
+
+struct EighOptions {
+  int max_iter = 1000;
+  double eps = 1.0e-4;
+};
+
+struct SvdOptions {
+  int max_iter = 100;
+  bool full_matrices = true;
+};
+
+// A host pointer record (to_pointer/from_pointer). Only `local` memory is
+// supported: the address is valid while the tensor it came from is alive.
+struct Pointer {
+  enum class Kind { local, ipc } kind = Kind::local;
+  std::uintptr_t address = 0;
+  std::int64_t data_size = 0;  // bytes
+};
+
+// A scalar function of two scalar tensors (reduce, window_reduce).
+using ReduceFn = std::function<Tensor(const Tensor& element, const Tensor& acc)>;
+
+}  // namespace nx

@@ -1,0 +1,290 @@
+// Emily: element-wise callbacks on MLX. Inputs are cast to the Nx output (or
+// comparison) type first, since MLX promotes like NumPy, not like Nx. Cases
+// where MLX differs from Nx are composed from MLX ops (truncating remainder,
+// half-away rounding, NaN-aware sign, guarded integer division and shifts,
+// SWAR bit counts); what MLX cannot do falls back.
+#include <cmath>
+
+#include "emily_backend.hpp"
+#include "fallback.hpp"
+
+namespace emily {
+
+namespace {
+
+using nx::BinaryOp;
+using nx::Type;
+using nx::UnaryOp;
+
+mx::array scalar_like(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
+
+mx::array bool_of(const mx::array& a, mx::Device d) {
+  if (a.dtype() == mx::bool_) return a;
+  return mx::not_equal(a, mx::array(0, a.dtype()), d);
+}
+
+mx::array u8(const mx::array& b, mx::Device d) { return mx::astype(b, mx::uint8, d); }
+
+// The unsigned dtype of the same width (for bit tricks).
+mx::Dtype unsigned_of(Type t) {
+  switch (t.bits) {
+    case 8: return mx::uint8;
+    case 16: return mx::uint16;
+    case 32: return mx::uint32;
+    default: return mx::uint64;
+  }
+}
+
+mx::array popcount(const mx::array& x, Type t, mx::Device d) {
+  mx::Dtype ud = unsigned_of(t);
+  mx::array v = mx::view(x, ud, d);
+  auto c = [&](std::uint64_t k) { return mx::array(k, ud); };
+  // SWAR bit count within the type width.
+  v = mx::subtract(v, mx::bitwise_and(mx::right_shift(v, c(1), d), c(0x5555555555555555ull), d), d);
+  v = mx::add(mx::bitwise_and(v, c(0x3333333333333333ull), d),
+              mx::bitwise_and(mx::right_shift(v, c(2), d), c(0x3333333333333333ull), d), d);
+  v = mx::bitwise_and(mx::add(v, mx::right_shift(v, c(4), d), d), c(0x0F0F0F0F0F0F0F0Full), d);
+  for (int s = 8; s < t.bits; s *= 2) v = mx::add(v, mx::right_shift(v, c(static_cast<std::uint64_t>(s)), d), d);
+  v = mx::bitwise_and(v, c(0x7F), d);
+  return v;
+}
+
+mx::array clz(const mx::array& x, Type t, mx::Device d) {
+  mx::Dtype ud = unsigned_of(t);
+  mx::array v = mx::view(x, ud, d);
+  for (int s = 1; s < t.bits; s *= 2)
+    v = mx::bitwise_or(v, mx::right_shift(v, mx::array(static_cast<std::uint64_t>(s), ud), d), d);
+  return mx::subtract(mx::array(static_cast<std::uint64_t>(t.bits), ud), popcount(v, t, d), d);
+}
+
+}  // namespace
+
+Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const Tensor& tb) {
+  const Type ot = out.type;
+  const bool cplx = nx::is_complex(ot);
+  switch (op) {
+    case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
+    case BinaryOp::greater_equal: case BinaryOp::less_equal: {
+      Type ct = nx::merge(ta.type(), tb.type());
+      if (!mlx_supports(ct) ||
+          (nx::is_complex(ct) && op != BinaryOp::equal && op != BinaryOp::not_equal))
+        break;
+      auto d = mx_device(ct);
+      mx::array a = cast(ta, ct), b = cast(tb, ct), r(false);
+      switch (op) {
+        case BinaryOp::equal: r = mx::equal(a, b, d); break;
+        case BinaryOp::not_equal: r = mx::not_equal(a, b, d); break;
+        case BinaryOp::greater: r = mx::greater(a, b, d); break;
+        case BinaryOp::less: r = mx::less(a, b, d); break;
+        case BinaryOp::greater_equal: r = mx::greater_equal(a, b, d); break;
+        default: r = mx::less_equal(a, b, d); break;
+      }
+      return wrap(out, u8(r, d));
+    }
+    case BinaryOp::logical_and: case BinaryOp::logical_or: case BinaryOp::logical_xor: {
+      if (!mlx_supports(ta.type()) || !mlx_supports(tb.type())) break;
+      auto d = mx_device(ta.type() == nx::f64 || tb.type() == nx::f64 ? nx::f64 : nx::u8);
+      mx::array a = bool_of(array_of(ta), d), b = bool_of(array_of(tb), d);
+      mx::array r = op == BinaryOp::logical_and ? mx::logical_and(a, b, d)
+                    : op == BinaryOp::logical_or ? mx::logical_or(a, b, d)
+                                                 : mx::not_equal(a, b, d);
+      return wrap(out, u8(r, d));
+    }
+    default: break;
+  }
+  if (!mlx_supports(ot) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
+    return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
+  auto d = mx_device(ot);
+  mx::array a = cast(ta, ot), b = cast(tb, ot);
+  const bool is_int = nx::is_integer(ot), is_signed = nx::is_signed_int(ot);
+  switch (op) {
+    case BinaryOp::add: return wrap(out, mx::add(a, b, d));
+    case BinaryOp::subtract: return wrap(out, mx::subtract(a, b, d));
+    case BinaryOp::multiply: return wrap(out, mx::multiply(a, b, d));
+    case BinaryOp::divide: return wrap(out, mx::divide(a, b, d));
+    case BinaryOp::pow: {
+      if (!is_int) return wrap(out, mx::power(a, b, d));
+      if (!is_signed) return wrap(out, mx::power(a, b, d));
+      // Negative exponents: 1 for base 1, +-1 for base -1, else 0 (documented).
+      mx::array one = scalar_like(1, a), zero = scalar_like(0, a), minus = scalar_like(-1, a);
+      mx::array neg = mx::less(b, zero, d);
+      mx::array safe_b = mx::where(neg, zero, b, d);
+      mx::array odd = mx::not_equal(mx::remainder(b, scalar_like(2, b), d), zero, d);
+      mx::array neg_result = mx::where(mx::equal(a, one, d), one,
+                                       mx::where(mx::equal(a, minus, d), mx::where(odd, minus, one, d), zero, d), d);
+      return wrap(out, mx::where(neg, neg_result, mx::power(a, safe_b, d), d));
+    }
+    case BinaryOp::min:
+      if (cplx) break;
+      return wrap(out, mx::minimum(a, b, d));
+    case BinaryOp::max:
+      if (cplx) break;
+      return wrap(out, mx::maximum(a, b, d));
+    case BinaryOp::atan2:
+      if (cplx) break;
+      return wrap(out, mx::arctan2(a, b, d));
+    case BinaryOp::remainder: {
+      if (cplx) break;
+      // MLX's remainder is floored; Nx's has the dividend's sign.
+      mx::array zero = scalar_like(0, a);
+      mx::array bad = is_int ? mx::equal(b, zero, d) : mx::array(false);
+      if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
+      mx::array safe_b = is_int ? mx::where(bad, scalar_like(1, b), b, d) : b;
+      mx::array r = mx::remainder(a, safe_b, d);
+      mx::array fix = mx::logical_and(mx::not_equal(r, zero, d),
+                                      mx::not_equal(mx::less(r, zero, d), mx::less(a, zero, d), d), d);
+      r = mx::where(fix, mx::subtract(r, safe_b, d), r, d);
+      if (is_int) {
+        // by 0 -> the dividend; by -1 -> 0 (avoids INT_MIN % -1)
+        r = mx::where(mx::equal(b, zero, d), a, mx::where(bad, zero, r, d), d);
+      }
+      return wrap(out, r);
+    }
+    case BinaryOp::quotient: {
+      mx::array zero = scalar_like(0, a);
+      mx::array by_zero = mx::equal(b, zero, d);
+      mx::array bad = by_zero;
+      if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
+      mx::array q = mx::floor_divide(a, mx::where(bad, scalar_like(1, b), b, d), d);  // truncates for ints
+      if (is_signed) q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
+      // Division by zero gives all bits set (-1 / max), documented.
+      mx::array all_ones = mx::bitwise_invert(zero, d);
+      return wrap(out, mx::where(by_zero, all_ones, q, d));
+    }
+    case BinaryOp::bitwise_and: return wrap(out, mx::bitwise_and(a, b, d));
+    case BinaryOp::bitwise_or: return wrap(out, mx::bitwise_or(a, b, d));
+    case BinaryOp::bitwise_xor: return wrap(out, mx::bitwise_xor(a, b, d));
+    case BinaryOp::left_shift: case BinaryOp::right_shift: {
+      mx::array zero = scalar_like(0, a);
+      mx::array bits = scalar_like(ot.bits, b);
+      mx::array out_of_range = mx::logical_or(mx::less(b, zero, d), mx::greater_equal(b, bits, d), d);
+      mx::array safe_b = mx::where(out_of_range, zero, b, d);
+      if (op == BinaryOp::left_shift)
+        return wrap(out, mx::where(out_of_range, zero, mx::left_shift(a, safe_b, d), d));
+      mx::array fill = is_signed ? mx::where(mx::less(a, zero, d), scalar_like(-1, a), zero, d) : zero;
+      return wrap(out, mx::where(out_of_range, fill, mx::right_shift(a, safe_b, d), d));
+    }
+    default: break;
+  }
+  return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
+}
+
+Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
+  const Type in = tt.type(), ot = out.type;
+  if (!mlx_supports(in) || !mlx_supports(ot))
+    return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
+  const bool cplx = nx::is_complex(in);
+  const bool on_gpu = device_ == Device::gpu && in != nx::f64;
+  switch (op) {
+    case UnaryOp::is_nan: case UnaryOp::is_infinity: {
+      auto d = mx_device(in);
+      mx::array a = array_of(tt);
+      if (nx::is_integer(in)) return wrap(out, mx::zeros(a.shape(), mx::uint8, d));
+      return wrap(out, u8(op == UnaryOp::is_nan ? mx::isnan(a, d) : mx::isinf(a, d), d));
+    }
+    case UnaryOp::real: return wrap(out, mx::real(array_of(tt), mx_device(ot)));
+    case UnaryOp::imag: return wrap(out, mx::imag(array_of(tt), mx_device(ot)));
+    case UnaryOp::abs: return wrap(out, mx::abs(array_of(tt), mx_device(in)));
+    case UnaryOp::conjugate: {
+      auto d = mx_device(ot);
+      return wrap(out, mx::conjugate(cast(tt, ot), d));
+    }
+    case UnaryOp::population_count: return wrap(out, popcount(array_of(tt), in, mx_device(in)));
+    case UnaryOp::count_leading_zeros: return wrap(out, clz(array_of(tt), in, mx_device(in)));
+    default: break;
+  }
+  auto d = mx_device(ot);
+  mx::array x = cast(tt, ot);
+  switch (op) {
+    case UnaryOp::exp: return wrap(out, mx::exp(x, d));
+    case UnaryOp::expm1:
+      return wrap(out, cplx ? mx::subtract(mx::exp(x, d), scalar_like(1, x), d) : mx::expm1(x, d));
+    case UnaryOp::log: return wrap(out, mx::log(x, d));
+    case UnaryOp::log1p: return wrap(out, mx::log1p(x, d));
+    case UnaryOp::sigmoid:
+      if (cplx)
+        return wrap(out, mx::divide(scalar_like(1, x), mx::add(scalar_like(1, x), mx::exp(mx::negative(x, d), d), d), d));
+      return wrap(out, mx::sigmoid(x, d));
+    case UnaryOp::cos: return wrap(out, mx::cos(x, d));
+    case UnaryOp::sin: return wrap(out, mx::sin(x, d));
+    case UnaryOp::tan: return wrap(out, mx::tan(x, d));
+    case UnaryOp::cosh: return wrap(out, mx::cosh(x, d));
+    case UnaryOp::sinh: return wrap(out, mx::sinh(x, d));
+    case UnaryOp::tanh: return wrap(out, mx::tanh(x, d));
+    case UnaryOp::acos: return wrap(out, mx::arccos(x, d));
+    case UnaryOp::asin: return wrap(out, mx::arcsin(x, d));
+    case UnaryOp::atan: return wrap(out, mx::arctan(x, d));
+    case UnaryOp::acosh: if (cplx && on_gpu) break; return wrap(out, mx::arccosh(x, d));
+    case UnaryOp::asinh: if (cplx && on_gpu) break; return wrap(out, mx::arcsinh(x, d));
+    case UnaryOp::atanh: if (cplx && on_gpu) break; return wrap(out, mx::arctanh(x, d));
+    case UnaryOp::sqrt: return wrap(out, mx::sqrt(x, d));
+    case UnaryOp::rsqrt: return wrap(out, mx::rsqrt(x, d));
+    case UnaryOp::cbrt: {
+      if (cplx) break;
+      // Real cube root keeping the sign, refined by one Newton step.
+      mx::array ax = mx::abs(x, d);
+      mx::array y = mx::power(ax, scalar_like(1.0 / 3.0, x), d);
+      mx::array y2 = mx::multiply(y, y, d);
+      mx::array refined = mx::subtract(y, mx::divide(mx::subtract(mx::multiply(y2, y, d), ax, d),
+                                                     mx::multiply(scalar_like(3, x), y2, d), d), d);
+      mx::array ok = mx::logical_and(mx::greater(y, scalar_like(0, x), d), mx::isfinite(y, d), d);
+      y = mx::where(ok, refined, y, d);
+      return wrap(out, mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d));
+    }
+    case UnaryOp::erf: return wrap(out, mx::erf(x, d));
+    case UnaryOp::erfc: {
+      if (ot == nx::f64) break;  // the f32-accurate formula below is not enough for f64
+      // erfc with full f32 relative accuracy (Chebyshev fit, |rel err| < 1.2e-7).
+      mx::array z = mx::abs(mx::astype(x, mx::float32, d), d);
+      mx::array t = mx::divide(mx::array(1.0f), mx::add(mx::array(1.0f), mx::multiply(mx::array(0.5f), z, d), d), d);
+      const float k[] = {-1.26551223f, 1.00002368f, 0.37409196f, 0.09678418f, -0.18628806f,
+                         0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
+      mx::array p = mx::array(k[9]);
+      for (int i = 8; i >= 0; --i) p = mx::add(mx::array(k[i]), mx::multiply(t, p, d), d);
+      mx::array r = mx::multiply(t, mx::exp(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
+      r = mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
+      return wrap(out, r);
+    }
+    case UnaryOp::erf_inv: return wrap(out, mx::erfinv(x, d));
+    case UnaryOp::bitwise_not: return wrap(out, mx::bitwise_invert(x, d));
+    case UnaryOp::ceil: return wrap(out, mx::ceil(x, d));
+    case UnaryOp::floor: return wrap(out, mx::floor(x, d));
+    case UnaryOp::round: {
+      // Half away from zero (MLX rounds half to even).
+      mx::array t = mx::trunc(x, d);
+      mx::array frac = mx::abs(mx::subtract(x, t, d), d);
+      mx::array away = mx::add(t, mx::sign(x, d), d);
+      return wrap(out, mx::where(mx::greater_equal(frac, scalar_like(0.5, x), d), away, t, d));
+    }
+    case UnaryOp::negate: return wrap(out, mx::negative(x, d));
+    case UnaryOp::sign: {
+      if (nx::is_integer(ot) || cplx) return wrap(out, mx::sign(x, d));
+      // NaN stays NaN and signed zeros are kept (MLX's sign(NaN) is 0).
+      mx::array keep = mx::logical_or(mx::isnan(x, d), mx::equal(x, scalar_like(0, x), d), d);
+      return wrap(out, mx::where(keep, x, mx::sign(x, d), d));
+    }
+    default: break;
+  }
+  return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
+}
+
+Tensor Backend::clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) {
+  if (!mlx_supports(out.type))
+    return fallback::run(*this, "clip", &nx::Backend::clip, out, t, min, max);
+  auto d = mx_device(out.type);
+  mx::array x = cast(t, out.type), lo = cast(min, out.type), hi = cast(max, out.type);
+  // Nx: y = x > min ? x : min; then y < max ? y : max (NaN -> min).
+  mx::array y = mx::where(mx::greater(x, lo, d), x, lo, d);
+  return wrap(out, mx::where(mx::less(y, hi, d), y, hi, d));
+}
+
+Tensor Backend::select(const Spec& out, const Tensor& pred, const Tensor& on_true, const Tensor& on_false) {
+  if (!mlx_supports(out.type) || !mlx_supports(pred.type()))
+    return fallback::run(*this, "select", &nx::Backend::select, out, pred, on_true, on_false);
+  auto d = mx_device(out.type);
+  mx::array p = bool_of(array_of(pred), mx_device(pred.type()));
+  mx::array r = mx::where(p, cast(on_true, out.type), cast(on_false, out.type), d);
+  return wrap(out, mx::broadcast_to(r, to_mx_shape(out.shape), d));
+}
+
+}  // namespace emily

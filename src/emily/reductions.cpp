@@ -1,0 +1,106 @@
+// Emily: reductions and arg-reductions on MLX.
+#include "emily_backend.hpp"
+#include "fallback.hpp"
+
+namespace emily {
+
+namespace {
+
+std::vector<int> mx_axes(const std::optional<nx::Axes>& axes, int rank) {
+  std::vector<int> out;
+  if (axes) out.assign(axes->begin(), axes->end());
+  else for (int d = 0; d < rank; ++d) out.push_back(d);
+  return out;
+}
+
+}  // namespace
+
+Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+  if (!mlx_supports(t.type()) || !mlx_supports(out.type))
+    return fallback::run(*this, "sum", &nx::Backend::sum, out, t, opts);
+  auto d = mx_device(out.type);
+  return wrap(out, mx::sum(cast(t, out.type), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+}
+
+Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+  if (!mlx_supports(t.type()) || !mlx_supports(out.type))
+    return fallback::run(*this, "product", &nx::Backend::product, out, t, opts);
+  auto d = mx_device(out.type);
+  return wrap(out, mx::prod(cast(t, out.type), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+}
+
+Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+  if (!mlx_supports(t.type()))
+    return fallback::run(*this, "reduce_max", &nx::Backend::reduce_max, out, t, opts);
+  auto d = mx_device(out.type);
+  return wrap(out, mx::max(array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+}
+
+Tensor Backend::reduce_min(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+  if (!mlx_supports(t.type()))
+    return fallback::run(*this, "reduce_min", &nx::Backend::reduce_min, out, t, opts);
+  auto d = mx_device(out.type);
+  return wrap(out, mx::min(array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+}
+
+Tensor Backend::all(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+  if (!mlx_supports(t.type())) return fallback::run(*this, "all", &nx::Backend::all, out, t, opts);
+  auto d = mx_device(t.type());
+  mx::array a = array_of(t);
+  mx::array b = mx::not_equal(a, mx::array(0, a.dtype()), d);
+  return wrap(out, mx::astype(mx::all(b, mx_axes(opts.axes, t.rank()), opts.keep_axes, d), mx::uint8, d));
+}
+
+Tensor Backend::any(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+  if (!mlx_supports(t.type())) return fallback::run(*this, "any", &nx::Backend::any, out, t, opts);
+  auto d = mx_device(t.type());
+  mx::array a = array_of(t);
+  mx::array b = mx::not_equal(a, mx::array(0, a.dtype()), d);
+  return wrap(out, mx::astype(mx::any(b, mx_axes(opts.axes, t.rank()), opts.keep_axes, d), mx::uint8, d));
+}
+
+namespace {
+
+// Nx's arg-reduction: ties -> first (low) or last (high); any NaN wins and
+// the last NaN is reported (MLX ignores NaN, so it is handled separately).
+mx::array arg_reduce(const mx::array& a0, const nx::ArgReduceOptions& opts, bool is_max, bool is_float,
+                     mx::Device d) {
+  mx::array a = opts.axis ? a0 : mx::reshape(a0, {-1}, d);
+  const int axis = opts.axis ? *opts.axis : 0;
+  const int n = a.shape(axis);
+  auto reduce = [&](const mx::array& x) {
+    return is_max ? mx::argmax(x, axis, opts.keep_axis && opts.axis.has_value(), d)
+                  : mx::argmin(x, axis, opts.keep_axis && opts.axis.has_value(), d);
+  };
+  auto from_end = [&](const mx::array& idx) {
+    return mx::subtract(mx::array(n - 1, mx::int32), mx::astype(idx, mx::int32, d), d);
+  };
+  mx::array idx = opts.tie_break == nx::TieBreak::high ? from_end(reduce(mx::flip(a, axis, d)))
+                                                       : mx::astype(reduce(a), mx::int32, d);
+  if (!is_float) return idx;
+  mx::array nan = mx::isnan(a, d);
+  mx::array has_nan = mx::any(nan, axis, opts.keep_axis && opts.axis.has_value(), d);
+  mx::array last_nan = from_end(mx::argmax(mx::flip(nan, axis, d), axis, opts.keep_axis && opts.axis.has_value(), d));
+  return mx::where(has_nan, last_nan, idx, d);
+}
+
+}  // namespace
+
+Tensor Backend::argmax(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) {
+  if (!mlx_supports(t.type())) return fallback::run(*this, "argmax", &nx::Backend::argmax, out, t, opts);
+  return wrap(out, arg_reduce(array_of(t), opts, true, nx::is_float(t.type()), mx_device(t.type())));
+}
+
+Tensor Backend::argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) {
+  if (!mlx_supports(t.type())) return fallback::run(*this, "argmin", &nx::Backend::argmin, out, t, opts);
+  return wrap(out, arg_reduce(array_of(t), opts, false, nx::is_float(t.type()), mx_device(t.type())));
+}
+
+// The reducer is an arbitrary C++ function of scalar tensors: it runs on the
+// reference backend, element by element, as in Nx.
+Tensor Backend::reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceOptions& opts,
+                       const nx::ReduceFn& fn) {
+  return fallback::run(*this, "reduce", &nx::Backend::reduce, out, t, acc, opts, fn);
+}
+
+}  // namespace emily

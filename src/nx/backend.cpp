@@ -1,0 +1,163 @@
+#include "nx/backend.hpp"
+
+#include <atomic>
+#include <mutex>
+
+namespace nx {
+
+namespace {
+const char* const kBinaryNames[] = {
+#define NX_NAME(name) #name,
+    NX_BINARY_CALLBACKS(NX_NAME)
+#undef NX_NAME
+};
+const char* const kUnaryNames[] = {
+#define NX_NAME(name) #name,
+    NX_UNARY_CALLBACKS(NX_NAME)
+#undef NX_NAME
+};
+}  // namespace
+
+std::string_view op_name(BinaryOp op) { return kBinaryNames[static_cast<int>(op)]; }
+std::string_view op_name(UnaryOp op) { return kUnaryNames[static_cast<int>(op)]; }
+
+const std::vector<BinaryOp>& all_binary_ops() {
+  static const std::vector<BinaryOp> ops = {
+#define NX_ENTRY(name) BinaryOp::name,
+      NX_BINARY_CALLBACKS(NX_ENTRY)
+#undef NX_ENTRY
+  };
+  return ops;
+}
+
+const std::vector<UnaryOp>& all_unary_ops() {
+  static const std::vector<UnaryOp> ops = {
+#define NX_ENTRY(name) UnaryOp::name,
+      NX_UNARY_CALLBACKS(NX_ENTRY)
+#undef NX_ENTRY
+  };
+  return ops;
+}
+
+const std::vector<std::string>& callback_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v = {
+        "init", "constant", "from_binary", "eye", "iota", "backend_deallocate", "backend_copy",
+        "backend_transfer", "to_batched", "to_binary", "inspect", "from_pointer", "to_pointer",
+        "as_type", "bitcast", "reshape", "squeeze", "broadcast", "transpose", "pad", "reverse",
+        "dot", "clip", "slice", "put_slice", "gather", "concatenate", "stack", "select", "conv",
+        "all", "any", "sum", "product", "reduce_max", "reduce_min", "argmax", "argmin", "reduce",
+        "window_reduce", "window_sum", "window_product", "window_max", "window_min", "sort",
+        "argsort", "window_scatter_max", "window_scatter_min", "indexed_add", "indexed_put",
+        "triangular_solve", "fft", "ifft"};
+    for (const char* n : kBinaryNames) v.emplace_back(n);
+    for (const char* n : kUnaryNames) v.emplace_back(n);
+    v.emplace_back("block");
+    return v;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& block_names() {
+  static const std::vector<std::string> names = {
+      "logical_not", "phase", "all_close", "cumulative_sum", "cumulative_product",
+      "cumulative_min", "cumulative_max", "take", "take_along_axis", "top_k", "fft2", "ifft2",
+      "rfft", "irfft", "cholesky", "solve", "qr", "eigh", "svd", "lu", "determinant"};
+  return names;
+}
+
+Tensor Backend::make(const Spec& out, std::shared_ptr<void> data) {
+  return Tensor(out, shared_from_this(), std::move(data));
+}
+
+void Backend::unsupported(std::string_view callback) const {
+  throw UnsupportedError(name() + " backend: callback " + std::string(callback) +
+                         " is not supported");
+}
+
+Tensor Backend::constant(const Spec&, const Scalar&) { unsupported("constant"); }
+Tensor Backend::from_binary(const Spec&, std::span<const std::uint8_t>) { unsupported("from_binary"); }
+Tensor Backend::eye(const Spec&) { unsupported("eye"); }
+Tensor Backend::iota(const Spec&, std::optional<int>) { unsupported("iota"); }
+bool Backend::backend_deallocate(const Tensor&) { unsupported("backend_deallocate"); }
+
+Tensor Backend::backend_copy(const Tensor& t, const BackendPtr& target) {
+  // Generic route through Nx's binary layout.
+  auto bytes = to_binary(t, t.size());
+  return target->from_binary(t.spec(), bytes);
+}
+
+Tensor Backend::backend_transfer(const Tensor& t, const BackendPtr& target) {
+  if (target.get() == this) return t;
+  Tensor copy = backend_copy(t, target);
+  backend_deallocate(t);
+  return copy;
+}
+
+std::vector<Tensor> Backend::to_batched(const Spec&, const Tensor&, Leftover) { unsupported("to_batched"); }
+std::vector<std::uint8_t> Backend::to_binary(const Tensor&, std::int64_t) { unsupported("to_binary"); }
+Tensor Backend::from_pointer(const Spec&, const Pointer&) { unsupported("from_pointer"); }
+Pointer Backend::to_pointer(const Tensor&) { unsupported("to_pointer"); }
+Tensor Backend::as_type(const Spec&, const Tensor&) { unsupported("as_type"); }
+Tensor Backend::bitcast(const Spec&, const Tensor&) { unsupported("bitcast"); }
+Tensor Backend::reshape(const Spec&, const Tensor&) { unsupported("reshape"); }
+Tensor Backend::squeeze(const Spec&, const Tensor&, const Axes&) { unsupported("squeeze"); }
+Tensor Backend::broadcast(const Spec&, const Tensor&, const Shape&, const Axes&) { unsupported("broadcast"); }
+Tensor Backend::transpose(const Spec&, const Tensor&, const Axes&) { unsupported("transpose"); }
+Tensor Backend::pad(const Spec&, const Tensor&, const Tensor&, const std::vector<PadConfig>&) { unsupported("pad"); }
+Tensor Backend::reverse(const Spec&, const Tensor&, const Axes&) { unsupported("reverse"); }
+Tensor Backend::concatenate(const Spec&, const std::vector<Tensor>&, int) { unsupported("concatenate"); }
+Tensor Backend::stack(const Spec&, const std::vector<Tensor>&, int) { unsupported("stack"); }
+Tensor Backend::dot(const Spec&, const Tensor&, const Axes&, const Axes&, const Tensor&, const Axes&, const Axes&) { unsupported("dot"); }
+Tensor Backend::conv(const Spec&, const Tensor&, const Tensor&, const ConvOptions&) { unsupported("conv"); }
+Tensor Backend::clip(const Spec&, const Tensor&, const Tensor&, const Tensor&) { unsupported("clip"); }
+Tensor Backend::select(const Spec&, const Tensor&, const Tensor&, const Tensor&) { unsupported("select"); }
+Tensor Backend::slice(const Spec&, const Tensor&, const StartIndices&, const std::vector<std::int64_t>&, const std::vector<std::int64_t>&) { unsupported("slice"); }
+Tensor Backend::put_slice(const Spec&, const Tensor&, const StartIndices&, const Tensor&) { unsupported("put_slice"); }
+Tensor Backend::gather(const Spec&, const Tensor&, const Tensor&, const Axes&) { unsupported("gather"); }
+Tensor Backend::indexed_add(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Axes&) { unsupported("indexed_add"); }
+Tensor Backend::indexed_put(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Axes&) { unsupported("indexed_put"); }
+Tensor Backend::all(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("all"); }
+Tensor Backend::any(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("any"); }
+Tensor Backend::sum(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("sum"); }
+Tensor Backend::product(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("product"); }
+Tensor Backend::reduce_max(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("reduce_max"); }
+Tensor Backend::reduce_min(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("reduce_min"); }
+Tensor Backend::argmax(const Spec&, const Tensor&, const ArgReduceOptions&) { unsupported("argmax"); }
+Tensor Backend::argmin(const Spec&, const Tensor&, const ArgReduceOptions&) { unsupported("argmin"); }
+Tensor Backend::reduce(const Spec&, const Tensor&, const Tensor&, const ReduceOptions&, const ReduceFn&) { unsupported("reduce"); }
+Tensor Backend::window_reduce(const Spec&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&, const ReduceFn&) { unsupported("window_reduce"); }
+Tensor Backend::window_sum(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_sum"); }
+Tensor Backend::window_product(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_product"); }
+Tensor Backend::window_max(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_max"); }
+Tensor Backend::window_min(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_min"); }
+Tensor Backend::window_scatter_max(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_scatter_max"); }
+Tensor Backend::window_scatter_min(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_scatter_min"); }
+Tensor Backend::sort(const Spec&, const Tensor&, const SortOptions&) { unsupported("sort"); }
+Tensor Backend::argsort(const Spec&, const Tensor&, const SortOptions&) { unsupported("argsort"); }
+Tensor Backend::triangular_solve(const Spec&, const Tensor&, const Tensor&, const TriangularSolveOptions&) { unsupported("triangular_solve"); }
+Tensor Backend::fft(const Spec&, const Tensor&, const FftOptions&) { unsupported("fft"); }
+Tensor Backend::ifft(const Spec&, const Tensor&, const FftOptions&) { unsupported("ifft"); }
+
+#define NX_DEFINE_BINARY(name)                                                 \
+  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) {    \
+    return binary_op(BinaryOp::name, out, a, b);                              \
+  }
+NX_BINARY_CALLBACKS(NX_DEFINE_BINARY)
+#undef NX_DEFINE_BINARY
+#define NX_DEFINE_UNARY(name)                                 \
+  Tensor Backend::name(const Spec& out, const Tensor& t) {    \
+    return unary_op(UnaryOp::name, out, t);                  \
+  }
+NX_UNARY_CALLBACKS(NX_DEFINE_UNARY)
+#undef NX_DEFINE_UNARY
+
+Tensor Backend::binary_op(BinaryOp op, const Spec&, const Tensor&, const Tensor&) { unsupported(op_name(op)); }
+Tensor Backend::unary_op(UnaryOp op, const Spec&, const Tensor&) { unsupported(op_name(op)); }
+
+namespace detail {
+// Defined with the block compositions (blocks.cpp); declared here so that the
+// composed-telemetry hook has one home.
+}
+
+}  // namespace nx

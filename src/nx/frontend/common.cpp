@@ -1,0 +1,195 @@
+#include "common.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace nx {
+
+void raise(std::string_view op, const std::string& message) {
+  throw ArgumentError(std::string(op) + ": " + message);
+}
+
+std::int64_t shape_size(const Shape& shape) {
+  std::int64_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+std::string shape_to_string(const Shape& shape) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "}";
+}
+
+Tensor::Tensor(Spec spec, BackendPtr backend, std::shared_ptr<void> data)
+    : spec_(std::move(spec)), backend_(std::move(backend)), data_(std::move(data)) {}
+
+}  // namespace nx
+
+namespace nx::front {
+
+BackendPtr or_default(const BackendPtr& b) { return b ? b : default_backend(); }
+
+BackendPtr pick_backend(std::string_view op, const std::vector<const Tensor*>& tensors) {
+  BackendPtr chosen;
+  for (const Tensor* t : tensors) {
+    if (!t || !t->defined()) continue;
+    const BackendPtr& b = t->backend();
+    if (!chosen) {
+      chosen = b;
+      continue;
+    }
+    if (b == chosen) continue;
+    bool b_ref = b->name() == "binary", c_ref = chosen->name() == "binary";
+    if (b_ref) continue;
+    if (c_ref) {
+      chosen = b;
+      continue;
+    }
+    if (b->name() == chosen->name()) continue;  // same backend kind: first operand decides
+    raise(op, "cannot mix tensors of the " + chosen->name() + " and " + b->name() +
+                  " backends; transfer one with nx::backend_transfer");
+  }
+  return chosen ? chosen : default_backend();
+}
+
+Tensor on(const Tensor& t, const BackendPtr& backend) {
+  if (t.backend() == backend) return t;
+  if (t.backend()->name() == backend->name() && backend->name() != "binary") return t;
+  return t.backend()->backend_copy(t, backend);
+}
+
+int normalize_axis(std::string_view op, int axis, int rank, std::string_view what) {
+  if (axis < -rank || axis >= rank || (rank == 0))
+    raise(op, "given " + std::string(what) + " " + std::to_string(axis) +
+                  " is out of range for a tensor of rank " + std::to_string(rank));
+  return axis < 0 ? axis + rank : axis;
+}
+
+Axes normalize_axes(std::string_view op, const Axes& axes, int rank, std::string_view what) {
+  Axes out;
+  std::set<int> seen;
+  for (int a : axes) {
+    int n = normalize_axis(op, a, rank, what);
+    if (!seen.insert(n).second)
+      raise(op, std::string(what) + " " + axes_to_string(axes) + " contain duplicate axis " +
+                    std::to_string(n));
+    out.push_back(n);
+  }
+  return out;
+}
+
+Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b) {
+  const std::size_t r = std::max(a.size(), b.size());
+  Shape out(r);
+  for (std::size_t i = 0; i < r; ++i) {
+    std::int64_t x = i < r - a.size() ? 1 : a[i - (r - a.size())];
+    std::int64_t y = i < r - b.size() ? 1 : b[i - (r - b.size())];
+    if (x != y && x != 1 && y != 1)
+      raise(op, "cannot broadcast tensor of shape " + shape_to_string(a) + " to " +
+                    shape_to_string(b));
+    out[i] = x == 1 ? y : x;
+  }
+  return out;
+}
+
+std::string name_at(const Names& names, int axis) {
+  if (names.empty()) return {};
+  return names[static_cast<std::size_t>(axis)];
+}
+
+Names normalized_names(const Names& names, int rank) {
+  bool any = false;
+  for (const auto& n : names) any = any || !n.empty();
+  if (!any) return {};
+  Names out = names;
+  out.resize(static_cast<std::size_t>(rank));
+  return out;
+}
+
+void check_names(std::string_view op, const Names& names, int rank) {
+  if (!names.empty() && static_cast<int>(names.size()) != rank)
+    raise(op, "expected " + std::to_string(rank) + " names, got " + std::to_string(names.size()));
+}
+
+Names broadcast_names(std::string_view op, const Tensor& a, const Tensor& b, int rank) {
+  if (a.names().empty() && b.names().empty()) return {};
+  Names out(static_cast<std::size_t>(rank));
+  for (int i = 0; i < rank; ++i) {
+    int ia = i - (rank - a.rank()), ib = i - (rank - b.rank());
+    std::string na = ia >= 0 ? name_at(a.names(), ia) : "";
+    std::string nb = ib >= 0 ? name_at(b.names(), ib) : "";
+    if (!na.empty() && !nb.empty() && na != nb)
+      raise(op, "cannot merge name :" + na + " with :" + nb);
+    out[static_cast<std::size_t>(i)] = na.empty() ? nb : na;
+  }
+  return normalized_names(out, rank);
+}
+
+void check_shape(std::string_view op, const Shape& shape, std::string_view what) {
+  for (auto d : shape)
+    if (d <= 0)
+      raise(op, std::string(what) + " " + shape_to_string(shape) +
+                    " has a dimension of size " + std::to_string(d) +
+                    "; Nx tensors have no zero-sized or negative dimensions");
+}
+
+Tensor scalar_tensor(const Scalar& s, const BackendPtr& backend, std::optional<Type> type) {
+  Spec spec{{}, type ? *type : literal_type(s), {}};
+  return backend->constant(spec, s);
+}
+
+Type operand_type(const Operand& o) {
+  return o.is_tensor() ? o.tensor().type() : literal_type(o.scalar());
+}
+
+Tensor operand_tensor(const Operand& o, const BackendPtr& backend) {
+  if (o.is_tensor()) return on(o.tensor(), backend);
+  return scalar_tensor(o.scalar(), backend);
+}
+
+std::string type_name(Type t) {
+  switch (t.cls) {
+    case TypeClass::u: return "{:u, " + std::to_string(t.bits) + "}";
+    case TypeClass::s: return "{:s, " + std::to_string(t.bits) + "}";
+    case TypeClass::f: return "{:f, " + std::to_string(t.bits) + "}";
+    case TypeClass::bf: return "{:bf, 16}";
+    case TypeClass::f8e4m3fn: return "{:f8_e4m3fn, 8}";
+    case TypeClass::c: return "{:c, " + std::to_string(t.bits) + "}";
+  }
+  return "?";
+}
+
+std::string axes_to_string(const Axes& axes) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(axes[i]);
+  }
+  return s + "]";
+}
+
+Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool keep_axes) {
+  Shape out;
+  for (int d = 0; d < static_cast<int>(shape.size()); ++d) {
+    bool reduced = !axes || std::find(axes->begin(), axes->end(), d) != axes->end();
+    if (!reduced) out.push_back(shape[static_cast<std::size_t>(d)]);
+    else if (keep_axes) out.push_back(1);
+  }
+  return out;
+}
+
+Names reduced_names(const Names& names, int rank, const std::optional<Axes>& axes, bool keep_axes) {
+  if (names.empty()) return {};
+  Names out;
+  for (int d = 0; d < rank; ++d) {
+    bool reduced = !axes || std::find(axes->begin(), axes->end(), d) != axes->end();
+    if (!reduced || keep_axes) out.push_back(names[static_cast<std::size_t>(d)]);
+  }
+  return normalized_names(out, static_cast<int>(out.size()));
+}
+
+}  // namespace nx::front

@@ -1,0 +1,45 @@
+// Front-end internals: backend choice, axis normalisation, broadcasting and
+// name rules shared by every front-end function.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nx/nx.hpp"
+
+namespace nx::front {
+
+// The backend an op on these tensors runs on: reference-backend tensors join
+// the other backend; two different non-reference backends are an error.
+BackendPtr pick_backend(std::string_view op, const std::vector<const Tensor*>& tensors);
+// `t` moved onto `backend` if it lives elsewhere.
+Tensor on(const Tensor& t, const BackendPtr& backend);
+BackendPtr or_default(const BackendPtr& b);
+
+int normalize_axis(std::string_view op, int axis, int rank, std::string_view what = "axis");
+Axes normalize_axes(std::string_view op, const Axes& axes, int rank, std::string_view what = "axes");
+Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b);
+// Right-aligned name merge of two broadcast operands.
+Names broadcast_names(std::string_view op, const Tensor& a, const Tensor& b, int rank);
+std::string name_at(const Names& names, int axis);
+Names normalized_names(const Names& names, int rank);
+void check_names(std::string_view op, const Names& names, int rank);
+// Nx rejects zero-sized (and negative) dimensions.
+void check_shape(std::string_view op, const Shape& shape, std::string_view what = "shape");
+
+// A scalar tensor of the literal's type (s32, f32 or c64) or of `type`.
+Tensor scalar_tensor(const Scalar& s, const BackendPtr& backend, std::optional<Type> type = std::nullopt);
+// Type of an operand: the tensor's type, or the literal's type.
+Type operand_type(const Operand& o);
+// The operand as a tensor on `backend`.
+Tensor operand_tensor(const Operand& o, const BackendPtr& backend);
+
+std::string type_name(Type t);  // "{:f, 32}" as Nx prints it in errors
+std::string axes_to_string(const Axes& axes);
+
+// Shape of a reduction result.
+Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool keep_axes);
+Names reduced_names(const Names& names, int rank, const std::optional<Axes>& axes, bool keep_axes);
+
+}  // namespace nx::front

@@ -1,0 +1,269 @@
+// Front end: creation, reading back, transfers and type conversion.
+#include <complex>
+#include <cstring>
+#include <mutex>
+
+#include "../element.hpp"
+#include "common.hpp"
+
+namespace nx {
+
+namespace {
+std::mutex g_default_mutex;
+BackendPtr& default_slot() {
+  static BackendPtr slot;
+  return slot;
+}
+}  // namespace
+
+BackendPtr global_default_backend(BackendPtr backend) {
+  if (!backend) raise("global_default_backend", "backend must not be null");
+  std::lock_guard lock(g_default_mutex);
+  BackendPtr previous = default_slot() ? default_slot() : binary_backend();
+  default_slot() = std::move(backend);
+  return previous;
+}
+
+BackendPtr default_backend() {
+  std::lock_guard lock(g_default_mutex);
+  return default_slot() ? default_slot() : binary_backend();
+}
+
+namespace {
+
+void literal_leaves(const Literal& lit, std::vector<const Literal*>& out) {
+  if (!lit.is_list()) {
+    out.push_back(&lit);
+    return;
+  }
+  for (const auto& item : lit.items()) literal_leaves(item, out);
+}
+
+}  // namespace
+
+Tensor tensor(const Literal& value, const TensorOptions& opts) {
+  Shape shape;
+  if (value.is_list()) {
+    // First pass determines the shape from the first path, second checks regularity.
+    const Literal* cur = &value;
+    while (cur->is_list()) {
+      if (cur->items().empty()) raise("tensor", "cannot build a tensor from an empty list");
+      shape.push_back(static_cast<std::int64_t>(cur->items().size()));
+      cur = &cur->items()[0];
+    }
+    // Validate every branch against the shape found.
+    std::function<void(const Literal&, std::size_t)> validate = [&](const Literal& l, std::size_t d) {
+      if (!l.is_list()) {
+        if (d != shape.size()) raise("tensor", "nested lists must have a regular shape");
+        return;
+      }
+      if (d >= shape.size() || static_cast<std::int64_t>(l.items().size()) != shape[d])
+        raise("tensor", "nested lists must have a regular shape");
+      for (const auto& i : l.items()) validate(i, d + 1);
+    };
+    validate(value, 0);
+  }
+  std::vector<const Literal*> leaves;
+  literal_leaves(value, leaves);
+  Type type;
+  if (opts.type) {
+    type = *opts.type;
+  } else {
+    type = leaves[0]->is_bool() ? u8 : literal_type(leaves[0]->scalar());
+    for (const auto* l : leaves) type = merge(type, l->is_bool() ? u8 : literal_type(l->scalar()));
+  }
+  front::check_names("tensor", opts.names, static_cast<int>(shape.size()));
+  const int eb = element_bytes(type);
+  std::vector<std::uint8_t> unpacked(leaves.size() * static_cast<std::size_t>(eb));
+  for (std::size_t i = 0; i < leaves.size(); ++i)
+    element::store_scalar(type, leaves[i]->scalar(), unpacked.data() + i * static_cast<std::size_t>(eb));
+  auto packed = element::pack(type, unpacked.data(), static_cast<std::int64_t>(leaves.size()));
+  Spec spec{shape, type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
+  return front::or_default(opts.backend)->from_binary(spec, packed);
+}
+
+template <class T>
+Tensor tensor(const std::vector<T>& values, const TensorOptions& opts) {
+  if (values.empty()) raise("tensor", "cannot build a tensor from an empty list");
+  Type type;
+  if constexpr (std::is_same_v<T, bool>) type = u8;
+  else if constexpr (std::is_integral_v<T>) type = s32;
+  else if constexpr (std::is_floating_point_v<T>) type = f32;
+  else type = c64;
+  if (opts.type) type = *opts.type;
+  const int eb = element_bytes(type);
+  std::vector<std::uint8_t> unpacked(values.size() * static_cast<std::size_t>(eb));
+  for (std::size_t i = 0; i < values.size(); ++i)
+    element::store_scalar(type, Scalar(values[i]), unpacked.data() + i * static_cast<std::size_t>(eb));
+  auto packed = element::pack(type, unpacked.data(), static_cast<std::int64_t>(values.size()));
+  Spec spec{{static_cast<std::int64_t>(values.size())}, type, front::normalized_names(opts.names, 1)};
+  return front::or_default(opts.backend)->from_binary(spec, packed);
+}
+
+template Tensor tensor<std::int32_t>(const std::vector<std::int32_t>&, const TensorOptions&);
+template Tensor tensor<std::int64_t>(const std::vector<std::int64_t>&, const TensorOptions&);
+template Tensor tensor<std::uint8_t>(const std::vector<std::uint8_t>&, const TensorOptions&);
+template Tensor tensor<std::uint32_t>(const std::vector<std::uint32_t>&, const TensorOptions&);
+template Tensor tensor<std::uint64_t>(const std::vector<std::uint64_t>&, const TensorOptions&);
+template Tensor tensor<float>(const std::vector<float>&, const TensorOptions&);
+template Tensor tensor<double>(const std::vector<double>&, const TensorOptions&);
+template Tensor tensor<std::complex<float>>(const std::vector<std::complex<float>>&, const TensorOptions&);
+template Tensor tensor<std::complex<double>>(const std::vector<std::complex<double>>&, const TensorOptions&);
+
+Tensor from_binary(std::span<const std::uint8_t> bytes, Type type, const TensorOptions& opts) {
+  if (bytes.empty()) raise("from_binary", "cannot build a tensor from an empty binary");
+  const std::int64_t bits = static_cast<std::int64_t>(bytes.size()) * 8;
+  if (bits % type.bits != 0)
+    raise("from_binary", "binary does not match the given size: " + std::to_string(bytes.size()) +
+                             " bytes is not a multiple of type " + to_string(type));
+  return from_binary(bytes, type, Shape{bits / type.bits}, opts);
+}
+
+Tensor from_binary(std::span<const std::uint8_t> bytes, Type type, const Shape& shape,
+                   const TensorOptions& opts) {
+  front::check_shape("from_binary", shape);
+  front::check_names("from_binary", opts.names, static_cast<int>(shape.size()));
+  const std::int64_t n = shape_size(shape);
+  if (static_cast<std::int64_t>(bytes.size()) != element::packed_bytes(type, n))
+    raise("from_binary", "binary does not match the given size: expected " +
+                             std::to_string(element::packed_bytes(type, n)) + " bytes for shape " +
+                             shape_to_string(shape) + " of type " + to_string(type) + ", got " +
+                             std::to_string(bytes.size()));
+  Spec spec{shape, type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
+  return front::or_default(opts.backend)->from_binary(spec, bytes);
+}
+
+Tensor iota(const Shape& shape, const IotaOptions& opts) {
+  front::check_shape("iota", shape);
+  front::check_names("iota", opts.names, static_cast<int>(shape.size()));
+  std::optional<int> axis;
+  if (opts.axis) axis = front::normalize_axis("iota", *opts.axis, static_cast<int>(shape.size()));
+  Spec spec{shape, opts.type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
+  return front::or_default(opts.backend)->iota(spec, axis);
+}
+
+Tensor eye(const Shape& shape, const CreationOptions& opts) {
+  front::check_shape("eye", shape);
+  if (shape.size() < 2) raise("eye", "expected a shape of rank 2 or more, got " + shape_to_string(shape));
+  front::check_names("eye", opts.names, static_cast<int>(shape.size()));
+  Spec spec{shape, opts.type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
+  return front::or_default(opts.backend)->eye(spec);
+}
+
+Tensor eye(std::int64_t n, const CreationOptions& opts) { return eye(Shape{n, n}, opts); }
+
+Tensor full(const Shape& shape, const Scalar& value, const CreationOptions& opts) {
+  front::check_shape("full", shape);
+  front::check_names("full", opts.names, static_cast<int>(shape.size()));
+  Spec spec{shape, opts.type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
+  return front::or_default(opts.backend)->constant(spec, value);
+}
+
+Tensor zeros(const Shape& shape, const CreationOptions& opts) { return full(shape, 0, opts); }
+Tensor ones(const Shape& shape, const CreationOptions& opts) { return full(shape, 1, opts); }
+
+Tensor scalar(const Scalar& value, std::optional<Type> type, BackendPtr backend) {
+  return front::scalar_tensor(value, front::or_default(backend), type);
+}
+
+std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts) {
+  std::int64_t limit = t.size();
+  if (opts.limit) {
+    if (*opts.limit < 0) raise("to_binary", "limit must be non-negative, got " + std::to_string(*opts.limit));
+    limit = std::min(limit, *opts.limit);
+  }
+  return t.backend()->to_binary(t, limit);
+}
+
+template <class T>
+std::vector<T> to_flat_list(const Tensor& t) {
+  auto packed = t.backend()->to_binary(t, t.size());
+  auto bytes = element::unpack(t.type(), packed, t.size());
+  std::vector<T> out(static_cast<std::size_t>(t.size()));
+  for (std::int64_t i = 0; i < t.size(); ++i) {
+    auto& o = out[static_cast<std::size_t>(i)];
+    if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
+      auto c = element::load_complex(t.type(), bytes.data(), i);
+      o = T(static_cast<typename T::value_type>(c.real()), static_cast<typename T::value_type>(c.imag()));
+    } else if constexpr (std::is_floating_point_v<T>) {
+      o = static_cast<T>(element::load_double(t.type(), bytes.data(), i));
+    } else {
+      o = static_cast<T>(element::load_int(t.type(), bytes.data(), i));
+    }
+  }
+  return out;
+}
+
+template <class T>
+T to_number(const Tensor& t) {
+  if (t.rank() != 0) raise("to_number", "expected a scalar tensor, got shape " + shape_to_string(t.shape()));
+  return to_flat_list<T>(t)[0];
+}
+
+#define NX_INSTANTIATE(T)                                          \
+  template std::vector<T> to_flat_list<T>(const Tensor&);          \
+  template T to_number<T>(const Tensor&);
+NX_INSTANTIATE(std::int8_t)
+NX_INSTANTIATE(std::int16_t)
+NX_INSTANTIATE(std::int32_t)
+NX_INSTANTIATE(std::int64_t)
+NX_INSTANTIATE(std::uint8_t)
+NX_INSTANTIATE(std::uint16_t)
+NX_INSTANTIATE(std::uint32_t)
+NX_INSTANTIATE(std::uint64_t)
+NX_INSTANTIATE(float)
+NX_INSTANTIATE(double)
+NX_INSTANTIATE(std::complex<float>)
+NX_INSTANTIATE(std::complex<double>)
+#undef NX_INSTANTIATE
+
+Tensor backend_copy(const Tensor& t, BackendPtr target) {
+  return t.backend()->backend_copy(t, target ? target : binary_backend());
+}
+
+Tensor backend_transfer(const Tensor& t, BackendPtr target) {
+  return t.backend()->backend_transfer(t, target ? target : binary_backend());
+}
+
+bool backend_deallocate(const Tensor& t) { return t.backend()->backend_deallocate(t); }
+
+std::vector<Tensor> to_batched(const Tensor& t, std::int64_t batch_size, Leftover leftover) {
+  if (t.rank() == 0) raise("to_batched", "cannot batch a scalar tensor");
+  if (batch_size < 1) raise("to_batched", "batch_size must be positive, got " + std::to_string(batch_size));
+  if (batch_size > t.dim(0))
+    raise("to_batched", "batch_size " + std::to_string(batch_size) +
+                            " is larger than axis 0 of shape " + shape_to_string(t.shape()));
+  Spec spec = t.spec();
+  spec.shape[0] = batch_size;
+  return t.backend()->to_batched(spec, t, leftover);
+}
+
+Pointer to_pointer(const Tensor& t) { return t.backend()->to_pointer(t); }
+
+Tensor from_pointer(const Pointer& pointer, Type type, const Shape& shape, const TensorOptions& opts) {
+  front::check_shape("from_pointer", shape);
+  if (pointer.address == 0) raise("from_pointer", "null address");
+  Spec spec{shape, type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
+  return front::or_default(opts.backend)->from_pointer(spec, pointer);
+}
+
+Tensor as_type(const Tensor& t, Type type) {
+  if (t.type() == type) return t;
+  Spec spec = t.spec();
+  spec.type = type;
+  return t.backend()->as_type(spec, t);
+}
+
+Tensor bitcast(const Tensor& t, Type type) {
+  if (is_complex(t.type()) || is_complex(type))
+    raise("bitcast", "bitcast does not support complex types, got " + to_string(t.type()) + " to " + to_string(type));
+  if (t.type().bits != type.bits)
+    raise("bitcast", "input type width must match new type width, got input type " + to_string(t.type()) +
+                         " and output type " + to_string(type));
+  if (t.type() == type) return t;
+  Spec spec = t.spec();
+  spec.type = type;
+  return t.backend()->bitcast(spec, t);
+}
+
+}  // namespace nx

@@ -1,0 +1,223 @@
+// Front end: element-wise ops, their type rules (contract 1.4-1.7) and
+// dispatch to the named callbacks.
+#include "common.hpp"
+
+namespace nx {
+
+namespace {
+
+using BinaryMember = Tensor (Backend::*)(const Spec&, const Tensor&, const Tensor&);
+using UnaryMember = Tensor (Backend::*)(const Spec&, const Tensor&);
+
+BinaryMember binary_member(BinaryOp op) {
+  static const BinaryMember table[] = {
+#define NX_MEMBER(name) &Backend::name,
+      NX_BINARY_CALLBACKS(NX_MEMBER)
+#undef NX_MEMBER
+  };
+  return table[static_cast<int>(op)];
+}
+
+UnaryMember unary_member(UnaryOp op) {
+  static const UnaryMember table[] = {
+#define NX_MEMBER(name) &Backend::name,
+      NX_UNARY_CALLBACKS(NX_MEMBER)
+#undef NX_MEMBER
+  };
+  return table[static_cast<int>(op)];
+}
+
+bool is_predicate(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
+    case BinaryOp::greater_equal: case BinaryOp::less_equal: case BinaryOp::logical_and:
+    case BinaryOp::logical_or: case BinaryOp::logical_xor: return true;
+    default: return false;
+  }
+}
+
+bool integer_only(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::quotient: case BinaryOp::bitwise_and: case BinaryOp::bitwise_or:
+    case BinaryOp::bitwise_xor: case BinaryOp::left_shift: case BinaryOp::right_shift: return true;
+    default: return false;
+  }
+}
+
+bool rejects_complex(BinaryOp op) {
+  return integer_only(op) || op == BinaryOp::remainder || op == BinaryOp::min ||
+         op == BinaryOp::max;
+}
+
+// Type of `a OP b` before the op-specific rule (literal rule where it applies).
+Type merged_type(const Operand& a, const Operand& b) {
+  if (a.is_tensor() && b.is_tensor()) return merge(a.tensor().type(), b.tensor().type());
+  if (a.is_tensor()) return merge_number(a.tensor().type(), b.scalar());
+  if (b.is_tensor()) return merge_number(b.tensor().type(), a.scalar());
+  const Scalar &x = a.scalar(), &y = b.scalar();
+  if (x.is_complex() || y.is_complex()) return c64;
+  if (x.is_integer() && y.is_integer()) return s32;
+  return f32;
+}
+
+}  // namespace
+
+Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
+  const std::string_view name = op_name(op);
+  BackendPtr backend = front::pick_backend(
+      name, {a.is_tensor() ? &a.tensor() : nullptr, b.is_tensor() ? &b.tensor() : nullptr});
+  Type merged = merged_type(a, b);
+  Type ta = front::operand_type(a), tb = front::operand_type(b);
+  if (rejects_complex(op) && (is_complex(ta) || is_complex(tb)))
+    raise(name, "expects non-complex tensors, got: " + front::type_name(is_complex(ta) ? ta : tb));
+  if (integer_only(op) && !is_integer(merged))
+    raise(name, "expects integer tensors as inputs and outputs an integer tensor, got: " +
+                    front::type_name(merged));
+  Type out_type = merged;
+  if (is_predicate(op)) out_type = u8;
+  else if (op == BinaryOp::divide || op == BinaryOp::atan2) out_type = to_floating(merged);
+  Tensor ta_t = front::operand_tensor(a, backend), tb_t = front::operand_tensor(b, backend);
+  Shape shape = front::broadcast_shapes(name, ta_t.shape(), tb_t.shape());
+  Spec out{shape, out_type, front::broadcast_names(name, ta_t, tb_t, static_cast<int>(shape.size()))};
+  return (backend.get()->*binary_member(op))(out, ta_t, tb_t);
+}
+
+#define NX_DEFINE_BINARY_FN(name) \
+  Tensor name(const Operand& a, const Operand& b) { return binary(BinaryOp::name, a, b); }
+NX_BINARY_CALLBACKS(NX_DEFINE_BINARY_FN)
+#undef NX_DEFINE_BINARY_FN
+
+namespace {
+
+bool is_float_function(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::exp: case UnaryOp::expm1: case UnaryOp::log: case UnaryOp::log1p:
+    case UnaryOp::sigmoid: case UnaryOp::cos: case UnaryOp::sin: case UnaryOp::tan:
+    case UnaryOp::cosh: case UnaryOp::sinh: case UnaryOp::tanh: case UnaryOp::acos:
+    case UnaryOp::asin: case UnaryOp::atan: case UnaryOp::acosh: case UnaryOp::asinh:
+    case UnaryOp::atanh: case UnaryOp::sqrt: case UnaryOp::rsqrt: case UnaryOp::cbrt:
+    case UnaryOp::erf: case UnaryOp::erfc: case UnaryOp::erf_inv: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Tensor unary(UnaryOp op, const Operand& x) {
+  const std::string_view name = op_name(op);
+  BackendPtr backend = front::pick_backend(name, {x.is_tensor() ? &x.tensor() : nullptr});
+  Tensor t = front::operand_tensor(x, backend);
+  const Type in = t.type();
+  Type out_type = in;
+  switch (op) {
+    case UnaryOp::erf: case UnaryOp::erfc: case UnaryOp::erf_inv:
+      if (is_complex(in)) raise(name, "expects a non-complex tensor, got: " + front::type_name(in));
+      out_type = to_floating(in);
+      break;
+    case UnaryOp::abs:
+      if (is_unsigned(in)) return t;
+      if (is_complex(in)) out_type = to_real(in);
+      break;
+    case UnaryOp::bitwise_not: case UnaryOp::population_count: case UnaryOp::count_leading_zeros:
+      if (!is_integer(in)) raise(name, "expects integer tensors, got: " + front::type_name(in));
+      break;
+    case UnaryOp::ceil: case UnaryOp::floor: case UnaryOp::round:
+      if (is_complex(in)) raise(name, "expects a non-complex tensor, got: " + front::type_name(in));
+      if (is_integer(in)) return t;
+      break;
+    case UnaryOp::conjugate: out_type = to_complex(in); break;
+    case UnaryOp::real:
+      if (is_real_float(in)) return t;
+      if (is_integer(in)) return as_type(t, f32);
+      out_type = to_real(in);
+      break;
+    case UnaryOp::imag:
+      if (!is_complex(in)) {
+        Spec z{t.shape(), to_floating(in), t.names()};
+        return backend->constant(z, 0.0);
+      }
+      out_type = to_real(in);
+      break;
+    case UnaryOp::is_nan: case UnaryOp::is_infinity: out_type = u8; break;
+    default:
+      if (is_float_function(op)) out_type = to_floating(in);
+      break;
+  }
+  Spec out{t.shape(), out_type, t.names()};
+  return (backend.get()->*unary_member(op))(out, t);
+}
+
+#define NX_DEFINE_UNARY_FN(name) \
+  Tensor name(const Operand& t) { return unary(UnaryOp::name, t); }
+NX_UNARY_CALLBACKS(NX_DEFINE_UNARY_FN)
+#undef NX_DEFINE_UNARY_FN
+
+Tensor logical_not(const Operand& x) {
+  BackendPtr backend = front::pick_backend("logical_not", {x.is_tensor() ? &x.tensor() : nullptr});
+  Tensor t = front::operand_tensor(x, backend);
+  return backend->logical_not(Spec{t.shape(), u8, t.names()}, t);
+}
+
+Tensor phase(const Operand& x) {
+  BackendPtr backend = front::pick_backend("phase", {x.is_tensor() ? &x.tensor() : nullptr});
+  Tensor t = front::operand_tensor(x, backend);
+  return backend->phase(Spec{t.shape(), to_real(t.type()), t.names()}, t);
+}
+
+Tensor complex(const Operand& re, const Operand& im) {
+  if (is_complex(front::operand_type(re)) || is_complex(front::operand_type(im)))
+    raise("complex", "expects non-complex inputs");
+  Type ct = to_complex(merged_type(re, im));
+  Tensor i_unit = scalar(std::complex<double>(0.0, 1.0), ct,
+                         front::pick_backend("complex", {re.is_tensor() ? &re.tensor() : nullptr,
+                                                         im.is_tensor() ? &im.tensor() : nullptr}));
+  return add(re, multiply(im, i_unit));
+}
+
+Tensor log2(const Operand& t) { return divide(log(t), std::log(2.0)); }
+Tensor log10(const Operand& t) { return divide(log(t), std::log(10.0)); }
+Tensor log(const Operand& t, const Operand& base) { return divide(log(t), log(base)); }
+Tensor square(const Operand& t) { return multiply(t, t); }
+
+Tensor select(const Operand& pred, const Operand& on_true, const Operand& on_false) {
+  BackendPtr backend = front::pick_backend(
+      "select", {pred.is_tensor() ? &pred.tensor() : nullptr,
+                 on_true.is_tensor() ? &on_true.tensor() : nullptr,
+                 on_false.is_tensor() ? &on_false.tensor() : nullptr});
+  Tensor p = front::operand_tensor(pred, backend);
+  Tensor a = front::operand_tensor(on_true, backend);
+  Tensor b = front::operand_tensor(on_false, backend);
+  Type out_type = merge(a.type(), b.type());
+  Shape branches = front::broadcast_shapes("select", a.shape(), b.shape());
+  Shape shape;
+  Names names;
+  if (p.rank() == 0) {
+    shape = branches;
+    names = front::broadcast_names("select", a, b, static_cast<int>(shape.size()));
+  } else {
+    shape = p.shape();
+    // Branches must broadcast to the predicate's shape.
+    if (front::broadcast_shapes("select", branches, shape) != shape)
+      raise("select", "cannot broadcast branches of shape " + shape_to_string(branches) +
+                          " to the predicate shape " + shape_to_string(shape));
+    names = p.names();
+  }
+  return backend->select(Spec{shape, out_type, names}, p, a, b);
+}
+
+Tensor clip(const Operand& x, const Operand& min, const Operand& max) {
+  BackendPtr backend = front::pick_backend(
+      "clip", {x.is_tensor() ? &x.tensor() : nullptr, min.is_tensor() ? &min.tensor() : nullptr,
+               max.is_tensor() ? &max.tensor() : nullptr});
+  Tensor t = front::operand_tensor(x, backend);
+  Tensor lo = front::operand_tensor(min, backend);
+  Tensor hi = front::operand_tensor(max, backend);
+  if (lo.rank() != 0) raise("clip", "min must be a scalar, got shape " + shape_to_string(lo.shape()));
+  if (hi.rank() != 0) raise("clip", "max must be a scalar, got shape " + shape_to_string(hi.shape()));
+  for (Type ty : {t.type(), lo.type(), hi.type()})
+    if (is_complex(ty)) raise("clip", "expects non-complex inputs, got: " + front::type_name(ty));
+  Type out_type = merge(t.type(), merge(lo.type(), hi.type()));
+  return backend->clip(Spec{t.shape(), out_type, t.names()}, t, lo, hi);
+}
+
+}  // namespace nx
