@@ -9,6 +9,7 @@
 #include <map>
 
 #include "emily/emily.hpp"
+#include "probes.hpp"
 
 namespace emily_tool {
 
@@ -17,22 +18,9 @@ namespace {
 using nx::BackendPtr;
 using nx::Tensor;
 
-struct Probe {
-  std::string name;
-  std::function<void(const BackendPtr&)> run;
-};
+}  // namespace
 
-// Forces evaluation of results (lazy backends compute at to_binary).
-void touch(const Tensor& t) { (void)nx::to_binary(t); }
-void touch(const std::vector<Tensor>& ts) {
-  for (const auto& t : ts) touch(t);
-}
-
-Tensor m23(const BackendPtr& b) { return nx::tensor({{1.0, -2.0, 3.0}, {4.0, 5.0, -6.0}}, {.backend = b}); }
-Tensor ints(const BackendPtr& b) { return nx::tensor({{1, -2, 3}, {4, 5, -6}}, {.backend = b}); }
-Tensor spd(const BackendPtr& b) { return nx::tensor({{4.0, 1.0}, {1.0, 3.0}}, {.backend = b}); }
-
-std::vector<Probe> probes() {
+std::vector<Probe> core_probes() {
   std::vector<Probe> p = {
       {"init", [](const BackendPtr& b) { (void)b->name(); }},
       {"constant", [](const BackendPtr& b) { touch(nx::full({2, 2}, 3.5, {.type = nx::f32, .backend = b})); }},
@@ -95,12 +83,28 @@ std::vector<Probe> probes() {
   return p;
 }
 
-// Probes of the blocks (Nx.Block.*), reported after the callbacks.
-std::vector<Probe> block_probes() {
+std::vector<Probe> core_block_probes() {
   return {
       {"logical_not", [](const BackendPtr& b) { touch(nx::logical_not(m23(b))); }},
       {"phase", [](const BackendPtr& b) { touch(nx::phase(nx::tensor({std::complex<double>(1, 1)}, {.backend = b}))); }},
   };
+}
+
+namespace {
+
+std::vector<Probe> all_probes() {
+  std::vector<Probe> all;
+  for (auto family : {core_probes(), shape_indexing_probes(), reduce_sort_window_probes(), linalg_probes()})
+    all.insert(all.end(), family.begin(), family.end());
+  return all;
+}
+
+std::vector<Probe> all_block_probes() {
+  std::vector<Probe> all;
+  for (auto family : {core_block_probes(), shape_indexing_block_probes(), reduce_sort_window_block_probes(),
+                      linalg_block_probes()})
+    all.insert(all.end(), family.begin(), family.end());
+  return all;
 }
 
 std::string classify(const Probe& probe, const BackendPtr& backend, std::string& detail) {
@@ -132,7 +136,7 @@ CoverageCounts run_coverage(const BackendPtr& backend, const std::string& backen
                             std::ostream& os) {
   CoverageCounts counts;
   std::map<std::string, Probe> by_name;
-  for (auto& p : probes()) by_name.emplace(p.name, p);
+  for (auto& p : all_probes()) by_name.emplace(p.name, p);
   auto count = [&](const std::string& status) {
     if (status == "native") ++counts.native;
     else if (status == "composed") ++counts.composed;
@@ -141,7 +145,7 @@ CoverageCounts run_coverage(const BackendPtr& backend, const std::string& backen
   };
   std::vector<std::pair<std::string, std::string>> block_results;
   bool any_native_block = false;
-  for (const auto& bp : block_probes()) {
+  for (const auto& bp : all_block_probes()) {
     std::string detail;
     std::string status = classify(bp, backend, detail);
     any_native_block = any_native_block || status == "native";

@@ -6,6 +6,19 @@
 
 namespace emily {
 
+#define EMILY_FALLBACK(name, ...) return fallback::run(*this, #name, &nx::Backend::name, __VA_ARGS__)
+
+// linear algebra and fft
+Tensor Backend::triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
+                                 const nx::TriangularSolveOptions& opts) {
+  EMILY_FALLBACK(triangular_solve, out, a, b, opts);
+}
+Tensor Backend::fft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) { EMILY_FALLBACK(fft, out, t, opts); }
+Tensor Backend::ifft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) { EMILY_FALLBACK(ifft, out, t, opts); }
+
+#undef EMILY_FALLBACK
+
+
 Tensor Backend::dot(const Spec& out, const Tensor& ta, const Axes& contract_a, const Axes& batch_a,
                     const Tensor& tb, const Axes& contract_b, const Axes& batch_b) {
   if (!mlx_supports(out.type) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
