@@ -1,0 +1,224 @@
+// Emily benchmarks: the same work through nx:: on the Emily backend, directly
+// on MLX's C++ API, and on the reference backend, measured side by side in one
+// run with Google Benchmark. numpy runs in bench/numpy_bench.py in the same
+// `make bench` invocation; bench/report.py joins both into the ratio table.
+//
+//   emily_bench --json=<out.json> [--quick]
+#include <benchmark/benchmark.h>
+#include <mlx/mlx.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "emily/emily.hpp"
+
+namespace mx = mlx::core;
+
+namespace {
+
+bool g_quick = false;
+
+nx::BackendPtr emily_cpu() { return emily::backend({.device = emily::Device::cpu}); }
+
+// Deterministic f32 data of `shape` on a backend.
+nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale = 1.0f) {
+  std::int64_t n = nx::shape_size(shape);
+  std::vector<float> v(static_cast<std::size_t>(n));
+  std::uint32_t s = 12345;
+  for (auto& x : v) {
+    s = s * 1664525u + 1013904223u;
+    x = scale * (static_cast<float>(s >> 8) / 16777216.0f - 0.5f);
+  }
+  std::vector<std::uint8_t> bytes(v.size() * 4);
+  std::memcpy(bytes.data(), v.data(), bytes.size());
+  return nx::from_binary(bytes, nx::f32, shape, {.backend = b});
+}
+
+mx::array mx_data(const nx::Shape& shape, float scale = 1.0f) {
+  auto t = data(shape, nx::binary_backend(), scale);
+  auto bytes = nx::to_binary(t);
+  std::vector<float> v(bytes.size() / 4);
+  std::memcpy(v.data(), bytes.data(), bytes.size());
+  mx::Shape s;
+  for (auto d : shape) s.push_back(static_cast<int>(d));
+  mx::array a(v.begin(), s, mx::float32);
+  mx::eval(a);
+  return a;
+}
+
+void force(const nx::Tensor& t) { emily::eval(t); }
+
+// ---- 1. dispatch overhead: 1000 small ops on a 16x16 f32 tensor ----
+constexpr int kChain = 1000;
+
+nx::Tensor nx_chain(nx::Tensor x) {
+  for (int i = 0; i < kChain / 5; ++i) {
+    x = nx::add(x, 1.0);
+    x = nx::multiply(x, 0.5);
+    x = nx::exp(nx::negate(x));
+    x = nx::sum(x, {.axes = {{1}}, .keep_axes = true});
+    x = nx::add(x, nx::ones({16, 16}, {.type = nx::f32, .backend = x.backend()}));
+  }
+  return x;
+}
+
+mx::array mx_chain(mx::array x) {
+  mx::array ones = mx::ones({16, 16}, mx::float32, mx::Device::cpu);
+  for (int i = 0; i < kChain / 5; ++i) {
+    x = mx::add(x, mx::array(1.0f), mx::Device::cpu);
+    x = mx::multiply(x, mx::array(0.5f), mx::Device::cpu);
+    x = mx::exp(mx::negative(x, mx::Device::cpu), mx::Device::cpu);
+    x = mx::sum(x, {1}, true, mx::Device::cpu);
+    x = mx::add(x, ones, mx::Device::cpu);
+  }
+  return x;
+}
+
+void BM_dispatch_emily(benchmark::State& st) {
+  auto x = data({16, 16}, emily_cpu());
+  force(x);
+  for (auto _ : st) force(nx_chain(x));
+  st.counters["ops"] = kChain;
+}
+void BM_dispatch_mlx(benchmark::State& st) {
+  auto x = mx_data({16, 16});
+  for (auto _ : st) mx::eval(mx_chain(x));
+  st.counters["ops"] = kChain;
+}
+
+// ---- 2. large element-wise ----
+constexpr std::int64_t kBig = 16 * 1024 * 1024;
+
+template <class F>
+void run_emily(benchmark::State& st, F&& f) {
+  for (auto _ : st) force(f());
+}
+template <class F>
+void run_mlx(benchmark::State& st, F&& f) {
+  for (auto _ : st) mx::eval(f());
+}
+template <class F>
+void run_ref(benchmark::State& st, F&& f) {
+  for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(f()));
+}
+
+#define NX_CASE(name, shape_expr, body)                                                            \
+  void BM_##name##_emily(benchmark::State& st) {                                                  \
+    auto b = emily_cpu();                                                                           \
+    auto x = data(shape_expr, b, 4.0f), y = data(shape_expr, b, 2.0f);                              \
+    force(x); force(y);                                                                             \
+    run_emily(st, [&] { return body; });                                                            \
+  }                                                                                                 \
+  void BM_##name##_reference(benchmark::State& st) {                                              \
+    auto b = nx::binary_backend();                                                                  \
+    auto x = data(shape_expr, b, 4.0f), y = data(shape_expr, b, 2.0f);                              \
+    run_ref(st, [&] { return body; });                                                              \
+  }
+
+NX_CASE(exp_16M, (nx::Shape{kBig}), nx::exp(x))
+NX_CASE(add_16M, (nx::Shape{kBig}), nx::add(x, y))
+NX_CASE(sum_axis0_4096, (nx::Shape{4096, 4096}), nx::sum(x, {.axes = {{0}}}))
+NX_CASE(sum_axis1_4096, (nx::Shape{4096, 4096}), nx::sum(x, {.axes = {{1}}}))
+NX_CASE(argmax_axis0_4096, (nx::Shape{4096, 4096}), nx::argmax(x, {.axis = 0}))
+NX_CASE(argmax_axis1_4096, (nx::Shape{4096, 4096}), nx::argmax(x, {.axis = 1}))
+NX_CASE(matmul_1024, (nx::Shape{1024, 1024}), nx::dot(x, y))
+NX_CASE(matmul_2048, (nx::Shape{2048, 2048}), nx::dot(x, y))
+NX_CASE(softmax_1024x4096, (nx::Shape{1024, 4096}), nx::softmax(x, 1))
+NX_CASE(sort_1M, (nx::Shape{1 << 20}), nx::sort(x))
+NX_CASE(cumsum_4096, (nx::Shape{4096, 4096}), nx::cumulative_sum(x, {.axis = 1}))
+#undef NX_CASE
+
+void BM_exp_16M_mlx(benchmark::State& st) {
+  auto x = mx_data({kBig}, 4.0f);
+  run_mlx(st, [&] { return mx::exp(x, mx::Device::cpu); });
+}
+void BM_add_16M_mlx(benchmark::State& st) {
+  auto x = mx_data({kBig}, 4.0f), y = mx_data({kBig}, 2.0f);
+  run_mlx(st, [&] { return mx::add(x, y, mx::Device::cpu); });
+}
+void BM_sum_axis0_4096_mlx(benchmark::State& st) {
+  auto x = mx_data({4096, 4096}, 4.0f);
+  run_mlx(st, [&] { return mx::sum(x, 0, false, mx::Device::cpu); });
+}
+void BM_sum_axis1_4096_mlx(benchmark::State& st) {
+  auto x = mx_data({4096, 4096}, 4.0f);
+  run_mlx(st, [&] { return mx::sum(x, 1, false, mx::Device::cpu); });
+}
+void BM_argmax_axis0_4096_mlx(benchmark::State& st) {
+  auto x = mx_data({4096, 4096}, 4.0f);
+  run_mlx(st, [&] { return mx::argmax(x, 0, false, mx::Device::cpu); });
+}
+void BM_argmax_axis1_4096_mlx(benchmark::State& st) {
+  auto x = mx_data({4096, 4096}, 4.0f);
+  run_mlx(st, [&] { return mx::argmax(x, 1, false, mx::Device::cpu); });
+}
+void BM_matmul_1024_mlx(benchmark::State& st) {
+  auto x = mx_data({1024, 1024}, 4.0f), y = mx_data({1024, 1024}, 2.0f);
+  run_mlx(st, [&] { return mx::matmul(x, y, mx::Device::cpu); });
+}
+void BM_matmul_2048_mlx(benchmark::State& st) {
+  auto x = mx_data({2048, 2048}, 4.0f), y = mx_data({2048, 2048}, 2.0f);
+  run_mlx(st, [&] { return mx::matmul(x, y, mx::Device::cpu); });
+}
+void BM_softmax_1024x4096_mlx(benchmark::State& st) {
+  auto x = mx_data({1024, 4096}, 4.0f);
+  run_mlx(st, [&] { return mx::softmax(x, std::vector<int>{1}, false, mx::Device::cpu); });
+}
+void BM_sort_1M_mlx(benchmark::State& st) {
+  auto x = mx_data({1 << 20}, 4.0f);
+  run_mlx(st, [&] { return mx::sort(x, 0, mx::Device::cpu); });
+}
+void BM_cumsum_4096_mlx(benchmark::State& st) {
+  auto x = mx_data({4096, 4096}, 4.0f);
+  run_mlx(st, [&] { return mx::cumsum(x, 1, false, true, mx::Device::cpu); });
+}
+
+// ---- machine limits: STREAM-like copy and triad ----
+void BM_stream_copy(benchmark::State& st) {
+  std::vector<float> a(static_cast<std::size_t>(kBig), 1.0f), c(static_cast<std::size_t>(kBig));
+  for (auto _ : st) {
+    std::memcpy(c.data(), a.data(), a.size() * 4);
+    benchmark::ClobberMemory();
+  }
+}
+void BM_stream_triad(benchmark::State& st) {
+  std::vector<float> a(static_cast<std::size_t>(kBig)), b(static_cast<std::size_t>(kBig), 1.0f),
+      c(static_cast<std::size_t>(kBig), 2.0f);
+  for (auto _ : st) {
+    float* pa = a.data();
+    const float *pb = b.data(), *pc = c.data();
+    for (std::int64_t i = 0; i < kBig; ++i) pa[i] = pb[i] + 3.0f * pc[i];
+    benchmark::ClobberMemory();
+  }
+}
+
+}  // namespace
+
+#define REG(fn) benchmark::RegisterBenchmark(#fn, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)
+
+int main(int argc, char** argv) {
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) g_quick = true;
+    else args.push_back(argv[i]);
+  }
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  REG(BM_dispatch_emily)->Unit(benchmark::kMicrosecond);
+  REG(BM_dispatch_mlx)->Unit(benchmark::kMicrosecond);
+  REG(BM_stream_copy);
+  REG(BM_stream_triad);
+#define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
+  CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)
+  CASE(argmax_axis1_4096) CASE(matmul_1024) CASE(matmul_2048) CASE(softmax_1024x4096) CASE(sort_1M)
+  CASE(cumsum_4096)
+#undef CASE
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
