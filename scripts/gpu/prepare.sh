@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Prepares what travels to an NVIDIA machine that reaches no package registry:
+# the official mlx-cuda-13 wheel at the pinned version, with its device code
+# pruned to one GPU architecture (default sm_90, the H100) and compressed.
+#
+#   scripts/gpu/prepare.sh [ARCH]        -> .gpu/mlx-cuda.tar.xz (+ sizes printed)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ARCH="${1:-90}"
+MLX_VERSION="${MLX_VERSION:-0.32.4}"
+out=.gpu
+mkdir -p "$out/wheel"
+grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+if ! ls "$out"/wheel/mlx_cuda_13-"$MLX_VERSION"-*.whl > /dev/null 2>&1; then
+  python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+    --platform manylinux_2_35_x86_64 -d "$out/wheel" "mlx-cuda-13==$MLX_VERSION"
+fi
+whl=$(ls "$out"/wheel/mlx_cuda_13-"$MLX_VERSION"-*.whl)
+echo "wheel: $whl ($(du -m "$whl" | cut -f1) MiB)"
+rm -rf "$out/site" && mkdir -p "$out/site"
+unzip -q "$whl" -d "$out/site"
+lib="$out/site/mlx/lib/libmlx.so"
+echo "libmlx.so: $(du -m "$lib" | cut -f1) MiB"
+python3 scripts/gpu/prune_fatbin.py "$lib" "$lib.pruned" --keep-arch "$ARCH"
+mv "$lib.pruned" "$lib"
+tar -C "$out/site" -cf - mlx mlx_cuda_13.libs | xz -T0 -6 > "$out/mlx-cuda.tar.xz"
+echo "travels: $out/mlx-cuda.tar.xz ($(du -m "$out/mlx-cuda.tar.xz" | cut -f1) MiB)"
+rm -rf "$out/site"

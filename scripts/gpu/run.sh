@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs on the NVIDIA machine, from the repository root, after scripts/gpu/prepare.sh
+# produced .gpu/ here and it travelled along: unpacks the pruned official
+# mlx-cuda-13 build, points it at the CUDA libraries of the machine's PyTorch
+# environment, builds the project, and runs doctor, the test suite, coverage
+# and (with --bench) the GPU benchmarks. Logs go to $OUT when it is set.
+#
+#   scripts/gpu/run.sh [--bench] [--tests-only]
+set -uo pipefail
+OUT="${OUT:-/tmp/emily-gpu-out}"; mkdir -p "$OUT"
+SITE=/tmp/emily-site
+BENCH=0; for a in "$@"; do [ "$a" = --bench ] && BENCH=1; done
+log() { echo "== $*"; }
+
+log "machine"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+nvcc --version | tail -2
+PY=$(command -v python3)
+TORCH_SITE=$("$PY" -c "import torch, os; print(os.path.dirname(os.path.dirname(torch.__file__)))")
+echo "python: $PY, torch site-packages: $TORCH_SITE"
+
+log "unpack MLX (pruned mlx-cuda-13)"
+rm -rf "$SITE" && mkdir -p "$SITE"
+tar -C "$SITE" -xJf .gpu/mlx-cuda.tar.xz
+# libmlx finds cuBLAS/cuDNN/cuFFT/NVRTC/NCCL through RPATHs into ../../nvidia/*.
+ln -s "$TORCH_SITE/nvidia" "$SITE/nvidia"
+ls "$SITE/nvidia"
+
+log "build tools"
+PREFIX_ARGS=()
+if [ ! -f /usr/lib/x86_64-linux-gnu/cmake/GTest/GTestConfig.cmake ] && [ -d .gpu/debs ]; then
+  mkdir -p /tmp/emily-deps
+  for d in .gpu/debs/*.deb; do dpkg -x "$d" /tmp/emily-deps; done
+  PREFIX_ARGS=(-DCMAKE_PREFIX_PATH=/tmp/emily-deps/usr)
+  echo "using GoogleTest/Benchmark from the carried Debian packages"
+fi
+
+log "configure and build"
+cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLX_ROOT="$SITE/mlx" \
+  -DCUDNN_INCLUDE_PATH="$SITE/nvidia/cudnn/include" -DCUDNN_LIBRARY_PATH="$SITE/nvidia/cudnn/lib" \
+  -DEMILY_BUILD_BENCH=$([ "$BENCH" = 1 ] && echo ON || echo OFF) "${PREFIX_ARGS[@]}" > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
+cmake --build build-gpu -j"$(nproc)" > "$OUT/build.log" 2>&1 || { grep -E "error" -A3 "$OUT/build.log" | head -40; exit 1; }
+
+log "doctor"
+build-gpu/emily doctor 2>&1 | tee "$OUT/doctor.txt"
+
+log "coverage (gpu)"
+build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> "$OUT/coverage-gpu.err"
+tail -1 "$OUT/coverage-gpu.tsv"
+
+log "tests"
+(cd build-gpu && ctest -j8 --output-on-failure --timeout 300) > "$OUT/ctest.log" 2>&1
+grep -E "tests passed|tests failed|Failed|\*\*\*" "$OUT/ctest.log" | head -60
+
+if [ "$BENCH" = 1 ]; then
+  log "bench (gpu)"
+  build-gpu/bench/emily_bench --gpu --json="$OUT/bench-gpu.json" > "$OUT/bench-gpu.txt" 2>&1
+  tail -40 "$OUT/bench-gpu.txt"
+  if [ -f bench/torch_bench.py ]; then
+    "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" > "$OUT/torch-gpu.txt" 2>&1; tail -30 "$OUT/torch-gpu.txt"
+  fi
+fi
