@@ -22,8 +22,10 @@ namespace mx = mlx::core;
 namespace {
 
 bool g_quick = false;
+bool g_gpu = false;  // --gpu: Emily and raw MLX on the GPU device
 
-nx::BackendPtr emily_cpu() { return emily::backend({.device = emily::Device::cpu}); }
+nx::BackendPtr emily_cpu() { return emily::backend({.device = g_gpu ? emily::Device::gpu : emily::Device::cpu}); }
+mx::Device mx_dev() { return g_gpu ? mx::Device::gpu : mx::Device::cpu; }
 
 // Deterministic f32 data of `shape` on a backend.
 nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale = 1.0f) {
@@ -68,13 +70,13 @@ nx::Tensor nx_chain(nx::Tensor x) {
 }
 
 mx::array mx_chain(mx::array x) {
-  mx::array ones = mx::ones({16, 16}, mx::float32, mx::Device::cpu);
+  mx::array ones = mx::ones({16, 16}, mx::float32, mx_dev());
   for (int i = 0; i < kChain / 5; ++i) {
-    x = mx::add(x, mx::array(1.0f), mx::Device::cpu);
-    x = mx::multiply(x, mx::array(0.5f), mx::Device::cpu);
-    x = mx::exp(mx::negative(x, mx::Device::cpu), mx::Device::cpu);
-    x = mx::sum(x, {1}, true, mx::Device::cpu);
-    x = mx::add(x, ones, mx::Device::cpu);
+    x = mx::add(x, mx::array(1.0f), mx_dev());
+    x = mx::multiply(x, mx::array(0.5f), mx_dev());
+    x = mx::exp(mx::negative(x, mx_dev()), mx_dev());
+    x = mx::sum(x, {1}, true, mx_dev());
+    x = mx::add(x, ones, mx_dev());
   }
   return x;
 }
@@ -135,47 +137,96 @@ NX_CASE(cumsum_4096, (nx::Shape{4096, 4096}), nx::cumulative_sum(x, {.axis = 1})
 
 void BM_exp_16M_mlx(benchmark::State& st) {
   auto x = mx_data({kBig}, 4.0f);
-  run_mlx(st, [&] { return mx::exp(x, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::exp(x, mx_dev()); });
 }
 void BM_add_16M_mlx(benchmark::State& st) {
   auto x = mx_data({kBig}, 4.0f), y = mx_data({kBig}, 2.0f);
-  run_mlx(st, [&] { return mx::add(x, y, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::add(x, y, mx_dev()); });
 }
 void BM_sum_axis0_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
-  run_mlx(st, [&] { return mx::sum(x, 0, false, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::sum(x, 0, false, mx_dev()); });
 }
 void BM_sum_axis1_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
-  run_mlx(st, [&] { return mx::sum(x, 1, false, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::sum(x, 1, false, mx_dev()); });
 }
 void BM_argmax_axis0_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
-  run_mlx(st, [&] { return mx::argmax(x, 0, false, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::argmax(x, 0, false, mx_dev()); });
 }
 void BM_argmax_axis1_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
-  run_mlx(st, [&] { return mx::argmax(x, 1, false, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::argmax(x, 1, false, mx_dev()); });
 }
 void BM_matmul_1024_mlx(benchmark::State& st) {
   auto x = mx_data({1024, 1024}, 4.0f), y = mx_data({1024, 1024}, 2.0f);
-  run_mlx(st, [&] { return mx::matmul(x, y, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::matmul(x, y, mx_dev()); });
 }
 void BM_matmul_2048_mlx(benchmark::State& st) {
   auto x = mx_data({2048, 2048}, 4.0f), y = mx_data({2048, 2048}, 2.0f);
-  run_mlx(st, [&] { return mx::matmul(x, y, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::matmul(x, y, mx_dev()); });
 }
 void BM_softmax_1024x4096_mlx(benchmark::State& st) {
   auto x = mx_data({1024, 4096}, 4.0f);
-  run_mlx(st, [&] { return mx::softmax(x, std::vector<int>{1}, false, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::softmax(x, std::vector<int>{1}, false, mx_dev()); });
 }
 void BM_sort_1M_mlx(benchmark::State& st) {
   auto x = mx_data({1 << 20}, 4.0f);
-  run_mlx(st, [&] { return mx::sort(x, 0, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::sort(x, 0, mx_dev()); });
 }
 void BM_cumsum_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
-  run_mlx(st, [&] { return mx::cumsum(x, 1, false, true, mx::Device::cpu); });
+  run_mlx(st, [&] { return mx::cumsum(x, 1, false, true, mx_dev()); });
+}
+
+// ---- transformer block: pre-norm attention + MLP ----
+struct BlockShape {
+  int batch, seq, width, heads;
+  nx::Type type;
+};
+BlockShape g_block{1, 128, 256, 4, nx::f32};
+
+nx::Tensor layer_norm(const nx::Tensor& x, const nx::Tensor& g, const nx::Tensor& b) {
+  auto m = nx::mean(x, {.axes = {{-1}}, .keep_axes = true});
+  auto d = nx::subtract(x, m);
+  auto var = nx::mean(nx::multiply(d, d), {.axes = {{-1}}, .keep_axes = true});
+  return nx::add(nx::multiply(nx::multiply(d, nx::rsqrt(nx::add(var, 1e-5))), g), b);
+}
+
+struct BlockParams {
+  nx::Tensor wq, wk, wv, wo, w1, w2, g1, b1, g2, b2;
+};
+
+BlockParams block_params(const nx::BackendPtr& b, nx::Type type, int w) {
+  auto p = [&](nx::Shape s) { return nx::as_type(data(s, b, 0.05f), type); };
+  auto ones = nx::ones({w}, {.type = type, .backend = b}), zeros = nx::zeros({w}, {.type = type, .backend = b});
+  return {p({w, w}), p({w, w}), p({w, w}), p({w, w}), p({w, 4 * w}), p({4 * w, w}), ones, zeros, ones, zeros};
+}
+
+nx::Tensor nx_block(const nx::Tensor& x, const BlockParams& p, const BlockShape& s) {
+  const int hd = s.width / s.heads;
+  auto heads = [&](const nx::Tensor& t) {  // [B, L, W] -> [B, H, L, D]
+    return nx::transpose(nx::reshape(t, {s.batch, s.seq, s.heads, hd}), nx::Axes{0, 2, 1, 3});
+  };
+  auto h = layer_norm(x, p.g1, p.b1);
+  auto q = heads(nx::dot(h, p.wq)), k = heads(nx::dot(h, p.wk)), v = heads(nx::dot(h, p.wv));
+  auto scores = nx::multiply(nx::dot(q, {3}, {0, 1}, k, {3}, {0, 1}), 1.0 / std::sqrt(static_cast<double>(hd)));
+  auto att = nx::softmax(scores, -1);
+  auto o = nx::dot(att, {3}, {0, 1}, v, {2}, {0, 1});  // [B, H, L, D]
+  o = nx::reshape(nx::transpose(o, nx::Axes{0, 2, 1, 3}), {s.batch, s.seq, s.width});
+  auto y = nx::add(x, nx::dot(o, p.wo));
+  auto h2 = layer_norm(y, p.g2, p.b2);
+  return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
+}
+
+void BM_transformer_block_emily(benchmark::State& st) {
+  auto b = emily_cpu();
+  const auto& s = g_block;
+  auto p = block_params(b, s.type, s.width);
+  auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+  force(x);
+  for (auto _ : st) force(nx_block(x, p, s));
 }
 
 // ---- machine limits: STREAM-like copy and triad ----
@@ -205,14 +256,20 @@ int main(int argc, char** argv) {
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quick") == 0) g_quick = true;
+    else if (std::strcmp(argv[i], "--gpu") == 0) g_gpu = true;
     else args.push_back(argv[i]);
   }
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());
+  benchmark::AddCustomContext("mlx_version", emily::mlx_version());
+  benchmark::AddCustomContext("device", g_gpu ? emily::devices().back() : "cpu");
   REG(BM_dispatch_emily)->Unit(benchmark::kMicrosecond);
   REG(BM_dispatch_mlx)->Unit(benchmark::kMicrosecond);
-  REG(BM_stream_copy);
-  REG(BM_stream_triad);
+  if (!g_gpu) {
+    REG(BM_stream_copy);
+    REG(BM_stream_triad);
+  }
+  REG(BM_transformer_block_emily);
 #define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
   CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)
   CASE(argmax_axis1_4096) CASE(matmul_1024) CASE(matmul_2048) CASE(softmax_1024x4096) CASE(sort_1M)
