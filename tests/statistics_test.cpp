@@ -6,6 +6,8 @@
 
 namespace {
 
+using Pairs = std::vector<std::pair<std::int64_t, std::int64_t>>;
+
 class Statistics : public test::BackendTest {};
 
 TEST_P(Statistics, CumulativeExamples) {
@@ -238,6 +240,36 @@ TEST(StatisticsCompare, CompositionsAgainstReference) {
     test::compare_backends([&](const auto& in) { return nx::median(in[0], {.axis = 1}); }, {x}, "median " + ctx, tol);
     test::compare_backends([&](const auto& in) { return nx::median(in[0]); }, {x}, "median all " + ctx, tol);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Types MLX lacks live on the reference backend only: the default
+// compositions and the reference callbacks must handle them.
+TEST(ReferenceOnlyTypes, ScansWindowsAndSorts) {
+  const nx::BackendPtr ref = nx::binary_backend();
+  auto s4 = nx::tensor({7, 1, 1}, {.type = nx::s4, .backend = ref});
+  test::expect_tensor<int>(nx::cumulative_sum(s4), nx::s4, {3}, {7, -8, -7});
+  test::expect_tensor<int>(nx::sort(nx::tensor({-8, 7, 0}, {.type = nx::s4, .backend = ref}), {.direction = nx::Direction::desc}),
+                           nx::s4, {3}, {7, 0, -8});
+  auto u2 = nx::tensor({3, 3, 2}, {.type = nx::u2, .backend = ref});
+  test::expect_tensor<int>(nx::cumulative_product(u2), nx::u2, {3}, {3, 1, 2});
+  test::expect_tensor<int>(nx::argsort(u2, {.direction = nx::Direction::desc}), nx::s32, {3}, {0, 1, 2});
+  auto e4 = nx::tensor({1.0, 3.0, 2.0}, {.type = nx::f8_e4m3fn, .backend = ref});
+  test::expect_tensor<float>(nx::cumulative_max(e4), nx::f8_e4m3fn, {3}, {1, 3, 3});
+  test::expect_tensor<float>(nx::cumulative_min(e4, {.reverse = true}), nx::f8_e4m3fn, {3}, {1, 2, 2});
+  test::expect_tensor<float>(nx::window_max(e4, {1}, {.padding = Pairs{{1, 0}}}), nx::f8_e4m3fn, {4}, {-448, 1, 3, 2});
+  auto f8 = nx::tensor({1.0, 2.0}, {.type = nx::f8, .backend = ref});
+  test::expect_tensor<float>(nx::window_min(f8, {1}, {.padding = Pairs{{0, 1}}}), nx::f8, {3}, {1, 2, INFINITY});
+  auto [values, indices] = nx::top_k(nx::tensor({{1, 15, 4, 15}}, {.type = nx::u4, .backend = ref}), 3);
+  test::expect_tensor<int>(values, nx::u4, {1, 3}, {15, 15, 4});
+  test::expect_tensor<int>(indices, nx::s32, {1, 3}, {1, 3, 2});
+  auto c128 = nx::tensor({std::complex<double>(1, 1), std::complex<double>(2, -1)}, {.type = nx::c128, .backend = ref});
+  test::expect_tensor<std::complex<double>>(nx::cumulative_sum(c128, {.reverse = true}), nx::c128, {2},
+                                            {std::complex<double>(3, 0), std::complex<double>(2, -1)});
+  test::expect_tensor<int>(nx::all_close(c128, c128), nx::u8, {}, {1});
 }
 
 }  // namespace
