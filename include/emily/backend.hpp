@@ -30,6 +30,8 @@ std::vector<std::string> devices();
 // Forces evaluation of lazy Emily tensors (no-op for other backends).
 void eval(const nx::Tensor& t);
 void eval(const std::vector<nx::Tensor>& ts);
+// Whether an Emily tensor's value has been computed (always true for other backends).
+bool is_evaluated(const nx::Tensor& t);
 
 // What happens when an op has no MLX implementation and runs on the
 // reference backend: silent (default), warn (once per op and input shapes
