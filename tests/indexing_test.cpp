@@ -228,8 +228,13 @@ TEST(IndexingReference, RaisesOnOutOfBoundsIndices) {
   EXPECT_THROW(nx::indexed_add(t, nx::tensor({2, 0}, {.backend = b()}), s(1)), nx::ArgumentError);
   EXPECT_THROW(nx::indexed_put(t, nx::tensor({0, -1}, {.backend = b()}), s(1)), nx::ArgumentError);
   EXPECT_THROW(nx::take(t, nx::tensor({2}, {.backend = b()})), nx::ArgumentError);
-  EXPECT_THROW(nx::take_along_axis(t, nx::tensor({{0, 5}}, {.type = nx::u64, .backend = b()}), 0),
-               nx::ArgumentError);
+  try {
+    (void)nx::take_along_axis(t, nx::tensor({{0, ~0ull}}, {.type = nx::u64, .backend = b()}), 0);
+    FAIL() << "expected ArgumentError";
+  } catch (const nx::ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("index 18446744073709551615 is out of bounds for axis 0"), std::string::npos)
+        << e.what();
+  }
 }
 
 // Out-of-range indices on Emily: gather/take/take_along_axis clamp each
