@@ -331,3 +331,9 @@ TEST(ShapeCompare, TileAndSplit) {
 }
 
 }  // namespace
+
+TEST(SliceOverloads, SingleElementBraceListsAreStaticStarts) {
+  auto t = nx::iota({4});
+  test::expect_tensor<int>(nx::slice(t, {1}, {2}), nx::s32, {2}, {1, 2});
+  test::expect_tensor<int>(nx::put_slice(t, {2}, nx::tensor({9})), nx::s32, {4}, {0, 1, 9, 3});
+}
