@@ -39,6 +39,26 @@ mx::array clamp_index(const mx::array& x, nx::Type type, std::int64_t lo, std::i
   return mx::astype(c, mx::int32, d);
 }
 
+// EMILY_DEBUG_BOUNDS_CHECK: raise on out-of-range or negative indices instead
+// of clamping/dropping. Reading the indices forces their evaluation, so this
+// is a debugging aid, compiled out entirely when the option is off.
+#if EMILY_DEBUG_BOUNDS_CHECK
+void check_bounds(std::string_view op, const mx::array& x, nx::Type type, std::int64_t dim, int axis,
+                  const Shape& shape, mx::Device d) {
+  mx::array c = mx::flatten(as_int64(x, type, d), d);
+  mx::array bad = mx::logical_or(mx::less(c, mx::array(0, mx::int64), d),
+                                 mx::greater_equal(c, mx::array(dim, mx::int64), d), d);
+  if (!mx::any(bad, false, d).item<bool>()) return;
+  mx::array first = mx::take(c, mx::argmax(bad, false, d), d);
+  nx::raise(op, "index " + std::to_string(first.item<std::int64_t>()) + " is out of bounds for axis " +
+                    std::to_string(axis) + " in shape " + nx::shape_to_string(shape) +
+                    " (EMILY_DEBUG_BOUNDS_CHECK)");
+}
+#define EMILY_CHECK_BOUNDS(...) check_bounds(__VA_ARGS__)
+#else
+#define EMILY_CHECK_BOUNDS(...) ((void)0)
+#endif
+
 // One int32 start array (shape {rank}) of tensor-valued starts, each clamped
 // into [0, dim - len].
 mx::array dynamic_start(const Backend& self, const std::vector<Tensor>& starts, const Shape& shape,
@@ -113,6 +133,7 @@ Tensor Backend::gather(const Spec& out, const Tensor& t, const Tensor& indices, 
   mx::Shape sizes = a.shape();
   for (std::size_t j = 0; j < axes.size(); ++j) {
     const int axis = axes[j];
+    EMILY_CHECK_BOUNDS("gather", column(idx, static_cast<int>(j), d), indices.type(), t.dim(axis), axis, t.shape(), d);
     cols.push_back(clamp_index(column(idx, static_cast<int>(j), d), indices.type(), 0, t.dim(axis) - 1, d));
     sizes[static_cast<std::size_t>(axis)] = 1;
   }
@@ -131,12 +152,14 @@ struct ScatterPlan {
   mx::array updates{0};
 };
 
-ScatterPlan plan_scatter(const Backend& self, const Spec& out, const Tensor& target, const Tensor& indices,
+ScatterPlan plan_scatter(std::string_view op, const Backend& self, const Spec& out, const Tensor& target, const Tensor& indices,
                          const Tensor& updates, const Axes& axes, mx::Device d) {
   ScatterPlan p;
   mx::array idx = self.array_of(indices);
   std::vector<mx::array> raw;
   for (std::size_t j = 0; j < axes.size(); ++j) {
+    EMILY_CHECK_BOUNDS(op, column(idx, static_cast<int>(j), d), indices.type(), target.dim(axes[j]), axes[j],
+                       target.shape(), d);
     mx::array c = as_int64(column(idx, static_cast<int>(j), d), indices.type(), d);
     mx::array ok = mx::logical_and(mx::greater_equal(c, mx::array(0, mx::int64), d),
                                    mx::less(c, mx::array(target.dim(axes[j]), mx::int64), d), d);
@@ -174,7 +197,7 @@ Tensor Backend::indexed_add(const Spec& out, const Tensor& target, const Tensor&
   if (!mlx_supports(out.type))
     return fallback::run(*this, "indexed_add", &nx::Backend::indexed_add, out, target, indices, updates, axes);
   auto d = mx_device(out.type);
-  ScatterPlan p = plan_scatter(*this, out, target, indices, updates, axes, d);
+  ScatterPlan p = plan_scatter("indexed_add", *this, out, target, indices, updates, axes, d);
   mx::array a = with_drop_slot(cast(target, out.type), axes[0], d);
   a = mx::scatter_add(a, p.coords, p.updates, int_axes(axes), d);
   return wrap(out, without_drop_slot(a, axes[0], d));
@@ -196,7 +219,7 @@ Tensor Backend::indexed_put(const Spec& out, const Tensor& target, const Tensor&
   if (table > std::numeric_limits<std::int32_t>::max())
     return fallback::run(*this, "indexed_put", &nx::Backend::indexed_put, out, target, indices, updates, axes);
   auto d = mx_device(out.type);
-  ScatterPlan p = plan_scatter(*this, out, target, indices, updates, axes, d);
+  ScatterPlan p = plan_scatter("indexed_put", *this, out, target, indices, updates, axes, d);
   const std::int32_t n = static_cast<std::int32_t>(indices.dim(0));
   mx::array key = mx::zeros({n}, mx::int32, d);
   for (std::size_t j = 0; j < axes.size(); ++j)
@@ -214,12 +237,14 @@ Tensor Backend::indexed_put(const Spec& out, const Tensor& target, const Tensor&
 
 Tensor Backend::take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
   auto d = mx_device(out.type);
+  EMILY_CHECK_BOUNDS("take", array_of(indices), indices.type(), t.dim(axis), axis, t.shape(), d);
   mx::array idx = clamp_index(array_of(indices), indices.type(), 0, t.dim(axis) - 1, d);
   return wrap(out, mx::take(array_of(t), idx, axis, d));
 }
 
 Tensor Backend::take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
   auto d = mx_device(out.type);
+  EMILY_CHECK_BOUNDS("take_along_axis", array_of(indices), indices.type(), t.dim(axis), axis, t.shape(), d);
   mx::array idx = clamp_index(array_of(indices), indices.type(), 0, t.dim(axis) - 1, d);
   return wrap(out, mx::take_along_axis(array_of(t), idx, axis, d));
 }
