@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,13 @@
 namespace emily {
 
 enum class Device { cpu, gpu };
+
+// Raised by builds with EMILY_DEBUG_DETECT_NAN_INF when a scanned result
+// (matmul, fused norms, attention) holds NaN or Inf.
+class NonFiniteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct BackendOptions {
   // Default: gpu where MLX sees one, cpu otherwise. Asking for gpu where

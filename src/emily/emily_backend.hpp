@@ -139,6 +139,12 @@ class Backend final : public nx::Backend {
   Device device_;
 };
 
+namespace detail {
+// EMILY_DEBUG_DETECT_NAN_INF: returns `t`, or raises NonFiniteError naming
+// `op` when it holds NaN or Inf (forces evaluation).
+nx::Tensor detect_nan_inf(std::string_view op, const nx::Tensor& t);
+}  // namespace detail
+
 // nx type <-> MLX dtype. Types MLX cannot hold raise nx::ArgumentError naming
 // the op and the type to cast to.
 mx::Dtype to_dtype(nx::Type t, std::string_view op);

@@ -48,3 +48,21 @@ TEST(DebugBoundsCheck, InRangeIndicesStillWork) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DebugDetectNanInf, FusedNormRaisesOnNaN) {
+  auto x = nx::tensor({{1.0, NAN}}, {.backend = cpu()});
+  EXPECT_THROW((void)nx::to_binary(emily::fast::rms_norm(x, std::nullopt)), emily::NonFiniteError);
+  EXPECT_THROW((void)nx::to_binary(emily::fast::layer_norm(nx::tensor({{1.0, INFINITY}}, {.backend = cpu()}),
+                                                           std::nullopt, std::nullopt)),
+               emily::NonFiniteError);
+}
+
+TEST(DebugDetectNanInf, FiniteResultsPass) {
+  auto x = nx::tensor({{3.0, 4.0}}, {.backend = cpu()});
+  test::expect_close(emily::fast::rms_norm(x, std::nullopt, 0.0), nx::f32, {1, 2},
+                     {3 / std::sqrt(12.5), 4 / std::sqrt(12.5)});
+}
+
+}  // namespace
