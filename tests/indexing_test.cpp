@@ -2,6 +2,7 @@
 // indexed_put, the take blocks and the front-end compositions (contract
 // 2.7, 2.8, 3.4; worked examples 74-78, 83-93).
 #include <algorithm>
+#include <limits>
 
 #include "compare_util.hpp"
 
@@ -32,6 +33,10 @@ TEST_P(Indexing, SliceClampsStarts) {
   test::expect_tensor<int>(nx::slice(t, {s(200, nx::u8), s(-100, nx::s8)}, {2, 1}), nx::s32, {2, 1}, {3, 6});
   test::expect_tensor<int>(nx::slice(t, {s(1, nx::u64), s(1, nx::s64)}, {2, 2}, {.strides = {1, 2}}), nx::s32,
                            {2, 1}, {4, 7});
+  test::expect_tensor<int>(
+      nx::slice(t, {nx::scalar(~0ull, nx::u64, b()), nx::scalar(std::numeric_limits<long long>::min(), nx::s64, b())},
+                {2, 2}),
+      nx::s32, {2, 2}, {3, 4, 6, 7});
   test::expect_tensor<int>(nx::slice_along_axis(t, 1, 2, -1), nx::s32, {3, 2}, {1, 2, 4, 5, 7, 8});
   test::expect_tensor<int>(nx::slice_along_axis(nx::iota({7}, {.backend = b()}), 1, 6, 0, 2), nx::s32, {3}, {1, 3, 5});
   auto names = nx::slice(nx::rename(t, {"r", "c"}), {0, 0}, {1, 1});
@@ -223,9 +228,99 @@ TEST(IndexingReference, RaisesOnOutOfBoundsIndices) {
   EXPECT_THROW(nx::indexed_add(t, nx::tensor({2, 0}, {.backend = b()}), s(1)), nx::ArgumentError);
   EXPECT_THROW(nx::indexed_put(t, nx::tensor({0, -1}, {.backend = b()}), s(1)), nx::ArgumentError);
   EXPECT_THROW(nx::take(t, nx::tensor({2}, {.backend = b()})), nx::ArgumentError);
-  EXPECT_THROW(nx::take_along_axis(t, nx::tensor({{0, 5}}, {.type = nx::u64, .backend = b()}), 0),
-               nx::ArgumentError);
+  try {
+    (void)nx::take_along_axis(t, nx::tensor({{0, ~0ull}}, {.type = nx::u64, .backend = b()}), 0);
+    FAIL() << "expected ArgumentError";
+  } catch (const nx::ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("index 18446744073709551615 is out of bounds for axis 0"), std::string::npos)
+        << e.what();
+  }
 }
+
+// Out-of-range indices on Emily: gather/take/take_along_axis clamp each
+// index into [0, dim - 1]; indexed_add/indexed_put drop the offending rows.
+class EmilyIndexing : public ::testing::TestWithParam<nx::BackendPtr> {
+ protected:
+  nx::BackendPtr b() const { return GetParam(); }
+  nx::Tensor t22() const { return nx::tensor({{1, 2}, {3, 4}}, {.backend = b()}); }
+};
+
+TEST_P(EmilyIndexing, GatherClampsIndices) {
+  test::expect_tensor<int>(nx::gather(t22(), nx::tensor({{3, -10}, {0, -1}, {1, 7}}, {.backend = b()})), nx::s32, {3},
+                           {3, 1, 4});
+  auto big = nx::tensor({{std::uint64_t{1} << 63, 0}, {~std::uint64_t{0}, 5}}, {.type = nx::u64, .backend = b()});
+  test::expect_tensor<int>(nx::gather(t22(), big), nx::s32, {2}, {3, 4});
+  test::expect_tensor<int>(nx::gather(nx::iota({2, 3}, {.backend = b()}), nx::tensor({{-4}, {9}}, {.type = nx::s8, .backend = b()}),
+                                      {.axes = nx::Axes{1}}),
+                           nx::s32, {2, 2}, {0, 3, 2, 5});
+}
+
+TEST_P(EmilyIndexing, TakeClampsIndices) {
+  test::expect_tensor<int>(nx::take(t22(), nx::tensor({5, -1, 1}, {.backend = b()}), 1), nx::s32, {2, 3},
+                           {2, 1, 2, 4, 3, 4});
+  test::expect_tensor<int>(nx::take(t22(), nx::tensor({200}, {.type = nx::u8, .backend = b()})), nx::s32, {1, 2},
+                           {3, 4});
+  test::expect_tensor<int>(nx::take_along_axis(t22(), nx::tensor({{9, -9}}, {.type = nx::s64, .backend = b()}), 0),
+                           nx::s32, {1, 2}, {3, 2});
+}
+
+TEST_P(EmilyIndexing, IndexedOpsDropOutOfRangeRows) {
+  auto idx = nx::tensor({{0, 1}, {2, 0}, {1, -1}, {1, 1}, {-1, 0}}, {.backend = b()});
+  auto upd = nx::tensor({10, 20, 30, 40, 50}, {.backend = b()});
+  test::expect_tensor<int>(nx::indexed_add(t22(), idx, upd), nx::s32, {2, 2}, {1, 12, 3, 44});
+  test::expect_tensor<int>(nx::indexed_put(t22(), idx, upd), nx::s32, {2, 2}, {1, 10, 3, 40});
+  // Out of range on a later axis, with windows; u64 indices beyond int64.
+  auto m = nx::iota({2, 3}, {.backend = b()});
+  auto rows = nx::tensor({{std::uint64_t{1} << 63}, {1}, {2}}, {.type = nx::u64, .backend = b()});
+  auto win = nx::tensor({{7, 7}, {8, 9}, {6, 6}}, {.backend = b()});
+  test::expect_tensor<int>(nx::indexed_put(m, rows, win), nx::s32, {2, 3}, {0, 1, 2, 8, 9, 5});
+  test::expect_tensor<int>(nx::indexed_add(m, rows, win), nx::s32, {2, 3}, {0, 1, 2, 11, 13, 5});
+  auto cols = nx::tensor({{0}, {3}, {2}}, {.backend = b()});
+  test::expect_tensor<int>(nx::indexed_put(m, cols, nx::tensor({{1, 1}, {2, 2}, {3, 3}}, {.backend = b()}),
+                                           {.axes = nx::Axes{1}}),
+                           nx::s32, {2, 3}, {1, 1, 3, 1, 4, 3});
+}
+
+TEST_P(EmilyIndexing, IndexedPutLastRowWinsWithManyDuplicates) {
+  const int n = 200;
+  std::vector<std::int64_t> pos(n), val(n);
+  for (int i = 0; i < n; ++i) {
+    pos[static_cast<std::size_t>(i)] = (i * 7) % 5;
+    val[static_cast<std::size_t>(i)] = i;
+  }
+  auto idx = nx::reshape(nx::tensor(pos, {.backend = b()}), {n, 1});
+  auto r = nx::indexed_put(nx::tensor({-1, -1, -1, -1, -1, -1}, {.type = nx::s64, .backend = b()}), idx,
+                           nx::tensor(val, {.backend = b()}));
+  // Last i with 7i mod 5 == p, for p = 0..4; position 5 untouched.
+  test::expect_tensor<std::int64_t>(r, nx::s64, {6}, {195, 198, 196, 199, 197, -1});
+}
+
+TEST_P(EmilyIndexing, TakeIsNativeAndNothingFallsBack) {
+  int fallbacks = 0;
+  auto id = emily::telemetry::attach("emily.fallback", [&](const emily::telemetry::Event& e) {
+    if (e.phase == emily::telemetry::Phase::start) ++fallbacks;
+  });
+  nx::detail::ComposedRecorder rec;
+  for (nx::Type type : test::emily_types()) {
+    auto x = nx::as_type(nx::iota({2, 3}, {.backend = b()}), type);
+    auto i = nx::tensor({{1, 0}}, {.backend = b()});
+    auto one = nx::reshape(nx::slice(x, {0, 0}, {1, 1}), {1});
+    for (auto r : {nx::take(x, nx::tensor({2, 0}, {.backend = b()}), 1),
+                   nx::take_along_axis(x, nx::tensor({{1, 0}, {2, 2}}, {.backend = b()}), 1),
+                   nx::gather(x, i), nx::slice(x, {nx::scalar(1, nx::s32, b()), nx::scalar(1, nx::s32, b())}, {1, 2}),
+                   nx::put_slice(x, {0, 1}, nx::slice(x, {0, 0}, {2, 2})), nx::indexed_add(x, i, one),
+                   nx::indexed_put(x, i, one), nx::pad(x, 1, {{1, -1, 1}, {-1, 2, 2}}),
+                   nx::concatenate({x, x}, 1), nx::stack({x, x}), nx::reverse(x), nx::transpose(x),
+                   nx::broadcast(x, {2, 2, 3}), nx::squeeze(nx::new_axis(x, 0))})
+      (void)nx::to_binary(r);
+  }
+  emily::telemetry::detach(id);
+  EXPECT_EQ(fallbacks, 0);
+  EXPECT_TRUE(rec.blocks().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Emily, EmilyIndexing, ::testing::ValuesIn(test::emily_backends()),
+                         [](const auto& info) { return info.param->device_name(); });
 
 TEST(IndexingBlocks, ReferenceComposesTakeWithGather) {
   auto t = nx::iota({2, 3}, {.backend = nx::binary_backend()});
@@ -395,6 +490,27 @@ TEST(IndexingCompare, TakeFamily) {
       test::compare_backends([=](const auto& in) { return nx::take_along_axis(in[0], in[1], axis); }, {x, aidx},
                              ctx("take_along_axis", type, axis));
     }
+  }
+}
+
+TEST(IndexingCompare, ScalarsAndRankOneIndices) {
+  test::Rng rng(28);
+  for (nx::Type type : test::emily_types()) {
+    auto x = test::random_tensor(rng, type, {});
+    auto y = test::random_tensor(rng, nx::s16, {});
+    test::compare_backends([](const auto& in) { return nx::put_slice(in[0], std::vector<std::int64_t>{}, in[1]); },
+                           {x, y}, ctx("put_slice scalar", type, 0));
+    auto m = test::random_tensor(rng, type, {3, 4});
+    auto row = nx::tensor({2, 1}, {.type = nx::u16, .backend = nx::binary_backend()});
+    auto one = nx::tensor({0}, {.type = nx::s8, .backend = nx::binary_backend()});
+    test::compare_backends([](const auto& in) { return nx::gather(in[0], in[1]); }, {m, row}, ctx("gather point", type, 0));
+    test::compare_backends([](const auto& in) { return nx::gather(in[0], in[1]); }, {m, one}, ctx("gather row", type, 0));
+    test::compare_backends([](const auto& in) { return nx::indexed_add(in[0], in[1], in[2]); }, {m, row, y},
+                           ctx("indexed_add scalar update", type, 0));
+    test::compare_backends([](const auto& in) { return nx::indexed_put(in[0], in[1], in[2]); }, {m, row, y},
+                           ctx("indexed_put scalar update", type, 0));
+    auto i = nx::scalar(3, nx::u8, nx::binary_backend());
+    test::compare_backends([](const auto& in) { return nx::take(in[0], in[1], 1); }, {m, i}, ctx("take scalar index", type, 0));
   }
 }
 

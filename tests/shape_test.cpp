@@ -127,6 +127,8 @@ TEST_P(Shapes, PadTypes) {
   test::expect_tensor<int>(nx::pad(u, 7, {{1, 0, 0}}), nx::u8, {3}, {7, 1, 2});
   test::expect_tensor<int>(nx::pad(u, -1, {{1, 0, 0}}), nx::s16, {3}, {-1, 1, 2});
   test::expect_tensor<int>(nx::pad(u, 300, {{0, 1, 0}}), nx::u16, {3}, {1, 2, 300});
+  auto w = nx::tensor({1}, {.type = nx::u64, .backend = b()});
+  test::expect_tensor<std::uint64_t>(nx::pad(w, 1ll << 40, {{0, 1, 0}}), nx::u64, {2}, {1, 1ull << 40});
   test::expect_tensor<float>(nx::pad(u, 1.5, {{0, 1, 0}}), nx::f32, {3}, {1, 2, 1.5f});
   auto h = nx::tensor({1.0, 2.0}, {.type = nx::f16, .backend = b()});
   test::expect_tensor<float>(nx::pad(h, 3, {{0, 1, 0}}), nx::f16, {3}, {1, 2, 3});
@@ -306,6 +308,19 @@ TEST(ShapeCompare, ConcatenateStack) {
   }
 }
 
+TEST(ShapeCompare, Scalars) {
+  test::Rng rng(16);
+  for (nx::Type type : test::emily_types()) {
+    auto x = test::random_tensor(rng, type, {});
+    auto v = test::random_tensor(rng, nx::s8, {});
+    test::compare_backends([](const auto& in) { return nx::pad(in[0], in[1], {}); }, {x, v}, ctx("pad scalar", type, 0));
+    test::compare_backends([](const auto& in) { return nx::reshape(in[0], {1, 1, 1}); }, {x}, ctx("reshape scalar", type, 0));
+    test::compare_backends([](const auto& in) { return nx::new_axis(in[0], 0); }, {x}, ctx("new_axis scalar", type, 0));
+    test::compare_backends([](const auto& in) { return nx::concatenate({nx::new_axis(in[0], 0), nx::new_axis(in[1], 0)}); },
+                           {x, v}, ctx("concatenate scalars", type, 0));
+  }
+}
+
 TEST(ShapeCompare, TileAndSplit) {
   test::Rng rng(15);
   for (nx::Type type : test::emily_types()) {
@@ -316,3 +331,9 @@ TEST(ShapeCompare, TileAndSplit) {
 }
 
 }  // namespace
+
+TEST(SliceOverloads, SingleElementBraceListsAreStaticStarts) {
+  auto t = nx::iota({4});
+  test::expect_tensor<int>(nx::slice(t, {1}, {2}), nx::s32, {2}, {1, 2});
+  test::expect_tensor<int>(nx::put_slice(t, {2}, nx::tensor({9})), nx::s32, {4}, {0, 1, 9, 3});
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,13 @@
 namespace emily {
 
 enum class Device { cpu, gpu };
+
+// Raised by builds with EMILY_DEBUG_DETECT_NAN_INF when a scanned result
+// (matmul, fused norms, attention) holds NaN or Inf.
+class NonFiniteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct BackendOptions {
   // Default: gpu where MLX sees one, cpu otherwise. Asking for gpu where
@@ -30,6 +38,8 @@ std::vector<std::string> devices();
 // Forces evaluation of lazy Emily tensors (no-op for other backends).
 void eval(const nx::Tensor& t);
 void eval(const std::vector<nx::Tensor>& ts);
+// Whether an Emily tensor's value has been computed (always true for other backends).
+bool is_evaluated(const nx::Tensor& t);
 
 // What happens when an op has no MLX implementation and runs on the
 // reference backend: silent (default), warn (once per op and input shapes

@@ -1,6 +1,8 @@
 // Slicing, gathering and scattering.
 #pragma once
 
+#include <initializer_list>
+
 #include "nx/backend.hpp"
 
 namespace nx {
@@ -13,10 +15,18 @@ Tensor slice(const Tensor& t, const std::vector<std::int64_t>& starts,
 // Dynamic starts: one scalar integer tensor per axis.
 Tensor slice(const Tensor& t, const std::vector<Tensor>& starts,
              const std::vector<std::int64_t>& lengths, const SliceOptions& opts = {});
+// Brace lists of integers select the static overloads: nx::slice(t, {0}, {1}).
+inline Tensor slice(const Tensor& t, std::initializer_list<std::int64_t> starts,
+                    std::initializer_list<std::int64_t> lengths, const SliceOptions& opts = {}) {
+  return slice(t, std::vector<std::int64_t>(starts), std::vector<std::int64_t>(lengths), opts);
+}
 Tensor slice_along_axis(const Tensor& t, std::int64_t start, std::int64_t length, int axis,
                         std::int64_t stride = 1);
 Tensor put_slice(const Tensor& t, const std::vector<std::int64_t>& starts, const Tensor& slice);
 Tensor put_slice(const Tensor& t, const std::vector<Tensor>& starts, const Tensor& slice);
+inline Tensor put_slice(const Tensor& t, std::initializer_list<std::int64_t> starts, const Tensor& slice) {
+  return put_slice(t, std::vector<std::int64_t>(starts), slice);
+}
 
 struct IndexAxesOptions {
   std::optional<Axes> axes;  // default: the leading axes

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "../nx/element.hpp"
+#include "nx/nx.hpp"
 #include "emily/telemetry.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
@@ -58,6 +59,22 @@ void eval(const std::vector<nx::Tensor>& ts) {
   if (arrays.empty()) return;
   telemetry::Span span("emily.eval", {{"count", std::to_string(arrays.size())}});
   mx::eval(arrays);
+}
+
+namespace detail {
+nx::Tensor detect_nan_inf(std::string_view op, const nx::Tensor& t) {
+  if (!nx::is_float(t.type())) return t;
+  auto bad = nx::any(nx::logical_or(nx::is_nan(t), nx::is_infinity(t)));
+  if (nx::to_number<int>(bad) != 0)
+    throw NonFiniteError(std::string(op) + ": result of shape " + nx::shape_to_string(t.shape()) +
+                         " holds NaN or Inf (EMILY_DEBUG_DETECT_NAN_INF)");
+  return t;
+}
+}  // namespace detail
+
+bool is_evaluated(const nx::Tensor& t) {
+  if (!t.defined() || t.backend()->name() != "emily") return true;
+  return static_cast<mx::array*>(t.data().get())->status() != mx::array::Status::unscheduled;
 }
 
 Backend::Backend(Device device) : device_(device) {}

@@ -83,6 +83,8 @@ class Backend final : public nx::Backend {
                      const Tensor& updates, const Axes& axes) override;
   Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
                      const Tensor& updates, const Axes& axes) override;
+  Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
+  Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
 
   // reductions.cpp
   Tensor all(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
@@ -136,6 +138,12 @@ class Backend final : public nx::Backend {
  private:
   Device device_;
 };
+
+namespace detail {
+// EMILY_DEBUG_DETECT_NAN_INF: returns `t`, or raises NonFiniteError naming
+// `op` when it holds NaN or Inf (forces evaluation).
+nx::Tensor detect_nan_inf(std::string_view op, const nx::Tensor& t);
+}  // namespace detail
 
 // nx type <-> MLX dtype. Types MLX cannot hold raise nx::ArgumentError naming
 // the op and the type to cast to.

@@ -30,20 +30,22 @@ Tensor Backend::take_along_axis(const Spec& out, const Tensor& t, const Tensor& 
   // Full coordinates: idx on `axis`, the position itself on every other
   // axis, stacked on a new last axis; then one gather over all axes.
   const int r = t.rank();
+  // s64 coordinates (u64 kept as is, so huge indices stay out of range).
+  const Type ct = indices.type() == u64 ? u64 : s64;
   Shape column = indices.shape();
   column.push_back(1);
-  const Spec part{column, s64, {}};
+  const Spec part{column, ct, {}};
   std::vector<Tensor> parts;
   Axes all;
   for (int d = 0; d < r; ++d) {
     all.push_back(d);
-    Tensor c = d == axis ? (indices.type() == s64 ? indices : as_type(Spec{indices.shape(), s64, {}}, indices))
-                         : iota(Spec{indices.shape(), s64, {}}, d);
+    Tensor c = d == axis ? (indices.type() == ct ? indices : as_type(Spec{indices.shape(), ct, {}}, indices))
+                         : iota(Spec{indices.shape(), ct, {}}, d);
     parts.push_back(reshape(part, c));
   }
   Shape coords_shape = indices.shape();
   coords_shape.push_back(r);
-  Tensor coords = r == 1 ? parts[0] : concatenate(Spec{coords_shape, s64, {}}, parts, r);
+  Tensor coords = r == 1 ? parts[0] : concatenate(Spec{coords_shape, ct, {}}, parts, r);
   return gather(out, t, coords, all);
 }
 

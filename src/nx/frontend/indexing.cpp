@@ -139,14 +139,22 @@ Tensor indexed(std::string_view op, const Tensor& t0, const Tensor& idx0, const 
   return add ? backend->indexed_add(out, t, idx, upd, axes) : backend->indexed_put(out, t, idx, upd, axes);
 }
 
+// iota of s64 on `backend`.
+Tensor positions(const Shape& shape, const BackendPtr& backend) {
+  IotaOptions o;
+  o.type = s64;
+  o.backend = backend;
+  return iota(shape, o);
+}
+
 // Lower-triangle mask {n, m} (u8): 1 where column <= row + k.
 Tensor tri_on(std::int64_t n, std::int64_t m, std::int64_t k, const BackendPtr& backend) {
   front::check_shape("tri", {n, m});
   // Beyond [-n, m] the mask is all zeros or all ones; clamping keeps
   // `cols - k` from wrapping around.
   k = std::clamp<std::int64_t>(k, -n, m);
-  Tensor rows = iota({n, 1}, {.type = s64, .backend = backend});
-  Tensor cols = iota({1, m}, {.type = s64, .backend = backend});
+  Tensor rows = positions({n, 1}, backend);
+  Tensor cols = positions({1, m}, backend);
   return greater_equal(rows, subtract(cols, Scalar(static_cast<long long>(k))));
 }
 
@@ -264,7 +272,7 @@ Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
                                std::to_string(offset));
   const std::int64_t len = offset >= 0 ? std::min(rows, cols - offset) : std::min(rows + offset, cols);
   // Coordinates (i + max(-offset, 0), i + max(offset, 0)) on the last two axes.
-  Tensor i = iota({len, 1}, {.type = s64, .backend = t.backend()});
+  Tensor i = positions({len, 1}, t.backend());
   Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),
                                add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
                               1);
@@ -287,7 +295,7 @@ Tensor make_diagonal(const Tensor& v, std::int64_t offset) {
   shape.insert(shape.end(), {n, n});
   front::check_shape("make_diagonal", shape);
   Tensor zeros = broadcast(front::scalar_tensor(0, v.backend(), v.type()), shape);
-  Tensor i = iota({len, 1}, {.type = s64, .backend = v.backend()});
+  Tensor i = positions({len, 1}, v.backend());
   Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),
                                add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
                               1);

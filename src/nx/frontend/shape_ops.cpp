@@ -214,7 +214,9 @@ Tensor pad_with(const Tensor& t, const Tensor& value, Type type, const std::vect
 }  // namespace
 
 Tensor pad(const Tensor& t, const Scalar& value, const std::vector<PadConfig>& config) {
-  return pad_with(t, front::scalar_tensor(value, t.backend()), merge_number(t.type(), value), config);
+  // The literal rule gives the type; the value is stored once in that type.
+  const Type type = merge_number(t.type(), value);
+  return pad_with(t, front::scalar_tensor(value, t.backend(), type), type, config);
 }
 
 Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& config) {
