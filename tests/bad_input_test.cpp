@@ -534,12 +534,49 @@ std::vector<Documented> build_documented() {
     test::expect_tensor<float>(nx::cumulative_sum(nx::tensor(std::vector<double>{inf, -inf, 1.0}, {.backend = b})),
                                nx::f32, {3}, {float(inf), float(nan), float(nan)});
   });
-  // Out-of-range indices: the reference raises, naming the op and the index.
-  add("gather with an out-of-range index", [](const BackendPtr& b, bool emily) {
-    auto run = [&] { return nx::gather(I(b, {2, 2}), L(b, {{3, -10}})); };
-    if (!emily) return expect_argument_error([&] { (void)run(); }, "gather: index 3 is out of bounds", "gather");
-    expect_argument_error([&] { (void)run(); }, "gather: index 3 is out of bounds", "gather");
-  });
+  // Out-of-range indices: the reference raises, naming the op and the index;
+  // Emily clamps each index into [0, dim - 1] (gather, take, take_along_axis)
+  // or drops the offending rows (indexed_add, indexed_put) unless built with
+  // EMILY_DEBUG_BOUNDS_CHECK (tested in tests/debug/).
+  auto indices = [](std::string op, std::string message, std::function<Tensor(const BackendPtr&)> run,
+                    std::function<void(const Tensor&)> emily_result) {
+    return [=](const BackendPtr& b, bool emily) {
+      if (emily) return emily_result(run(b));
+      expect_argument_error([&] { (void)run(b); }, op + ": " + message, op);
+    };
+  };
+  add("gather with out-of-range indices",
+      indices("gather", "index 3 is out of bounds for axis 0 in shape {2, 2}",
+              [](const BackendPtr& b) { return nx::gather(I(b, {2, 2}), L(b, {{3, -10}, {0, 1}})); },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {2}, {2, 1}); }));
+  add("gather with a negative index",
+      indices("gather", "index -1 is out of bounds for axis 1",
+              [](const BackendPtr& b) { return nx::gather(I(b, {2, 2}), L(b, {{0, -1}})); },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {1}, {0}); }));
+  add("take with out-of-range indices",
+      indices("take", "index 7 is out of bounds",
+              [](const BackendPtr& b) { return nx::take(I(b, {3}), L(b, {7, -2, 1}, nx::s64)); },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {3}, {2, 0, 1}); }));
+  add("take with a u64 index beyond int64",
+      indices("take", "index 18446744073709551615 is out of bounds",
+              [](const BackendPtr& b) {
+                return nx::take(I(b, {3}), nx::tensor(std::vector<std::uint64_t>{UINT64_MAX}, {.type = nx::u64, .backend = b}));
+              },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {1}, {2}); }));
+  add("take_along_axis with out-of-range indices",
+      indices("take_along_axis", "index 5 is out of bounds",
+              [](const BackendPtr& b) { return nx::take_along_axis(I(b, {2, 3}), L(b, {{5}, {-1}}), 1); },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {2, 1}, {2, 3}); }));
+  add("indexed_add with out-of-range rows",
+      indices("indexed_add", "index 4 is out of bounds",
+              [](const BackendPtr& b) { return nx::indexed_add(I(b, {3}), L(b, {{4}, {1}, {-1}}), L(b, {10, 20, 30})); },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {3}, {0, 21, 2}); }));
+  add("indexed_put with out-of-range rows",
+      indices("indexed_put", "index 3 is out of bounds for axis 1",
+              [](const BackendPtr& b) {
+                return nx::indexed_put(I(b, {2, 3}), L(b, {{0, 3}, {1, 1}}), L(b, {10, 20}));
+              },
+              [](const Tensor& r) { test::expect_tensor<int>(r, nx::s32, {2, 3}, {0, 1, 2, 3, 20, 5}); }));
   // Types MLX has no dtype for stay on the reference backend; Emily raises naming the op.
   add("types MLX lacks", [](const BackendPtr& b, bool emily) {
     for (nx::Type type : {nx::s4, nx::u2, nx::f8, nx::f8_e4m3fn, nx::c128}) {
