@@ -300,6 +300,12 @@ mx::array float_to_int(const mx::array& x0, Type to, mx::Device dev) {
   mx::array as_u = mx::astype(red, wide ? mx::uint64 : mx::uint32, dev);
   mx::Dtype target = to_dtype(to, "as_type");
   mx::array wrapped = wide ? mx::view(as_u, target, dev) : mx::astype(as_u, target, dev);
+  // |t| < 2^63 converts exactly through int64 (narrowing wraps); the
+  // reduction above only serves larger magnitudes (its 2^64 - small values
+  // are not representable in floating point).
+  mx::array small = mx::less(mx::abs(fin, dev), mx::array(9223372036854775808.0f), dev);
+  mx::array as_i64 = mx::astype(mx::where(small, fin, mx::array(0.0f), dev), mx::int64, dev);
+  wrapped = mx::where(small, wide ? mx::view(as_i64, target, dev) : mx::astype(as_i64, target, dev), wrapped, dev);
   // Infinities saturate.
   auto hi = nx::element::int_max(to), lo = nx::element::int_min(to);
   mx::array vmax = to.cls == TypeClass::u && to.bits == 64 ? mx::array(static_cast<std::uint64_t>(hi), target)

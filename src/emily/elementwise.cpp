@@ -134,6 +134,8 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       mx::array fix = mx::logical_and(mx::not_equal(r, zero, d),
                                       mx::not_equal(mx::less(r, zero, d), mx::less(a, zero, d), d), d);
       r = mx::where(fix, mx::subtract(r, safe_b, d), r, d);
+      // |a| < |b|: the remainder is a itself (the round trip above loses a when |b| >> |a|).
+      r = mx::where(mx::less(mx::abs(a, d), mx::abs(safe_b, d), d), a, r, d);
       if (is_int) {
         // by 0 -> the dividend; by -1 -> 0 (avoids INT_MIN % -1)
         r = mx::where(mx::equal(b, zero, d), a, mx::where(bad, zero, r, d), d);
@@ -145,7 +147,14 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       mx::array by_zero = mx::equal(b, zero, d);
       mx::array bad = by_zero;
       if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
-      mx::array q = mx::floor_divide(a, mx::where(bad, scalar_like(1, b), b, d), d);  // truncates for ints
+      mx::array safe_b = mx::where(bad, scalar_like(1, b), b, d);
+      mx::array q = mx::floor_divide(a, safe_b, d);
+      if (is_signed) {
+        // MLX floors; Nx truncates toward zero: one more where inexact with mixed signs.
+        mx::array inexact = mx::not_equal(mx::remainder(a, safe_b, d), zero, d);
+        mx::array mixed = mx::not_equal(mx::less(a, zero, d), mx::less(safe_b, zero, d), d);
+        q = mx::where(mx::logical_and(inexact, mixed, d), mx::add(q, scalar_like(1, q), d), q, d);
+      }
       if (is_signed) q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
       // Division by zero gives all bits set (-1 / max), documented.
       mx::array all_ones = mx::bitwise_invert(zero, d);
@@ -172,6 +181,12 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
 Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   const Type in = tt.type(), ot = out.type;
   if (!mlx_supports(in) || !mlx_supports(ot))
+    return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
+  // MLX's CPU kernels compute these in single precision even for float64
+  // (exp(100) gives Inf, sin(1e10) no correct digit): f64 runs on the reference.
+  const bool single_kernel = op == UnaryOp::exp || op == UnaryOp::sigmoid || op == UnaryOp::sin ||
+                             op == UnaryOp::cos || op == UnaryOp::erf || op == UnaryOp::erf_inv;
+  if (ot == nx::f64 && single_kernel)
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
   const bool cplx = nx::is_complex(in);
   const bool on_gpu = device_ == Device::gpu && in != nx::f64;
