@@ -109,6 +109,29 @@ void run_ref(benchmark::State& st, F&& f) {
   for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(f()));
 }
 
+// 1M pseudo-random s32 indices into a 1M vector (same sequence as numpy_bench).
+nx::Tensor gather_indices(const nx::BackendPtr& b) {
+  static std::vector<std::int32_t> idx = [] {
+    std::vector<std::int32_t> v(1 << 20);
+    std::uint32_t s = 12345;
+    for (auto& i : v) {
+      s = s * 1664525u + 1013904223u;
+      i = static_cast<std::int32_t>(s % (1u << 20));
+    }
+    return v;
+  }();
+  static std::map<nx::Backend*, nx::Tensor> cache;
+  auto it = cache.find(b.get());
+  if (it == cache.end()) {
+    std::vector<std::uint8_t> bytes(idx.size() * 4);
+    std::memcpy(bytes.data(), idx.data(), bytes.size());
+    auto t = nx::from_binary(bytes, nx::s32, {.backend = b});
+    if (b->name() == "emily") emily::eval(t);
+    it = cache.emplace(b.get(), t).first;
+  }
+  return it->second;
+}
+
 #define NX_CASE(name, shape_expr, body)                                                            \
   void BM_##name##_emily(benchmark::State& st) {                                                  \
     auto b = emily_cpu();                                                                           \
@@ -133,6 +156,7 @@ NX_CASE(matmul_2048, (nx::Shape{2048, 2048}), nx::dot(x, y))
 NX_CASE(softmax_1024x4096, (nx::Shape{1024, 4096}), nx::softmax(x, 1))
 NX_CASE(sort_1M, (nx::Shape{1 << 20}), nx::sort(x))
 NX_CASE(cumsum_4096, (nx::Shape{4096, 4096}), nx::cumulative_sum(x, {.axis = 1}))
+NX_CASE(gather_1M, (nx::Shape{1 << 20}), nx::take(x, gather_indices(x.backend())))
 #undef NX_CASE
 
 void BM_exp_16M_mlx(benchmark::State& st) {
@@ -174,6 +198,16 @@ void BM_softmax_1024x4096_mlx(benchmark::State& st) {
 void BM_sort_1M_mlx(benchmark::State& st) {
   auto x = mx_data({1 << 20}, 4.0f);
   run_mlx(st, [&] { return mx::sort(x, 0, mx_dev()); });
+}
+void BM_gather_1M_mlx(benchmark::State& st) {
+  auto x = mx_data({1 << 20}, 4.0f);
+  auto t = gather_indices(nx::binary_backend());
+  auto bytes = nx::to_binary(t);
+  std::vector<std::int32_t> v(bytes.size() / 4);
+  std::memcpy(v.data(), bytes.data(), bytes.size());
+  mx::array idx(v.begin(), mx::Shape{1 << 20}, mx::int32);
+  mx::eval(idx);
+  run_mlx(st, [&] { return mx::take(x, idx, 0, mx_dev()); });
 }
 void BM_cumsum_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
@@ -273,7 +307,7 @@ int main(int argc, char** argv) {
 #define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
   CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)
   CASE(argmax_axis1_4096) CASE(matmul_1024) CASE(matmul_2048) CASE(softmax_1024x4096) CASE(sort_1M)
-  CASE(cumsum_4096)
+  CASE(cumsum_4096) CASE(gather_1M)
 #undef CASE
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

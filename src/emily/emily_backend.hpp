@@ -97,6 +97,7 @@ class Backend final : public nx::Backend {
   Tensor argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) override;
   Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceOptions& opts,
                 const nx::ReduceFn& fn) override;
+  Tensor softmax(const Spec& out, const Tensor& t, int axis) override;
 
   // windows.cpp
   Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc, const Shape& window,

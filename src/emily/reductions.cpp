@@ -96,6 +96,16 @@ Tensor Backend::argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOpti
   return wrap(out, arg_reduce(array_of(t), opts, false, nx::is_float(t.type()), mx_device(t.type())));
 }
 
+// Softmax on MLX's kernel (f16/bf16 accumulate in f32); the composition for
+// types MLX cannot hold.
+Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
+  // f64 composes: MLX's f64 exp is only accurate to about 1e-7 relative.
+  if (!mlx_supports(out.type) || !mlx_supports(t.type()) || out.type == nx::f64)
+    return nx::Backend::softmax(out, t, axis);
+  auto d = mx_device(out.type);
+  return wrap(out, mx::softmax(cast(t, out.type), std::vector<int>{axis}, out.type.bits == 16, d));
+}
+
 // The reducer is an arbitrary C++ function of scalar tensors: it runs on the
 // reference backend, element by element, as in Nx.
 Tensor Backend::reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceOptions& opts,

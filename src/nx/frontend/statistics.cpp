@@ -113,8 +113,14 @@ Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts) {
 
 Tensor softmax(const Tensor& t, int axis) {
   const int a = front::normalize_axis("softmax", axis, t.rank());
-  Tensor e = exp(subtract(t, reduce_max(t, {.axes = Axes{a}, .keep_axes = true})));
-  return divide(e, sum(e, {.axes = Axes{a}, .keep_axes = true}));
+  if (is_complex(t.type())) raise("softmax", "expects a non-complex tensor, got: " + front::type_name(t.type()));
+  return t.backend()->softmax(Spec{t.shape(), to_floating(t.type()), t.names()}, t, a);
+}
+
+Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
+  detail::note_composed("softmax");
+  Tensor e = nx::exp(nx::subtract(t, nx::reduce_max(t, {.axes = Axes{axis}, .keep_axes = true})));
+  return nx::as_type(nx::divide(e, nx::sum(e, {.axes = Axes{axis}, .keep_axes = true})), out.type);
 }
 
 Tensor log_softmax(const Tensor& t, int axis) {
