@@ -83,6 +83,8 @@ class Backend final : public nx::Backend {
                      const Tensor& updates, const Axes& axes) override;
   Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
                      const Tensor& updates, const Axes& axes) override;
+  Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
+  Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
 
   // reductions.cpp
   Tensor all(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
