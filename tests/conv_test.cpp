@@ -224,6 +224,22 @@ ConvCase random_case(test::Rng& rng, int d) {
   return c;
 }
 
+std::string describe(const ConvCase& c) {
+  auto list = [](const auto& v) {
+    std::string s = "[";
+    for (auto x : v) s += std::to_string(x) + " ";
+    return s + "]";
+  };
+  std::string pads;
+  for (auto [lo, hi] : std::get<std::vector<std::pair<std::int64_t, std::int64_t>>>(c.opts.padding))
+    pads += "{" + std::to_string(lo) + "," + std::to_string(hi) + "}";
+  return "input " + nx::shape_to_string(c.input) + " kernel " + nx::shape_to_string(c.kernel) + " strides " +
+         list(c.opts.strides) + " padding " + pads + " input_dilation " + list(c.opts.input_dilation) +
+         " kernel_dilation " + list(c.opts.kernel_dilation) + " groups " + std::to_string(c.opts.feature_group_size) +
+         "/" + std::to_string(c.opts.batch_group_size) + " perms " + list(c.opts.input_permutation) +
+         list(c.opts.kernel_permutation) + list(c.opts.output_permutation);
+}
+
 test::Tolerance conv_tolerance(nx::Type t) {
   if (t == nx::f16) return {4e-3, 0.1};
   if (t == nx::bf16) return {2e-2, 0.5};
@@ -247,9 +263,13 @@ TEST(ConvCompare, RandomAgainstReference) {
           continue;  // this configuration has an empty output
         }
         (void)want;
-        test::compare_backends([&](const std::vector<nx::Tensor>& in) { return nx::conv(in[0], in[1], c.opts); },
-                               {x, k}, "conv " + nx::to_string(type) + " d=" + std::to_string(d),
-                               conv_tolerance(nx::to_floating(type)));
+        const std::string ctx = "conv " + nx::to_string(type) + " " + describe(c);
+        try {
+          test::compare_backends([&](const std::vector<nx::Tensor>& in) { return nx::conv(in[0], in[1], c.opts); },
+                                 {x, k}, ctx, conv_tolerance(nx::to_floating(type)));
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << ctx << ": " << e.what();
+        }
         ++compared;
       }
   }

@@ -14,8 +14,8 @@
 //   already upper triangular is left alone, so triangular input gives Q = I);
 //   :complete for tall input is the QR of [A | I];
 // - lu: row pivots become the permutation matrix P (input type), A = P L U;
-// - determinant: Nx's closed forms for 2x2 and 3x3 (complex too), LAPACK
-//   beyond;
+// - determinant: Nx's closed forms for 2x2 and 3x3 (complex too), the
+//   product of LAPACK's LU pivots beyond;
 // - solve: LU plus two triangular solves; a singular matrix gives NaN (the
 //   reference raises), since MLX would raise at evaluation.
 // Complex inputs where MLX has no complex routine (cholesky, qr, lu, solve,
@@ -282,7 +282,18 @@ Tensor Backend::determinant(const Spec& out, const Tensor& a) {
     r = mx::subtract(r, mul(mul(e(0, 0), e(1, 2)), e(2, 1)), d);
     return wrap(out, r);
   }
-  return wrap(out, mx::linalg::det(mx::astype(x, ct, kCpu), kCpu));
+  // LU: product of U's diagonal, negated for an odd permutation (counted as
+  // inversions of the pivot order). mx::linalg::det loses float64 precision.
+  auto f = mx::linalg::lu(x, kCpu);
+  mx::array prod = mx::prod(mx::diagonal(f[2], 0, -2, -1, kCpu), -1, false, kCpu);
+  mx::array piv = mx::astype(f[0], mx::int32, kCpu);
+  mx::array inversions = mx::sum(
+      mx::astype(mx::logical_and(mx::greater(mx::expand_dims(piv, -1, kCpu), mx::expand_dims(piv, -2, kCpu), kCpu),
+                                 mx::triu(mx::ones({n, n}, mx::bool_, kCpu), 1, kCpu), kCpu),
+                 mx::int32, kCpu),
+      std::vector<int>{-2, -1}, false, kCpu);
+  mx::array odd = mx::equal(mx::remainder(inversions, mx::array(2), kCpu), mx::array(1), kCpu);
+  return wrap(out, mx::where(odd, mx::negative(prod, kCpu), prod, kCpu));
 }
 
 }  // namespace emily

@@ -9,7 +9,9 @@
 // - Batch groups: the batch is folded into the channels ({N, S, C} ->
 //   {N/B, S, B*C}) and run as B feature groups, which is the same sum.
 // - Feature groups on 3 spatial dims (MLX groups are 1-D/2-D only): one
-//   convolution per group, concatenated.
+//   convolution per group, concatenated. float64 (CPU only in MLX) supports
+//   neither dilation nor 2-D groups: the input and kernel are dilated
+//   explicitly and the groups split.
 // - Negative padding crops whole input elements before the convolution
 //   (MLX mis-sizes negative padding combined with input dilation).
 // - More than 3 spatial dims falls back.
@@ -25,9 +27,39 @@ struct Plan {
   int groups = 1;
 };
 
-mx::array run_conv(const mx::array& x, const mx::array& w, const Plan& p, int d, mx::Device dev) {
-  if (p.groups == 1 || d < 3)
-    return mx::conv_general(x, w, p.strides, p.lo, p.hi, p.kdil, p.idil, p.groups, false, dev);
+// Inserts factor - 1 zeros between neighbours along each spatial axis 1..d.
+mx::array dilate(mx::array x, const std::vector<int>& factors, mx::Device dev) {
+  for (std::size_t j = 0; j < factors.size(); ++j) {
+    const int f = factors[j], ax = static_cast<int>(j) + 1;
+    if (f == 1) continue;
+    mx::Shape zs = x.shape();
+    const int size = zs[static_cast<std::size_t>(ax)];
+    x = mx::expand_dims(x, ax + 1, dev);
+    zs.insert(zs.begin() + ax + 1, f - 1);
+    x = mx::concatenate({x, mx::zeros(zs, x.dtype(), dev)}, ax + 1, dev);
+    mx::Shape merged = x.shape();
+    merged[static_cast<std::size_t>(ax)] = size * f;
+    merged.erase(merged.begin() + ax + 1);
+    x = mx::reshape(x, merged, dev);
+    mx::Shape start(merged.size(), 0), stop = merged;
+    stop[static_cast<std::size_t>(ax)] = (size - 1) * f + 1;
+    x = mx::slice(x, start, stop, dev);
+  }
+  return x;
+}
+
+mx::array run_conv(mx::array x, mx::array w, Plan p, int d, mx::Device dev) {
+  // MLX's float64 convolution has no dilation and no 2-D groups: dilate
+  // explicitly and split the groups.
+  const bool f64 = x.dtype() == mx::float64;
+  if (f64) {
+    x = dilate(x, p.idil, dev);
+    w = dilate(w, p.kdil, dev);
+    p.idil.assign(p.idil.size(), 1);
+    p.kdil.assign(p.kdil.size(), 1);
+  }
+  const bool split = p.groups > 1 && (d == 3 || (f64 && d == 2));
+  if (!split) return mx::conv_general(x, w, p.strides, p.lo, p.hi, p.kdil, p.idil, p.groups, false, dev);
   const int cg = x.shape(-1) / p.groups, og = w.shape(0) / p.groups;
   std::vector<mx::array> parts;
   for (int g = 0; g < p.groups; ++g) {
