@@ -145,6 +145,17 @@ TEST_P(Conv, NegativePaddingWithInputDilation) {
   auto z = nx::conv(x, k, {.strides = {2}, .padding = P{{-3, -2}}, .input_dilation = {2}});
   // Dilated positions 3..6: [_ 2 _ 3] -> windows at 0, 2: 2, 3
   test::expect_close(z, nx::f32, {1, 1, 2}, {2, 3});
+  // Cropping leaves only dilation holes: zeros.
+  auto holes = nx::conv(host({1, 2}, {1, 1, 2}, nx::f32, b()), host({1}, {1, 1, 1}, nx::f32, b()),
+                        {.padding = P{{-1, -1}}, .input_dilation = {3}});
+  test::expect_close(holes, nx::f32, {1, 1, 2}, {0, 0});
+}
+
+TEST_P(Conv, FourSpatialDims) {
+  auto x = nx::iota({1, 1, 2, 2, 2, 2}, {.backend = b()});
+  auto k = nx::ones({2, 1, 2, 2, 2, 1}, {.backend = b()});
+  // Each output sums one half of the 16 values along the last spatial dim.
+  test::expect_close(nx::conv(x, k), nx::f32, {1, 2, 1, 1, 1, 2}, {56, 64, 56, 64});
 }
 
 TEST_P(Conv, OutputTypes) {
@@ -153,6 +164,15 @@ TEST_P(Conv, OutputTypes) {
   test::expect_tensor<float>(nx::conv(xi, ki), nx::f32, {1, 1, 2}, {-1, -1});
   auto xh = nx::as_type(xi, nx::f16);
   test::expect_tensor<float>(nx::conv(xh, ki), nx::f16, {1, 1, 2}, {-1, -1});
+}
+
+TEST_P(Conv, NamesFollowTheInputLayout) {
+  auto x = nx::iota({1, 3, 4, 2}, {.type = nx::s32, .axis = std::nullopt, .names = {"batch", "h", "w", "channels"},
+                                   .backend = b()});
+  auto k = nx::ones({5, 2, 2, 2}, {.backend = b()});
+  auto y = nx::conv(x, k, {.input_permutation = {0, 3, 1, 2}, .output_permutation = {0, 3, 1, 2}});
+  EXPECT_EQ(nx::shape_to_string(y.shape()), "{1, 2, 3, 5}");
+  EXPECT_EQ(y.names(), (nx::Names{"batch", "h", "w", "channels"}));
 }
 
 TEST_P(Conv, Errors) {

@@ -485,6 +485,24 @@ TEST(IntMatmul, FloatLimbsAreExact) {
 
 // ---------------------------------------------------------------- randomized
 
+TEST(DotCompare, IntegerTypesWrapExactly) {
+  // Full-range operands, a contraction longer than one exact-sum chunk, batches.
+  test::Rng rng(44);
+  for (nx::Type type : test::emily_int_types()) {
+    auto a = test::random_tensor(rng, type, {2, 3, 300}, {.lo = -1e19, .hi = 1e19});
+    auto b = test::random_tensor(rng, type, {2, 300, 4}, {.lo = -1e19, .hi = 1e19});
+    std::string ctx = "dot " + nx::to_string(type);
+    test::compare_backends([](const auto& in) { return nx::dot(in[0], {2}, {0}, in[1], {1}, {0}); }, {a, b}, ctx);
+    test::compare_backends([](const auto& in) { return nx::dot(in[0], {0, 2}, in[1], {0, 1}); }, {a, b}, ctx + " 2 axes");
+    auto v = test::random_tensor(rng, type, {300}, {.lo = -1e19, .hi = 1e19});
+    test::compare_backends([](const auto& in) { return nx::dot(in[0], in[1]); }, {a, v}, ctx + " vector");
+  }
+  // Mixed integer types promote first (u8 . s8 -> s16).
+  auto u = test::random_tensor(rng, nx::u8, {5, 7}, {.lo = 0, .hi = 255});
+  auto s = test::random_tensor(rng, nx::s8, {7, 3}, {.lo = -128, .hi = 127});
+  test::compare_backends([](const auto& in) { return nx::dot(in[0], in[1]); }, {u, s}, "dot u8 s8");
+}
+
 test::Tolerance decomposition_tolerance(nx::Type t) {
   if (t == nx::f16) return {3e-2, 3e-2};
   if (t == nx::bf16) return {1e-1, 1e-1};

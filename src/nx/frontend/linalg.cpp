@@ -10,8 +10,9 @@ namespace {
 
 // Layout helpers calling the callbacks directly (no-op calls elided, like Nx).
 Tensor reshape_to(const Tensor& t, const Shape& shape, const Names& names = {}) {
-  if (t.shape() == shape && names.empty() && t.names().empty()) return t;
-  return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, static_cast<int>(shape.size()))}, t);
+  Spec spec{shape, t.type(), front::normalized_names(names, static_cast<int>(shape.size()))};
+  if (t.shape() == shape) return Tensor(spec, t.backend(), t.data());  // names only
+  return t.backend()->reshape(spec, t);
 }
 
 Tensor swap_last_two(const Tensor& t) {
