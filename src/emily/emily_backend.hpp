@@ -129,6 +129,19 @@ class Backend final : public nx::Backend {
   std::vector<Tensor> top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k) override;
   Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b, const nx::AllCloseOptions& opts) override;
 
+  // blocks_linalg.cpp
+  Tensor fft2(const Spec& out, const Tensor& t, const nx::Fft2Options& opts) override;
+  Tensor ifft2(const Spec& out, const Tensor& t, const nx::Fft2Options& opts) override;
+  Tensor rfft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) override;
+  Tensor irfft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) override;
+  Tensor cholesky(const Spec& out, const Tensor& a) override;
+  Tensor solve(const Spec& out, const Tensor& a, const Tensor& b) override;
+  std::vector<Tensor> qr(const std::vector<Spec>& out, const Tensor& a, const nx::QrOptions& opts) override;
+  std::vector<Tensor> eigh(const std::vector<Spec>& out, const Tensor& a, const nx::EighOptions& opts) override;
+  std::vector<Tensor> svd(const std::vector<Spec>& out, const Tensor& a, const nx::SvdOptions& opts) override;
+  std::vector<Tensor> lu(const std::vector<Spec>& out, const Tensor& a) override;
+  Tensor determinant(const Spec& out, const Tensor& a) override;
+
   // ---- helpers shared by the family files ----
   // The MLX array of an Emily tensor (tensors of other backends are copied in).
   mx::array array_of(const Tensor& t) const;
