@@ -287,4 +287,21 @@ Tensor Backend::select(const Spec& out, const Tensor& pred, const Tensor& on_tru
   return wrap(out, mx::broadcast_to(r, to_mx_shape(out.shape), d));
 }
 
+Tensor Backend::logical_not(const Spec& out, const Tensor& t) {
+  if (!mlx_supports(t.type())) return nx::Backend::logical_not(out, t);
+  auto d = mx_device(t.type());
+  return wrap(out, u8(mx::logical_not(bool_of(array_of(t), d), d), d));
+}
+
+Tensor Backend::phase(const Spec& out, const Tensor& t) {
+  if (!mlx_supports(t.type()) || !mlx_supports(out.type)) return nx::Backend::phase(out, t);
+  auto d = mx_device(out.type);
+  if (!nx::is_complex(t.type())) {
+    mx::array x = cast(t, out.type);
+    return wrap(out, mx::arctan2(mx::zeros_like(x, d), x, d));
+  }
+  mx::array z = array_of(t);
+  return wrap(out, mx::arctan2(mx::imag(z, d), mx::real(z, d), d));
+}
+
 }  // namespace emily

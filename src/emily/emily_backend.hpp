@@ -71,6 +71,8 @@ class Backend final : public nx::Backend {
   Tensor clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) override;
   Tensor select(const Spec& out, const Tensor& pred, const Tensor& on_true,
                 const Tensor& on_false) override;
+  Tensor logical_not(const Spec& out, const Tensor& t) override;
+  Tensor phase(const Spec& out, const Tensor& t) override;
 
   // indexing.cpp
   Tensor slice(const Spec& out, const Tensor& t, const nx::StartIndices& starts,
