@@ -254,13 +254,125 @@ nx::Tensor nx_block(const nx::Tensor& x, const BlockParams& p, const BlockShape&
   return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
 }
 
-void BM_transformer_block_emily(benchmark::State& st) {
-  auto b = emily_cpu();
-  const auto& s = g_block;
-  auto p = block_params(b, s.type, s.width);
-  auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
-  force(x);
-  for (auto _ : st) force(nx_block(x, p, s));
+
+// The same block with emily::fast's fused layer norm and attention.
+nx::Tensor nx_block_fast(const nx::Tensor& x, const BlockParams& p, const BlockShape& s) {
+  const int hd = s.width / s.heads;
+  auto heads = [&](const nx::Tensor& t) {
+    return nx::transpose(nx::reshape(t, {s.batch, s.seq, s.heads, hd}), nx::Axes{0, 2, 1, 3});
+  };
+  auto h = emily::fast::layer_norm(x, p.g1, p.b1);
+  auto q = heads(nx::dot(h, p.wq)), k = heads(nx::dot(h, p.wk)), v = heads(nx::dot(h, p.wv));
+  auto o = emily::fast::scaled_dot_product_attention(q, k, v, {.scale = 1.0 / std::sqrt(static_cast<double>(hd))});
+  o = nx::reshape(nx::transpose(o, nx::Axes{0, 2, 1, 3}), {s.batch, s.seq, s.width});
+  auto y = nx::add(x, nx::dot(o, p.wo));
+  auto h2 = emily::fast::layer_norm(y, p.g2, p.b2);
+  return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
+}
+
+// The block written directly against MLX's C++ API (same math as nx_block).
+mx::array mx_block(const mx::array& x, const std::vector<mx::array>& w, const BlockShape& s) {
+  auto d = mx_dev();
+  const int hd = s.width / s.heads;
+  auto ln = [&](const mx::array& v, const mx::array& g, const mx::array& b) {
+    auto m = mx::mean(v, -1, true, d);
+    auto c = mx::subtract(v, m, d);
+    auto var = mx::mean(mx::multiply(c, c, d), -1, true, d);
+    return mx::add(mx::multiply(mx::multiply(c, mx::rsqrt(mx::add(var, mx::array(1e-5f, v.dtype()), d), d), d), g, d), b, d);
+  };
+  auto heads = [&](const mx::array& t) {
+    return mx::transpose(mx::reshape(t, {s.batch, s.seq, s.heads, hd}, d), {0, 2, 1, 3}, d);
+  };
+  auto h = ln(x, w[6], w[7]);
+  auto q = heads(mx::matmul(h, w[0], d)), k = heads(mx::matmul(h, w[1], d)), v = heads(mx::matmul(h, w[2], d));
+  auto sc = mx::multiply(mx::matmul(q, mx::swapaxes(k, -1, -2, d), d),
+                         mx::array(static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))), x.dtype()), d);
+  auto att = mx::softmax(sc, std::vector<int>{-1}, false, d);
+  auto o = mx::reshape(mx::transpose(mx::matmul(att, v, d), {0, 2, 1, 3}, d), {s.batch, s.seq, s.width}, d);
+  auto y = mx::add(x, mx::matmul(o, w[3], d), d);
+  auto h2 = ln(y, w[8], w[9]);
+  return mx::add(y, mx::matmul(mx::maximum(mx::matmul(h2, w[4], d), mx::array(0.0f, x.dtype()), d), w[5], d), d);
+}
+
+std::vector<mx::array> mx_params(const BlockParams& p) {
+  std::vector<mx::array> out;
+  for (const nx::Tensor* t : {&p.wq, &p.wk, &p.wv, &p.wo, &p.w1, &p.w2, &p.g1, &p.b1, &p.g2, &p.b2}) {
+    auto e = nx::backend_copy(*t, emily_cpu());
+    emily::eval(e);
+    out.push_back(*static_cast<mx::array*>(e.data().get()));
+  }
+  return out;
+}
+
+void register_block_cases(const std::string& suffix, BlockShape s) {
+  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_emily").c_str(), [s](benchmark::State& st) {
+    auto b = emily_cpu();
+    auto p = block_params(b, s.type, s.width);
+    auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+    force(x);
+    for (auto _ : st) force(nx_block(x, p, s));
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5);
+  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_fast").c_str(), [s](benchmark::State& st) {
+    auto b = emily_cpu();
+    auto p = block_params(b, s.type, s.width);
+    auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+    force(x);
+    for (auto _ : st) force(nx_block_fast(x, p, s));
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5);
+  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_mlx").c_str(), [s](benchmark::State& st) {
+    auto b = emily_cpu();
+    auto w = mx_params(block_params(b, s.type, s.width));
+    auto xt = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+    force(xt);
+    mx::array x = *static_cast<mx::array*>(xt.data().get());
+    for (auto _ : st) mx::eval(mx_block(x, w, s));
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5);
+}
+
+// GPU-only cases: larger element-wise/reduction inputs, f32 and bf16 matmul,
+// and the device-to-device copy that bounds the memory-bound ones.
+void register_gpu_cases() {
+  const double mt = g_quick ? 0.05 : 0.5;
+  auto both = [&](const std::string& name, std::function<nx::Tensor(const nx::Tensor&, const nx::Tensor&)> f,
+                  std::function<mx::array(const mx::array&, const mx::array&)> g, nx::Shape shape, nx::Type type) {
+    benchmark::RegisterBenchmark(("BM_" + name + "_emily").c_str(), [=](benchmark::State& st) {
+      auto b = emily_cpu();
+      auto x = nx::as_type(data(shape, b, 4.0f), type), y = nx::as_type(data(shape, b, 2.0f), type);
+      emily::eval({x, y});
+      for (auto _ : st) force(f(x, y));
+    })->Unit(benchmark::kMillisecond)->MinTime(mt)->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_" + name + "_mlx").c_str(), [=](benchmark::State& st) {
+      auto b = emily_cpu();
+      auto xt = nx::as_type(data(shape, b, 4.0f), type), yt = nx::as_type(data(shape, b, 2.0f), type);
+      emily::eval({xt, yt});
+      mx::array x = *static_cast<mx::array*>(xt.data().get()), y = *static_cast<mx::array*>(yt.data().get());
+      for (auto _ : st) mx::eval(g(x, y));
+    })->Unit(benchmark::kMillisecond)->MinTime(mt)->UseRealTime();
+  };
+  const std::int64_t big = 64 * 1024 * 1024;
+  auto dv = mx_dev();
+  both("copy_256MB", [](auto& x, auto&) { return nx::add(x, 0.0); },
+       [dv](auto& x, auto&) { return mx::copy(x, dv); }, {big}, nx::f32);
+  both("exp_64M", [](auto& x, auto&) { return nx::exp(x); }, [dv](auto& x, auto&) { return mx::exp(x, dv); }, {big},
+       nx::f32);
+  both("add_64M", [](auto& x, auto& y) { return nx::add(x, y); }, [dv](auto& x, auto& y) { return mx::add(x, y, dv); },
+       {big}, nx::f32);
+  both("sum_axis0_8192", [](auto& x, auto&) { return nx::sum(x, {.axes = {{0}}}); },
+       [dv](auto& x, auto&) { return mx::sum(x, 0, false, dv); }, {8192, 8192}, nx::f32);
+  both("sum_axis1_8192", [](auto& x, auto&) { return nx::sum(x, {.axes = {{1}}}); },
+       [dv](auto& x, auto&) { return mx::sum(x, 1, false, dv); }, {8192, 8192}, nx::f32);
+  both("argmax_axis1_8192", [](auto& x, auto&) { return nx::argmax(x, {.axis = 1}); },
+       [dv](auto& x, auto&) { return mx::argmax(x, 1, false, dv); }, {8192, 8192}, nx::f32);
+  both("softmax_8192", [](auto& x, auto&) { return nx::softmax(x, 1); },
+       [dv](auto& x, auto&) { return mx::softmax(x, std::vector<int>{1}, false, dv); }, {8192, 8192}, nx::f32);
+  for (int n : {4096, 8192})
+    for (nx::Type t : {nx::f32, nx::bf16})
+      both("matmul_" + nx::to_string(t) + "_" + std::to_string(n), [](auto& x, auto& y) { return nx::dot(x, y); },
+           [dv](auto& x, auto& y) { return mx::matmul(x, y, dv); }, {n, n}, t);
+  for (int batch : {1, 8})
+    for (int seq : {128, 1024})
+      register_block_cases("bf16_b" + std::to_string(batch) + "_l" + std::to_string(seq),
+                           {batch, seq, 1024, 16, nx::bf16});
 }
 
 // ---- machine limits: STREAM-like copy and triad ----
@@ -299,11 +411,15 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("device", g_gpu ? emily::devices().back() : "cpu");
   REG(BM_dispatch_emily)->Unit(benchmark::kMicrosecond);
   REG(BM_dispatch_mlx)->Unit(benchmark::kMicrosecond);
-  if (!g_gpu) {
-    REG(BM_stream_copy);
-    REG(BM_stream_triad);
+  if (g_gpu) {
+    register_gpu_cases();
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
   }
-  REG(BM_transformer_block_emily);
+  REG(BM_stream_copy);
+  REG(BM_stream_triad);
+  register_block_cases("f32_b1_l128", {1, 128, 256, 4, nx::f32});
 #define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
   CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)
   CASE(argmax_axis1_4096) CASE(matmul_1024) CASE(matmul_2048) CASE(softmax_1024x4096) CASE(sort_1M)

@@ -119,8 +119,9 @@ Tensor softmax(const Tensor& t, int axis) {
 
 Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
   detail::note_composed("softmax");
-  Tensor e = nx::exp(nx::subtract(t, nx::reduce_max(t, {.axes = Axes{axis}, .keep_axes = true})));
-  return nx::as_type(nx::divide(e, nx::sum(e, {.axes = Axes{axis}, .keep_axes = true})), out.type);
+  Tensor x = nx::as_type(t, out.type);  // integers: subtract in float, not with wrap-around
+  Tensor e = nx::exp(nx::subtract(x, nx::reduce_max(x, {.axes = Axes{axis}, .keep_axes = true})));
+  return nx::divide(e, nx::sum(e, {.axes = Axes{axis}, .keep_axes = true}));
 }
 
 Tensor log_softmax(const Tensor& t, int axis) {
