@@ -296,3 +296,13 @@ TEST(SoftmaxBlock, HandValues) {
     test::expect_close(nx::softmax(x), nx::f32, {1, 2}, {0.25, 0.75});
   }
 }
+
+TEST(SoftmaxBlock, IntegerInputsDoNotWrap) {
+  for (const auto& name : test::backends()) {
+    auto x = nx::tensor({-128, 127}, {.type = nx::s8, .backend = test::backend_named(name)});
+    const double p = 1 / (1 + std::exp(255.0));
+    test::expect_close(nx::softmax(x), nx::f32, {2}, {p, 1 - p});
+    test::expect_close(nx::log_softmax(x), nx::f32, {2}, {-255.0, -std::log1p(std::exp(-255.0))}, 1e-5, 1e-4);
+    test::expect_close(nx::logsumexp(x), nx::f32, {}, {127.0});
+  }
+}

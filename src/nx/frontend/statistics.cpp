@@ -100,8 +100,9 @@ Tensor variance(const Tensor& t, const VarianceOptions& opts) {
 
 Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts) { return sqrt(variance(t, opts)); }
 
-Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts) {
-  std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t.rank());
+Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
+  std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t0.rank());
+  const Tensor t = as_type(t0, to_floating(t0.type()));  // no integer wrap-around in t - max
   // The shift: the maximum, or 0 where it is infinite (all -Inf or an Inf).
   auto shift = [&](bool keep) {
     Tensor m = reduce_max(t, {.axes = axes, .keep_axes = keep});
@@ -126,7 +127,8 @@ Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
 
 Tensor log_softmax(const Tensor& t, int axis) {
   const int a = front::normalize_axis("log_softmax", axis, t.rank());
-  Tensor shifted = subtract(t, reduce_max(t, {.axes = Axes{a}, .keep_axes = true}));
+  const Tensor x = as_type(t, to_floating(t.type()));  // no integer wrap-around in x - max
+  Tensor shifted = subtract(x, reduce_max(x, {.axes = Axes{a}, .keep_axes = true}));
   return subtract(shifted, log(sum(exp(shifted), {.axes = Axes{a}, .keep_axes = true})));
 }
 
