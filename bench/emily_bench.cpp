@@ -311,14 +311,14 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
     auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
     force(x);
     for (auto _ : st) force(nx_block(x, p, s));
-  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5);
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
   benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_fast").c_str(), [s](benchmark::State& st) {
     auto b = emily_cpu();
     auto p = block_params(b, s.type, s.width);
     auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
     force(x);
     for (auto _ : st) force(nx_block_fast(x, p, s));
-  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5);
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
   benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_mlx").c_str(), [s](benchmark::State& st) {
     auto b = emily_cpu();
     auto w = mx_params(block_params(b, s.type, s.width));
@@ -326,7 +326,7 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
     force(xt);
     mx::array x = *static_cast<mx::array*>(xt.data().get());
     for (auto _ : st) mx::eval(mx_block(x, w, s));
-  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5);
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
 }
 
 // GPU-only cases: larger element-wise/reduction inputs, f32 and bf16 matmul,
@@ -375,6 +375,47 @@ void register_gpu_cases() {
                            {batch, seq, 1024, 16, nx::bf16});
 }
 
+// The reference backend runs each case once (it is the oracle, not a fast
+// path). Cases estimated to take over 10 s are skipped and say so: the
+// 2048 matmul is estimated from the 1024 one measured just before (x8).
+double g_reference_matmul_1024_s = 0;
+
+void register_reference_cases() {
+  auto reg = [](const char* name, void (*fn)(benchmark::State&)) {
+    benchmark::RegisterBenchmark(name, fn)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+  };
+#define REF(case_name) reg("BM_" #case_name "_reference", BM_##case_name##_reference);
+  REF(exp_16M) REF(add_16M) REF(sum_axis0_4096) REF(sum_axis1_4096) REF(argmax_axis0_4096) REF(argmax_axis1_4096)
+  REF(softmax_1024x4096) REF(sort_1M) REF(cumsum_4096) REF(gather_1M)
+#undef REF
+  benchmark::RegisterBenchmark("BM_matmul_1024_reference", [](benchmark::State& st) {
+    auto b = nx::binary_backend();
+    auto x = data({1024, 1024}, b, 4.0f), y = data({1024, 1024}, b, 2.0f);
+    auto t0 = std::chrono::steady_clock::now();
+    for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(nx::dot(x, y)));
+    g_reference_matmul_1024_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  })->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_matmul_2048_reference", [](benchmark::State& st) {
+    const double estimate = 8 * g_reference_matmul_1024_s;
+    if (estimate > 10) {
+      st.SkipWithError(("skipped: estimated " + std::to_string(estimate) + " s (> 10 s)").c_str());
+      for (auto _ : st) {
+      }
+      return;
+    }
+    auto b = nx::binary_backend();
+    auto x = data({2048, 2048}, b, 4.0f), y = data({2048, 2048}, b, 2.0f);
+    for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(nx::dot(x, y)));
+  })->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_transformer_f32_b1_l128_reference", [](benchmark::State& st) {
+    auto b = nx::binary_backend();
+    BlockShape s{1, 128, 256, 4, nx::f32};
+    auto p = block_params(b, s.type, s.width);
+    auto x = data({s.batch, s.seq, s.width}, b, 1.0f);
+    for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(nx_block(x, p, s)));
+  })->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+}
+
 // ---- machine limits: STREAM-like copy and triad ----
 void BM_stream_copy(benchmark::State& st) {
   std::vector<float> a(static_cast<std::size_t>(kBig), 1.0f), c(static_cast<std::size_t>(kBig));
@@ -396,7 +437,8 @@ void BM_stream_triad(benchmark::State& st) {
 
 }  // namespace
 
-#define REG(fn) benchmark::RegisterBenchmark(#fn, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)
+#define REG(fn) \
+  benchmark::RegisterBenchmark(#fn, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime()
 
 int main(int argc, char** argv) {
   std::vector<char*> args;
@@ -420,6 +462,7 @@ int main(int argc, char** argv) {
   REG(BM_stream_copy);
   REG(BM_stream_triad);
   register_block_cases("f32_b1_l128", {1, 128, 256, 4, nx::f32});
+  register_reference_cases();
 #define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
   CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)
   CASE(argmax_axis1_4096) CASE(matmul_1024) CASE(matmul_2048) CASE(softmax_1024x4096) CASE(sort_1M)
