@@ -49,6 +49,56 @@ mx::array popcount(const mx::array& x, Type t, mx::Device d) {
   return v;
 }
 
+// The dtype element-wise math runs in for output type `t`: f16 and bf16 are
+// computed in f32 and stored once (like the reference, which computes in
+// double and rounds once; bf16 stores truncate, see Backend::convert).
+Type compute_type(Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
+
+// Comparison result from an ordering array ord (-1, 0, 1 as int8).
+mx::array from_order(BinaryOp op, const mx::array& ord, mx::Device d) {
+  mx::array zero = mx::array(0, mx::int8);
+  switch (op) {
+    case BinaryOp::equal: return mx::equal(ord, zero, d);
+    case BinaryOp::not_equal: return mx::not_equal(ord, zero, d);
+    case BinaryOp::greater: return mx::greater(ord, zero, d);
+    case BinaryOp::less: return mx::less(ord, zero, d);
+    case BinaryOp::greater_equal: return mx::greater_equal(ord, zero, d);
+    default: return mx::less_equal(ord, zero, d);
+  }
+}
+
+mx::array compare_same(BinaryOp op, const mx::array& a, const mx::array& b, mx::Device d) {
+  switch (op) {
+    case BinaryOp::equal: return mx::equal(a, b, d);
+    case BinaryOp::not_equal: return mx::not_equal(a, b, d);
+    case BinaryOp::greater: return mx::greater(a, b, d);
+    case BinaryOp::less: return mx::less(a, b, d);
+    case BinaryOp::greater_equal: return mx::greater_equal(a, b, d);
+    default: return mx::less_equal(a, b, d);
+  }
+}
+
+mx::array order_of(const mx::array& less, const mx::array& greater, mx::Device d) {
+  return mx::subtract(mx::astype(greater, mx::int8, d), mx::astype(less, mx::int8, d), d);
+}
+
+// Exact ordering of a 64-bit integer array `i` (int64 or uint64) against an
+// f64 array `x` (CPU): the nearest double of i decides unless it equals x,
+// in which case x is integral and compared as an integer.
+mx::array order_int64_vs_f64(const mx::array& i, const mx::array& x, mx::Device d) {
+  const bool is_u = i.dtype() == mx::uint64;
+  mx::array di = mx::astype(i, mx::float64, d);
+  mx::array hi_limit = mx::array(is_u ? 18446744073709551616.0 : 9223372036854775808.0, mx::float64);
+  mx::array x_big = mx::greater_equal(x, hi_limit, d);
+  mx::array xs = mx::where(mx::logical_and(mx::equal(x, di, d), mx::logical_not(x_big, d), d), x,
+                           mx::array(0.0, mx::float64), d);
+  mx::array xi = mx::astype(xs, i.dtype(), d);
+  mx::array tie = order_of(mx::less(i, xi, d), mx::greater(i, xi, d), d);
+  mx::array by_float = order_of(mx::less(di, x, d), mx::greater(di, x, d), d);
+  mx::array ord = mx::where(mx::equal(x, di, d), tie, by_float, d);
+  return mx::where(x_big, mx::array(-1, mx::int8), ord, d);
+}
+
 mx::array clz(const mx::array& x, Type t, mx::Device d) {
   mx::Dtype ud = unsigned_of(t);
   mx::array v = mx::view(x, ud, d);
@@ -65,21 +115,48 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   switch (op) {
     case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
     case BinaryOp::greater_equal: case BinaryOp::less_equal: {
-      Type ct = nx::merge(ta.type(), tb.type());
-      if (!mlx_supports(ct) ||
-          (nx::is_complex(ct) && op != BinaryOp::equal && op != BinaryOp::not_equal))
-        break;
-      auto d = mx_device(ct);
-      mx::array a = cast(ta, ct), b = cast(tb, ct), r(false);
-      switch (op) {
-        case BinaryOp::equal: r = mx::equal(a, b, d); break;
-        case BinaryOp::not_equal: r = mx::not_equal(a, b, d); break;
-        case BinaryOp::greater: r = mx::greater(a, b, d); break;
-        case BinaryOp::less: r = mx::less(a, b, d); break;
-        case BinaryOp::greater_equal: r = mx::greater_equal(a, b, d); break;
-        default: r = mx::less_equal(a, b, d); break;
+      // Values of different types compare exactly, by value (contract 2.18):
+      // compare in a type that holds both operands exactly.
+      const Type x = ta.type(), y = tb.type();
+      if (!mlx_supports(x) || !mlx_supports(y)) break;
+      if (nx::is_complex(x) || nx::is_complex(y)) {
+        if (op != BinaryOp::equal && op != BinaryOp::not_equal) break;
+        auto d = mx_device(nx::c64);
+        return wrap(out, u8(compare_same(op, cast(ta, nx::c64), cast(tb, nx::c64), d), d));
       }
-      return wrap(out, u8(r, d));
+      if (nx::is_integer(x) && nx::is_integer(y)) {
+        if ((x == nx::u64 && nx::is_signed_int(y)) || (y == nx::u64 && nx::is_signed_int(x))) {
+          // u64 against a signed value: negative values are smaller, the rest compare as u64.
+          const bool left_u = x == nx::u64;
+          auto d = mx_device(nx::u64);
+          mx::array u = cast(left_u ? ta : tb, nx::u64), sv = cast(left_u ? tb : ta, nx::s64);
+          mx::array neg = mx::less(sv, mx::array(0, mx::int64), d);
+          mx::array su = mx::astype(sv, mx::uint64, d);
+          mx::array ord = order_of(mx::less(su, u, d), mx::greater(su, u, d), d);  // signed vs unsigned
+          ord = mx::where(neg, mx::array(-1, mx::int8), ord, d);
+          if (left_u) ord = mx::negative(ord, d);
+          return wrap(out, u8(from_order(op, ord, d), d));
+        }
+        Type ct = nx::merge(x, y);
+        auto d = mx_device(ct);
+        return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
+      }
+      const Type f = nx::is_integer(x) ? y : x, i = nx::is_integer(x) ? x : y;
+      Type ct = f == nx::f64 ? nx::f64 : nx::f32;
+      if (nx::is_integer(i) && i.bits > 16) ct = nx::f64;  // f64 holds every 32-bit integer
+      if (nx::is_integer(i) && i.bits == 64) {
+        const bool left_int = nx::is_integer(x);
+        auto d = mx_device(nx::f64);
+        mx::array iv = cast(left_int ? ta : tb, i), fv = cast(left_int ? tb : ta, nx::f64);
+        mx::array ord = order_int64_vs_f64(iv, fv, d);
+        if (!left_int) ord = mx::negative(ord, d);
+        mx::array r = from_order(op, ord, d);
+        // Any comparison with NaN is false, except not_equal.
+        r = mx::where(mx::isnan(fv, d), mx::array(op == BinaryOp::not_equal), r, d);
+        return wrap(out, u8(r, d));
+      }
+      auto d = mx_device(ct);
+      return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
     }
     case BinaryOp::logical_and: case BinaryOp::logical_or: case BinaryOp::logical_xor: {
       if (!mlx_supports(ta.type()) || !mlx_supports(tb.type())) break;
@@ -95,7 +172,7 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   if (!mlx_supports(ot) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
   auto d = mx_device(ot);
-  mx::array a = cast(ta, ot), b = cast(tb, ot);
+  mx::array a = cast(ta, compute_type(ot)), b = cast(tb, compute_type(ot));
   const bool is_int = nx::is_integer(ot), is_signed = nx::is_signed_int(ot);
   switch (op) {
     case BinaryOp::add: return wrap(out, mx::add(a, b, d));
@@ -145,8 +222,17 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       mx::array by_zero = mx::equal(b, zero, d);
       mx::array bad = by_zero;
       if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
-      mx::array q = mx::floor_divide(a, mx::where(bad, scalar_like(1, b), b, d), d);  // truncates for ints
-      if (is_signed) q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
+      // Divisors 0 and -1 would trap (SIGFPE for INT_MIN / -1): replace them first.
+      mx::array safe_b = mx::where(bad, scalar_like(1, b), b, d);
+      mx::array q = mx::floor_divide(a, safe_b, d);
+      if (is_signed) {
+        // MLX floors; Nx truncates toward zero: step up when the division
+        // was inexact and the operands have different signs.
+        mx::array inexact = mx::not_equal(mx::multiply(q, safe_b, d), a, d);
+        mx::array differ = mx::not_equal(mx::less(a, zero, d), mx::less(safe_b, zero, d), d);
+        q = mx::where(mx::logical_and(inexact, differ, d), mx::add(q, scalar_like(1, q), d), q, d);
+        q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
+      }
       // Division by zero gives all bits set (-1 / max), documented.
       mx::array all_ones = mx::bitwise_invert(zero, d);
       return wrap(out, mx::where(by_zero, all_ones, q, d));
@@ -194,19 +280,23 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
     default: break;
   }
   auto d = mx_device(ot);
-  mx::array x = cast(tt, ot);
+  mx::array x = cast(tt, compute_type(ot));
+  // MLX computes these in single precision even for float64: the reference
+  // backend gives f64 results at full precision.
+  const bool f64 = ot == nx::f64;
   switch (op) {
-    case UnaryOp::exp: return wrap(out, mx::exp(x, d));
+    case UnaryOp::exp: if (f64) break; return wrap(out, mx::exp(x, d));
     case UnaryOp::expm1:
       return wrap(out, cplx ? mx::subtract(mx::exp(x, d), scalar_like(1, x), d) : mx::expm1(x, d));
     case UnaryOp::log: return wrap(out, mx::log(x, d));
     case UnaryOp::log1p: return wrap(out, mx::log1p(x, d));
     case UnaryOp::sigmoid:
+      if (f64) break;
       if (cplx)
         return wrap(out, mx::divide(scalar_like(1, x), mx::add(scalar_like(1, x), mx::exp(mx::negative(x, d), d), d), d));
       return wrap(out, mx::sigmoid(x, d));
-    case UnaryOp::cos: return wrap(out, mx::cos(x, d));
-    case UnaryOp::sin: return wrap(out, mx::sin(x, d));
+    case UnaryOp::cos: if (f64) break; return wrap(out, mx::cos(x, d));
+    case UnaryOp::sin: if (f64) break; return wrap(out, mx::sin(x, d));
     case UnaryOp::tan: return wrap(out, mx::tan(x, d));
     case UnaryOp::cosh: return wrap(out, mx::cosh(x, d));
     case UnaryOp::sinh: return wrap(out, mx::sinh(x, d));
@@ -231,9 +321,9 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
       y = mx::where(ok, refined, y, d);
       return wrap(out, mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d));
     }
-    case UnaryOp::erf: return wrap(out, mx::erf(x, d));
+    case UnaryOp::erf: if (f64) break; return wrap(out, mx::erf(x, d));
     case UnaryOp::erfc: {
-      if (ot == nx::f64) break;  // the f32-accurate formula below is not enough for f64
+      if (f64) break;  // the f32-accurate formula below is not enough for f64
       // erfc with full f32 relative accuracy (Chebyshev fit, |rel err| < 1.2e-7).
       mx::array z = mx::abs(mx::astype(x, mx::float32, d), d);
       mx::array t = mx::divide(mx::array(1.0f), mx::add(mx::array(1.0f), mx::multiply(mx::array(0.5f), z, d), d), d);
@@ -245,7 +335,7 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
       r = mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
       return wrap(out, r);
     }
-    case UnaryOp::erf_inv: return wrap(out, mx::erfinv(x, d));
+    case UnaryOp::erf_inv: if (f64) break; return wrap(out, mx::erfinv(x, d));
     case UnaryOp::bitwise_not: return wrap(out, mx::bitwise_invert(x, d));
     case UnaryOp::ceil: return wrap(out, mx::ceil(x, d));
     case UnaryOp::floor: return wrap(out, mx::floor(x, d));
