@@ -202,7 +202,16 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       return wrap(out, mx::arctan2(a, b, d));
     case BinaryOp::remainder: {
       if (cplx) break;
-      // MLX's remainder is floored; Nx's has the dividend's sign.
+      if (!is_int) {
+        // C fmod: MLX's remainder is floored, so take it on magnitudes (where
+        // both agree exactly) and give the result the dividend's sign. A zero
+        // dividend is returned as is (keeps -0.0) unless the result is NaN.
+        mx::array r = mx::remainder(mx::abs(a, d), mx::abs(b, d), d);
+        r = mx::where(mx::less(a, scalar_like(0, a), d), mx::negative(r, d), r, d);
+        mx::array zero_a = mx::logical_and(mx::equal(a, scalar_like(0, a), d), mx::logical_not(mx::isnan(r, d), d), d);
+        return wrap(out, mx::where(zero_a, a, r, d));
+      }
+      // Integers: MLX's remainder is floored; Nx's has the dividend's sign.
       mx::array zero = scalar_like(0, a);
       mx::array bad = is_int ? mx::equal(b, zero, d) : mx::array(false);
       if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
