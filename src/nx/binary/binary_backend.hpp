@@ -24,7 +24,6 @@ class BinaryBackend final : public Backend {
   Tensor as_type(const Spec& out, const Tensor& t) override;
   Tensor bitcast(const Spec& out, const Tensor& t) override;
 
-#if 0  // shape.cpp: remove this guard when the family file exists
   // shape.cpp
   Tensor reshape(const Spec& out, const Tensor& t) override;
   Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes) override;
@@ -36,7 +35,6 @@ class BinaryBackend final : public Backend {
   Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
   Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
 
-#endif  // shape.cpp
 
   // linalg.cpp
   Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
@@ -62,7 +60,6 @@ class BinaryBackend final : public Backend {
   Tensor select(const Spec& out, const Tensor& pred, const Tensor& on_true,
                 const Tensor& on_false) override;
 
-#if 0  // indexing.cpp: remove this guard when the family file exists
   // indexing.cpp
   Tensor slice(const Spec& out, const Tensor& t, const StartIndices& starts,
                const std::vector<std::int64_t>& lengths,
@@ -75,7 +72,6 @@ class BinaryBackend final : public Backend {
   Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
                      const Tensor& updates, const Axes& axes) override;
 
-#endif  // indexing.cpp
 
   // reductions.cpp
   Tensor all(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;

@@ -1,11 +1,50 @@
-// Default compositions of the indexing blocks (Nx.Block.*).
-// TEMPORARY placeholders below raise nx::UnsupportedError until each
-// composition is written.
+// Default compositions of the indexing blocks (Nx.Block.Take and
+// Nx.Block.TakeAlongAxis, contract 3.4): both become one gather.
 #include "common.hpp"
 
 namespace nx {
 
-Tensor Backend::take(const Spec&, const Tensor&, const Tensor&, int) { unsupported("take"); }
-Tensor Backend::take_along_axis(const Spec&, const Tensor&, const Tensor&, int) { unsupported("take_along_axis"); }
+Tensor Backend::take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
+  detail::note_composed("take");
+  // gather with one-column indices on [axis] gives idx dims ++ the other dims
+  // of t; a transpose then moves the idx dims to position `axis`.
+  Shape column = indices.shape();
+  column.push_back(1);
+  Tensor idx = reshape(Spec{column, indices.type(), {}}, indices);
+  Shape gathered = indices.shape();
+  for (int d = 0; d < t.rank(); ++d)
+    if (d != axis) gathered.push_back(t.dim(d));
+  const int m = indices.rank();
+  if (axis == 0 || m == 0) {
+    Tensor g = gather(out, t, idx, {axis});
+    return Tensor(out, g.backend(), g.data());
+  }
+  Tensor g = gather(Spec{gathered, out.type, {}}, t, idx, {axis});
+  Axes perm;
+  for (int i = 0; i < out.rank(); ++i) perm.push_back(i < axis ? m + i : i < axis + m ? i - axis : i);
+  return transpose(out, g, perm);
+}
+
+Tensor Backend::take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
+  detail::note_composed("take_along_axis");
+  // Full coordinates: idx on `axis`, the position itself on every other
+  // axis, stacked on a new last axis; then one gather over all axes.
+  const int r = t.rank();
+  Shape column = indices.shape();
+  column.push_back(1);
+  const Spec part{column, s64, {}};
+  std::vector<Tensor> parts;
+  Axes all;
+  for (int d = 0; d < r; ++d) {
+    all.push_back(d);
+    Tensor c = d == axis ? (indices.type() == s64 ? indices : as_type(Spec{indices.shape(), s64, {}}, indices))
+                         : iota(Spec{indices.shape(), s64, {}}, d);
+    parts.push_back(reshape(part, c));
+  }
+  Shape coords_shape = indices.shape();
+  coords_shape.push_back(r);
+  Tensor coords = r == 1 ? parts[0] : concatenate(Spec{coords_shape, s64, {}}, parts, r);
+  return gather(out, t, coords, all);
+}
 
 }  // namespace nx

@@ -1,0 +1,299 @@
+// Front end: slicing, gathering and scattering (contract 2.7, 2.8) and the
+// compositions built on them (take_diagonal, make_diagonal, tri, tril, triu).
+// sort/argsort/top_k live with the sorting family.
+#include <algorithm>
+
+#include "common.hpp"
+
+namespace nx {
+
+namespace {
+
+void require_integer(std::string_view op, const Tensor& t, std::string_view what) {
+  if (!is_integer(t.type()))
+    raise(op, std::string(what) + " must be an integer tensor, got: " + front::type_name(t.type()));
+}
+
+void check_rank(std::string_view op, std::size_t n, int rank, std::string_view what) {
+  if (static_cast<int>(n) != rank)
+    raise(op, "expected " + std::string(what) + " to have one entry per axis (" + std::to_string(rank) + "), got " +
+                  std::to_string(n));
+}
+
+// Validated dynamic starts: scalar integer tensors, moved onto `backend`.
+std::vector<Tensor> dynamic_starts(std::string_view op, const std::vector<Tensor>& starts, const BackendPtr& backend) {
+  std::vector<Tensor> out;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const Tensor& s = starts[i];
+    if (!s.defined()) raise(op, "start index " + std::to_string(i) + " is an undefined tensor");
+    if (s.rank() != 0)
+      raise(op, "start index " + std::to_string(i) + " must be a scalar tensor, got shape " +
+                    shape_to_string(s.shape()));
+    require_integer(op, s, "start index " + std::to_string(i));
+    out.push_back(front::on(s, backend));
+  }
+  return out;
+}
+
+Tensor do_slice(const Tensor& t0, StartIndices starts, const std::vector<std::int64_t>& lengths,
+                const SliceOptions& opts) {
+  const int rank = t0.rank();
+  std::vector<std::int64_t> strides = opts.strides.empty() ? std::vector<std::int64_t>(static_cast<std::size_t>(rank), 1)
+                                                           : opts.strides;
+  check_rank("slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
+  check_rank("slice", lengths.size(), rank, "lengths");
+  check_rank("slice", strides.size(), rank, "strides");
+  Shape shape;
+  for (int d = 0; d < rank; ++d) {
+    const auto ud = static_cast<std::size_t>(d);
+    const std::int64_t dim = t0.dim(d), len = lengths[ud], st = strides[ud];
+    if (len < 1) raise("slice", "length at axis " + std::to_string(d) + " must be at least 1, got: " + std::to_string(len));
+    if (len > dim)
+      raise("slice", "length at axis " + std::to_string(d) + " must be at most the axis size " + std::to_string(dim) +
+                         ", got: " + std::to_string(len));
+    if (st < 1) raise("slice", "stride at axis " + std::to_string(d) + " must be at least 1, got: " + std::to_string(st));
+    if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, dim - len);
+    shape.push_back((len + st - 1) / st);
+  }
+  if (rank == 0) return t0;
+  std::vector<const Tensor*> ptrs{&t0};
+  for (const auto& s : starts.dynamic) ptrs.push_back(&s);
+  BackendPtr backend = front::pick_backend("slice", ptrs);
+  starts.dynamic = dynamic_starts("slice", starts.dynamic, backend);
+  Tensor t = front::on(t0, backend);
+  return backend->slice(Spec{shape, t.type(), t.names()}, t, starts, lengths, strides);
+}
+
+Tensor do_put_slice(const Tensor& t0, StartIndices starts, const Tensor& s0) {
+  const int rank = t0.rank();
+  check_rank("put_slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
+  if (s0.rank() != rank)
+    raise("put_slice", "the slice must have the tensor's rank " + std::to_string(rank) + ", got shape " +
+                           shape_to_string(s0.shape()));
+  Names names(static_cast<std::size_t>(rank));
+  for (int d = 0; d < rank; ++d) {
+    const auto ud = static_cast<std::size_t>(d);
+    if (s0.dim(d) > t0.dim(d))
+      raise("put_slice", "slice shape " + shape_to_string(s0.shape()) + " must be at most the tensor shape " +
+                             shape_to_string(t0.shape()) + " on every axis");
+    if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, t0.dim(d) - s0.dim(d));
+    std::string a = front::name_at(t0.names(), d), b = front::name_at(s0.names(), d);
+    if (!a.empty() && !b.empty() && a != b) raise("put_slice", "cannot merge name :" + a + " with :" + b);
+    names[ud] = a.empty() ? b : a;
+  }
+  std::vector<const Tensor*> ptrs{&t0, &s0};
+  for (const auto& s : starts.dynamic) ptrs.push_back(&s);
+  BackendPtr backend = front::pick_backend("put_slice", ptrs);
+  starts.dynamic = dynamic_starts("put_slice", starts.dynamic, backend);
+  Tensor t = front::on(t0, backend), s = front::on(s0, backend);
+  Spec out{t.shape(), merge(t.type(), s.type()), front::normalized_names(names, rank)};
+  return backend->put_slice(out, t, starts, s);
+}
+
+// Normalised, strictly increasing axes for k index columns (default: leading).
+Axes index_axes(std::string_view op, const Tensor& t, std::int64_t k, const IndexAxesOptions& opts) {
+  if (k < 1 || k > t.rank())
+    raise(op, "the last dimension of indices (" + std::to_string(k) + ") must be between 1 and the tensor rank " +
+                  std::to_string(t.rank()));
+  Axes axes;
+  if (opts.axes) {
+    axes = front::normalize_axes(op, *opts.axes, t.rank());
+    if (static_cast<std::int64_t>(axes.size()) != k)
+      raise(op, "expected " + std::to_string(k) + " axes to match the last dimension of indices, got " +
+                    front::axes_to_string(*opts.axes));
+    for (std::size_t i = 1; i < axes.size(); ++i)
+      if (axes[i] <= axes[i - 1]) raise(op, "axes must be sorted in increasing order, got " + front::axes_to_string(axes));
+  } else {
+    for (int d = 0; d < k; ++d) axes.push_back(d);
+  }
+  return axes;
+}
+
+Tensor indexed(std::string_view op, const Tensor& t0, const Tensor& idx0, const Tensor& upd0,
+               const IndexAxesOptions& opts, bool add) {
+  require_integer(op, idx0, "indices");
+  std::vector<const Tensor*> ptrs{&t0, &idx0, &upd0};
+  BackendPtr backend = front::pick_backend(op, ptrs);
+  Tensor t = front::on(t0, backend), idx = front::on(idx0, backend), upd = front::on(upd0, backend);
+  // Shorthands: a single index row {k} is {1, k}; a scalar update is {1}.
+  if (idx.rank() == 1) idx = reshape(idx, {1, idx.dim(0)});
+  if (upd.rank() == 0) upd = reshape(upd, {1});
+  if (idx.rank() != 2)
+    raise(op, "indices must be a rank 1 or rank 2 tensor, got shape " + shape_to_string(idx.shape()));
+  const std::int64_t n = idx.dim(0), k = idx.dim(1);
+  Axes axes = index_axes(op, t, k, opts);
+  std::vector<int> rest;
+  for (int d = 0; d < t.rank(); ++d)
+    if (std::find(axes.begin(), axes.end(), d) == axes.end()) rest.push_back(d);
+  const bool shape_ok = upd.rank() == 1 + static_cast<int>(rest.size()) && upd.dim(0) == n;
+  bool window_ok = shape_ok;
+  for (std::size_t j = 0; shape_ok && j < rest.size(); ++j)
+    window_ok = window_ok && upd.dim(static_cast<int>(j) + 1) <= t.dim(rest[j]);
+  if (!window_ok)
+    raise(op, "updates of shape " + shape_to_string(upd.shape()) + " do not fit indices of shape " +
+                  shape_to_string(idx.shape()) + " into a tensor of shape " + shape_to_string(t.shape()) +
+                  " (expected {" + std::to_string(n) + ", ...} with one dimension per non-indexed axis, each at most "
+                  "that axis' size)");
+  Spec out{t.shape(), merge(t.type(), upd.type()), t.names()};
+  return add ? backend->indexed_add(out, t, idx, upd, axes) : backend->indexed_put(out, t, idx, upd, axes);
+}
+
+// Lower-triangle mask {n, m} (u8): 1 where column <= row + k.
+Tensor tri_on(std::int64_t n, std::int64_t m, std::int64_t k, const BackendPtr& backend) {
+  front::check_shape("tri", {n, m});
+  Tensor rows = iota({n, 1}, {.type = s64, .backend = backend});
+  Tensor cols = iota({1, m}, {.type = s64, .backend = backend});
+  return greater_equal(rows, subtract(cols, Scalar(static_cast<long long>(k))));
+}
+
+Tensor triangle(std::string_view op, const Tensor& t, std::int64_t k, bool lower) {
+  if (t.rank() < 2) raise(op, "expects a tensor of rank at least 2, got shape " + shape_to_string(t.shape()));
+  const int r = t.rank();
+  Tensor mask = tri_on(t.dim(r - 2), t.dim(r - 1), lower ? k : k - 1, t.backend());
+  mask = broadcast(mask, t.shape(), Axes{r - 2, r - 1});
+  Tensor zero = front::scalar_tensor(0, t.backend(), t.type());
+  Tensor out = lower ? select(mask, t, zero) : select(mask, zero, t);
+  return rename(out, t.names());
+}
+
+}  // namespace
+
+Tensor slice(const Tensor& t, const std::vector<std::int64_t>& starts, const std::vector<std::int64_t>& lengths,
+             const SliceOptions& opts) {
+  return do_slice(t, StartIndices{starts, {}}, lengths, opts);
+}
+
+Tensor slice(const Tensor& t, const std::vector<Tensor>& starts, const std::vector<std::int64_t>& lengths,
+             const SliceOptions& opts) {
+  return do_slice(t, StartIndices{{}, starts}, lengths, opts);
+}
+
+Tensor slice_along_axis(const Tensor& t, std::int64_t start, std::int64_t length, int axis, std::int64_t stride) {
+  const int ax = front::normalize_axis("slice_along_axis", axis, t.rank());
+  std::vector<std::int64_t> starts(static_cast<std::size_t>(t.rank()), 0), lengths = t.shape(),
+      strides(static_cast<std::size_t>(t.rank()), 1);
+  starts[static_cast<std::size_t>(ax)] = start;
+  lengths[static_cast<std::size_t>(ax)] = length;
+  strides[static_cast<std::size_t>(ax)] = stride;
+  return slice(t, starts, lengths, {.strides = strides});
+}
+
+Tensor put_slice(const Tensor& t, const std::vector<std::int64_t>& starts, const Tensor& slice) {
+  return do_put_slice(t, StartIndices{starts, {}}, slice);
+}
+
+Tensor put_slice(const Tensor& t, const std::vector<Tensor>& starts, const Tensor& slice) {
+  return do_put_slice(t, StartIndices{{}, starts}, slice);
+}
+
+Tensor gather(const Tensor& t0, const Tensor& idx0, const IndexAxesOptions& opts) {
+  require_integer("gather", idx0, "indices");
+  if (idx0.rank() < 1) raise("gather", "indices must have rank at least 1, got a scalar");
+  BackendPtr backend = front::pick_backend("gather", {&t0, &idx0});
+  Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
+  Axes axes = index_axes("gather", t, idx.dim(idx.rank() - 1), opts);
+  Shape shape(idx.shape().begin(), idx.shape().end() - 1);
+  Names names;
+  for (int d = 0; d + 1 < idx.rank(); ++d) names.push_back(front::name_at(idx.names(), d));
+  for (int d = 0; d < t.rank(); ++d)
+    if (std::find(axes.begin(), axes.end(), d) == axes.end()) {
+      shape.push_back(t.dim(d));
+      names.push_back(front::name_at(t.names(), d));
+    }
+  const int rank = static_cast<int>(shape.size());
+  return backend->gather(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, idx, axes);
+}
+
+Tensor indexed_add(const Tensor& t, const Tensor& indices, const Tensor& updates, const IndexAxesOptions& opts) {
+  return indexed("indexed_add", t, indices, updates, opts, true);
+}
+
+Tensor indexed_put(const Tensor& t, const Tensor& indices, const Tensor& updates, const IndexAxesOptions& opts) {
+  return indexed("indexed_put", t, indices, updates, opts, false);
+}
+
+Tensor take(const Tensor& t0, const Tensor& idx0, int axis) {
+  require_integer("take", idx0, "indices");
+  const int ax = front::normalize_axis("take", axis, t0.rank());
+  BackendPtr backend = front::pick_backend("take", {&t0, &idx0});
+  Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
+  Shape shape;
+  Names names;
+  for (int d = 0; d < t.rank(); ++d) {
+    if (d == ax) {
+      for (int j = 0; j < idx.rank(); ++j) {
+        shape.push_back(idx.dim(j));
+        names.push_back(front::name_at(idx.names(), j));
+      }
+    } else {
+      shape.push_back(t.dim(d));
+      names.push_back(front::name_at(t.names(), d));
+    }
+  }
+  const int rank = static_cast<int>(shape.size());
+  return backend->take(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, idx, ax);
+}
+
+Tensor take_along_axis(const Tensor& t0, const Tensor& idx0, int axis) {
+  require_integer("take_along_axis", idx0, "indices");
+  const int ax = front::normalize_axis("take_along_axis", axis, t0.rank());
+  if (idx0.rank() != t0.rank())
+    raise("take_along_axis", "indices must have the tensor's rank " + std::to_string(t0.rank()) + ", got shape " +
+                                 shape_to_string(idx0.shape()));
+  for (int d = 0; d < t0.rank(); ++d)
+    if (d != ax && idx0.dim(d) != t0.dim(d))
+      raise("take_along_axis", "indices shape " + shape_to_string(idx0.shape()) + " must match the tensor shape " +
+                                   shape_to_string(t0.shape()) + " on every axis except " + std::to_string(ax));
+  BackendPtr backend = front::pick_backend("take_along_axis", {&t0, &idx0});
+  Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
+  return backend->take_along_axis(Spec{idx.shape(), t.type(), t.names()}, t, idx, ax);
+}
+
+Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
+  if (t.rank() < 2) raise("take_diagonal", "expects a tensor of rank at least 2, got shape " + shape_to_string(t.shape()));
+  const int r = t.rank();
+  const std::int64_t rows = t.dim(r - 2), cols = t.dim(r - 1);
+  if ((offset >= 0 && offset >= cols) || (offset < 0 && -offset >= rows))
+    raise("take_diagonal", "offset must be less than length of axis " + std::to_string(r - 1) +
+                               " when positive or axis " + std::to_string(r - 2) + " when negative, got: " +
+                               std::to_string(offset));
+  const std::int64_t len = offset >= 0 ? std::min(rows, cols - offset) : std::min(rows + offset, cols);
+  // Coordinates (i + max(-offset, 0), i + max(offset, 0)) on the last two axes.
+  Tensor i = iota({len, 1}, {.type = s64, .backend = t.backend()});
+  Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),
+                               add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
+                              1);
+  Tensor g = gather(t, coords, {.axes = Axes{r - 2, r - 1}});  // {len, batch...}
+  Axes perm;
+  for (int d = 1; d < r - 1; ++d) perm.push_back(d);
+  perm.push_back(0);
+  return transpose(g, perm);
+}
+
+Tensor make_diagonal(const Tensor& v, std::int64_t offset) {
+  if (v.rank() < 1) raise("make_diagonal", "expects a tensor of rank at least 1, got a scalar");
+  const int r = v.rank();
+  const std::int64_t len = v.dim(r - 1);
+  const std::int64_t n = len + (offset >= 0 ? offset : -offset);
+  Shape shape(v.shape().begin(), v.shape().end() - 1);
+  shape.insert(shape.end(), {n, n});
+  Tensor zeros = broadcast(front::scalar_tensor(0, v.backend(), v.type()), shape);
+  Tensor i = iota({len, 1}, {.type = s64, .backend = v.backend()});
+  Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),
+                               add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
+                              1);
+  // Updates {len, batch...}: the diagonal axis first, batch axes as the window.
+  Axes perm{r - 1};
+  for (int d = 0; d < r - 1; ++d) perm.push_back(d);
+  Tensor updates = transpose(v, perm);
+  const int out_rank = r + 1;
+  return indexed_put(zeros, coords, updates, {.axes = Axes{out_rank - 2, out_rank - 1}});
+}
+
+Tensor tri(std::int64_t n, std::int64_t m, std::int64_t k) { return tri_on(n, m, k, default_backend()); }
+
+Tensor tril(const Tensor& t, std::int64_t k) { return triangle("tril", t, k, true); }
+
+Tensor triu(const Tensor& t, std::int64_t k) { return triangle("triu", t, k, false); }
+
+}  // namespace nx

@@ -1,0 +1,315 @@
+// Front end: shape and layout operations (contract 2.2, 2.6, 2.10, 2.11).
+// No-op calls (same shape, identity permutation, nothing to squeeze or
+// reverse, a single tensor to concatenate) never reach the backend.
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "common.hpp"
+
+namespace nx {
+
+namespace {
+
+std::string list_string(const std::vector<std::int64_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+// A tensor sharing t's data with new metadata (reshape without a copy is
+// only used for renaming).
+Tensor with_names(const Tensor& t, Names names) {
+  return Tensor(Spec{t.shape(), t.type(), std::move(names)}, t.backend(), t.data());
+}
+
+// Per-axis name merge of tensors of equal rank ("" merges with anything).
+Names merge_names(std::string_view op, const std::vector<Tensor>& tensors, int rank) {
+  Names out(static_cast<std::size_t>(rank));
+  for (const auto& t : tensors)
+    for (int d = 0; d < rank; ++d) {
+      const std::string n = front::name_at(t.names(), d);
+      auto& o = out[static_cast<std::size_t>(d)];
+      if (n.empty()) continue;
+      if (!o.empty() && o != n) raise(op, "cannot merge name :" + o + " with :" + n);
+      o = n;
+    }
+  return front::normalized_names(out, rank);
+}
+
+// The inputs of concatenate/stack on one backend, with their merged type.
+std::vector<Tensor> gather_inputs(std::string_view op, const std::vector<Tensor>& tensors, Type& type) {
+  if (tensors.empty()) raise(op, "expects a non-empty list of tensors");
+  std::vector<const Tensor*> ptrs;
+  for (const auto& t : tensors) {
+    if (!t.defined()) raise(op, "got an undefined tensor");
+    ptrs.push_back(&t);
+  }
+  BackendPtr backend = front::pick_backend(op, ptrs);
+  std::vector<Tensor> out;
+  type = tensors[0].type();
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    if (i) type = merge(type, tensors[i].type());
+    out.push_back(front::on(tensors[i], backend));
+  }
+  return out;
+}
+
+}  // namespace
+
+Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
+  Shape resolved = shape;
+  int auto_at = -1;
+  std::int64_t known = 1;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == -1) {
+      if (auto_at >= 0) raise("reshape", "auto (-1) can only be used once in shape " + shape_to_string(shape));
+      auto_at = static_cast<int>(i);
+    } else if (shape[i] <= 0) {
+      front::check_shape("reshape", shape);
+    } else {
+      known *= shape[i];
+    }
+  }
+  if (auto_at >= 0) {
+    if (t.size() % known != 0)
+      raise("reshape", "cannot reshape, current shape " + shape_to_string(t.shape()) +
+                           " is not compatible with new shape " + shape_to_string(shape));
+    resolved[static_cast<std::size_t>(auto_at)] = t.size() / known;
+  }
+  if (shape_size(resolved) != t.size())
+    raise("reshape", "cannot reshape, current shape " + shape_to_string(t.shape()) +
+                         " is not compatible with new shape " + shape_to_string(resolved));
+  const int rank = static_cast<int>(resolved.size());
+  front::check_names("reshape", names, rank);
+  Names out_names = front::normalized_names(names, rank);
+  if (resolved == t.shape()) return with_names(t, out_names);
+  return t.backend()->reshape(Spec{resolved, t.type(), out_names}, t);
+}
+
+Tensor flatten(const Tensor& t) { return reshape(t, {t.size()}); }
+
+Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
+  Axes squeezed;
+  if (axes) {
+    squeezed = front::normalize_axes("squeeze", *axes, t.rank());
+    for (int a : squeezed)
+      if (t.dim(a) != 1)
+        raise("squeeze", "cannot squeeze dimensions whose sizes are not 1, got " + std::to_string(t.dim(a)) +
+                             " for dimension " + std::to_string(a));
+    std::sort(squeezed.begin(), squeezed.end());
+  } else {
+    for (int d = 0; d < t.rank(); ++d)
+      if (t.dim(d) == 1) squeezed.push_back(d);
+  }
+  if (squeezed.empty()) return t;
+  Shape shape;
+  Names names;
+  for (int d = 0; d < t.rank(); ++d) {
+    if (std::find(squeezed.begin(), squeezed.end(), d) != squeezed.end()) continue;
+    shape.push_back(t.dim(d));
+    names.push_back(front::name_at(t.names(), d));
+  }
+  const int rank = static_cast<int>(shape.size());
+  return t.backend()->squeeze(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, squeezed);
+}
+
+Tensor new_axis(const Tensor& t, int axis) {
+  const int rank = t.rank();
+  const int norm = axis < 0 ? axis + rank + 1 : axis;
+  if (norm < 0 || norm > rank)
+    raise("new_axis", "new axis position for shape " + shape_to_string(t.shape()) + " must be a number between " +
+                          std::to_string(-rank - 1) + " and " + std::to_string(rank) + ", got: " +
+                          std::to_string(axis));
+  Shape shape = t.shape();
+  shape.insert(shape.begin() + norm, 1);
+  Names names;
+  if (!t.names().empty()) {
+    names = t.names();
+    names.insert(names.begin() + norm, "");
+  }
+  return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
+}
+
+Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes) {
+  front::check_shape("broadcast", shape);
+  const int rank = static_cast<int>(shape.size());
+  Axes ax;
+  if (axes) {
+    ax = front::normalize_axes("broadcast", *axes, rank);
+  } else {
+    if (t.rank() > rank)
+      raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
+                             shape_to_string(shape));
+    for (int d = 0; d < t.rank(); ++d) ax.push_back(rank - t.rank() + d);
+  }
+  if (static_cast<int>(ax.size()) != t.rank())
+    raise("broadcast", "expected length of axes (" + std::to_string(ax.size()) + ") to match rank of shape (" +
+                           std::to_string(t.rank()) + ")");
+  for (std::size_t i = 0; i < ax.size(); ++i) {
+    if (i > 0 && ax[i] <= ax[i - 1])
+      raise("broadcast", "the axes " + front::axes_to_string(ax) + " must be in increasing order");
+    const std::int64_t in = t.shape()[i], o = shape[static_cast<std::size_t>(ax[i])];
+    if (in != 1 && in != o)
+      raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
+                             shape_to_string(shape) + " with axes " + front::axes_to_string(ax));
+  }
+  Spec out{shape, t.type(), {}};
+  if (t.shape() == shape && !axes) return with_names(t, {});
+  return t.backend()->broadcast(out, t, shape, ax);
+}
+
+Tensor broadcast(const Scalar& value, const Shape& shape) {
+  return broadcast(front::scalar_tensor(value, default_backend()), shape);
+}
+
+Tensor transpose(const Tensor& t, const std::optional<Axes>& axes) {
+  const int rank = t.rank();
+  Axes perm;
+  if (axes) {
+    perm = front::normalize_axes("transpose", *axes, rank);
+    if (static_cast<int>(perm.size()) != rank)
+      raise("transpose", "expected length of permutation (" + std::to_string(perm.size()) +
+                             ") to match rank of shape (" + std::to_string(rank) + ")");
+  } else {
+    for (int d = rank - 1; d >= 0; --d) perm.push_back(d);
+  }
+  bool identity = true;
+  for (int d = 0; d < rank; ++d) identity = identity && perm[static_cast<std::size_t>(d)] == d;
+  if (identity) return t;
+  Shape shape;
+  Names names;
+  for (int a : perm) {
+    shape.push_back(t.dim(a));
+    names.push_back(front::name_at(t.names(), a));
+  }
+  return t.backend()->transpose(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, perm);
+}
+
+namespace {
+
+Tensor pad_with(const Tensor& t, const Tensor& value, Type type, const std::vector<PadConfig>& config) {
+  if (value.rank() != 0) raise("pad", "padding value must be a scalar, got shape " + shape_to_string(value.shape()));
+  if (static_cast<int>(config.size()) != t.rank())
+    raise("pad", "invalid padding configuration, rank of padding configuration (" + std::to_string(config.size()) +
+                     ") and shape (" + std::to_string(t.rank()) + ") must match");
+  Shape shape;
+  for (int d = 0; d < t.rank(); ++d) {
+    const auto& c = config[static_cast<std::size_t>(d)];
+    if (c.interior < 0) raise("pad", "interior padding must be non-negative, got: " + std::to_string(c.interior));
+    const std::int64_t s = t.dim(d);
+    shape.push_back(s + (s - 1) * c.interior + c.low + c.high);
+  }
+  front::check_shape("pad", shape, "padded shape");
+  BackendPtr backend = front::pick_backend("pad", {&t, &value});
+  Tensor x = front::on(t, backend);
+  return backend->pad(Spec{shape, type, t.names()}, x, front::on(value, backend), config);
+}
+
+}  // namespace
+
+Tensor pad(const Tensor& t, const Scalar& value, const std::vector<PadConfig>& config) {
+  return pad_with(t, front::scalar_tensor(value, t.backend()), merge_number(t.type(), value), config);
+}
+
+Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& config) {
+  return pad_with(t, value, merge(t.type(), value.type()), config);
+}
+
+Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
+  Axes ax;
+  if (axes) {
+    ax = front::normalize_axes("reverse", *axes, t.rank());
+    std::sort(ax.begin(), ax.end());
+  } else {
+    for (int d = 0; d < t.rank(); ++d) ax.push_back(d);
+  }
+  if (ax.empty()) return t;
+  return t.backend()->reverse(t.spec(), t, ax);
+}
+
+Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
+  Type type;
+  auto inputs = gather_inputs("concatenate", tensors, type);
+  if (inputs.size() == 1) return inputs[0];
+  const Tensor& first = inputs[0];
+  const int rank = first.rank();
+  if (rank == 0) raise("concatenate", "cannot concatenate scalars");
+  const int ax = front::normalize_axis("concatenate", axis, rank);
+  Shape shape = first.shape();
+  for (std::size_t i = 1; i < inputs.size(); ++i) {
+    const Tensor& t = inputs[i];
+    if (t.rank() != rank)
+      raise("concatenate", "expected all tensors to have rank " + std::to_string(rank) + ", got tensor of shape " +
+                               shape_to_string(t.shape()));
+    for (int d = 0; d < rank; ++d) {
+      if (d == ax) continue;
+      if (t.dim(d) != first.dim(d))
+        raise("concatenate", "expected all shapes to match " + shape_to_string(first.shape()) +
+                                 " except on axis " + std::to_string(ax) + ", got: " + shape_to_string(t.shape()));
+    }
+    shape[static_cast<std::size_t>(ax)] += t.dim(ax);
+  }
+  Spec out{shape, type, merge_names("concatenate", inputs, rank)};
+  return first.backend()->concatenate(out, inputs, ax);
+}
+
+Tensor stack(const std::vector<Tensor>& tensors, int axis) {
+  Type type;
+  auto inputs = gather_inputs("stack", tensors, type);
+  const Tensor& first = inputs[0];
+  const int rank = first.rank();
+  const int ax = axis < 0 ? axis + rank + 1 : axis;
+  if (ax < 0 || ax > rank)
+    raise("stack", "axis " + std::to_string(axis) + " is out of range for stacking tensors of rank " +
+                       std::to_string(rank));
+  if (inputs.size() == 1) return new_axis(first, ax);
+  for (const auto& t : inputs)
+    if (t.shape() != first.shape())
+      raise("stack", "all input tensors must have the same shape, got " + shape_to_string(first.shape()) + " and " +
+                         shape_to_string(t.shape()));
+  Shape shape = first.shape();
+  shape.insert(shape.begin() + ax, static_cast<std::int64_t>(inputs.size()));
+  Names names = merge_names("stack", inputs, rank);
+  if (!names.empty()) names.insert(names.begin() + ax, "");
+  Spec out{shape, type, front::normalized_names(names, rank + 1)};
+  return first.backend()->stack(out, inputs, ax);
+}
+
+Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
+  for (auto r : reps)
+    if (r < 1) raise("tile", "repetitions must be a list of positive integers, got: " + list_string(reps));
+  const std::size_t n = std::max(reps.size(), static_cast<std::size_t>(t.rank()));
+  Shape dims(n - static_cast<std::size_t>(t.rank()), 1);
+  dims.insert(dims.end(), t.shape().begin(), t.shape().end());
+  std::vector<std::int64_t> r(n - reps.size(), 1);
+  r.insert(r.end(), reps.begin(), reps.end());
+  // {1, d0, 1, d1, ...} broadcast to {r0, d0, r1, d1, ...}, then merged.
+  Shape interleaved, target, result;
+  for (std::size_t i = 0; i < n; ++i) {
+    interleaved.insert(interleaved.end(), {1, dims[i]});
+    target.insert(target.end(), {r[i], dims[i]});
+    result.push_back(r[i] * dims[i]);
+  }
+  return reshape(broadcast(reshape(t, interleaved), target), result);
+}
+
+std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis) {
+  // Equal parts along `axis`; the axis size must be a multiple of `parts`.
+  const int ax = front::normalize_axis("split", axis, t.rank());
+  const std::int64_t dim = t.dim(ax);
+  if (parts < 1 || parts > dim || dim % parts != 0)
+    raise("split", "cannot split axis " + std::to_string(ax) + " of size " + std::to_string(dim) + " into " +
+                       std::to_string(parts) + " equal parts");
+  std::vector<Tensor> out;
+  const std::int64_t len = dim / parts;
+  for (std::int64_t p = 0; p < parts; ++p) out.push_back(slice_along_axis(t, p * len, len, ax));
+  return out;
+}
+
+Tensor rename(const Tensor& t, const Names& names) {
+  front::check_names("rename", names, t.rank());
+  return with_names(t, front::normalized_names(names, t.rank()));
+}
+
+}  // namespace nx
