@@ -118,6 +118,14 @@ class Backend final : public nx::Backend {
   Tensor sort(const Spec& out, const Tensor& t, const nx::SortOptions& opts) override;
   Tensor argsort(const Spec& out, const Tensor& t, const nx::SortOptions& opts) override;
 
+  // blocks_scan.cpp
+  Tensor cumulative_sum(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
+  Tensor cumulative_product(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
+  Tensor cumulative_min(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
+  Tensor cumulative_max(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
+  std::vector<Tensor> top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k) override;
+  Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b, const nx::AllCloseOptions& opts) override;
+
   // ---- helpers shared by the family files ----
   // The MLX array of an Emily tensor (tensors of other backends are copied in).
   mx::array array_of(const Tensor& t) const;

@@ -85,7 +85,6 @@ class BinaryBackend final : public Backend {
   Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceOptions& opts,
                 const ReduceFn& fn) override;
 
-#if 0  // windows.cpp: remove this guard when the family file exists
   // windows.cpp
   Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc, const Shape& window,
                        const WindowOptions& opts, const ReduceFn& fn) override;
@@ -104,13 +103,9 @@ class BinaryBackend final : public Backend {
                             const Tensor& init_value, const Shape& window,
                             const WindowOptions& opts) override;
 
-#endif  // windows.cpp
-
-#if 0  // sort.cpp: remove this guard when the family file exists
   // sort.cpp
   Tensor sort(const Spec& out, const Tensor& t, const SortOptions& opts) override;
   Tensor argsort(const Spec& out, const Tensor& t, const SortOptions& opts) override;
-#endif  // sort.cpp
 
 };
 

@@ -1,0 +1,152 @@
+// Front end: cumulative ops (blocks), all_close (block) and the statistics
+// composed from reductions (contract 2.13, 3.4 and 4): mean, weighted_mean,
+// variance, standard_deviation, logsumexp, softmax, log_softmax, median.
+#include <algorithm>
+
+#include "common.hpp"
+
+namespace nx {
+
+namespace {
+
+using CumulativeMember = Tensor (Backend::*)(const Spec&, const Tensor&, const CumulativeOptions&);
+
+Tensor cumulative(std::string_view op, const Tensor& t, const CumulativeOptions& opts, CumulativeMember member,
+                  bool ordered) {
+  if (ordered && is_complex(t.type()))
+    raise(op, "expects a non-complex tensor, got: " + front::type_name(t.type()));
+  CumulativeOptions norm = opts;
+  norm.axis = front::normalize_axis(op, opts.axis, t.rank());
+  return (t.backend().get()->*member)(t.spec(), t, norm);
+}
+
+// Number of elements a reduction over `axes` folds together.
+std::int64_t reduced_count(const Shape& shape, const std::optional<Axes>& axes) {
+  if (!axes) return shape_size(shape);
+  std::int64_t n = 1;
+  for (int a : *axes) n *= shape[static_cast<std::size_t>(a)];
+  return n;
+}
+
+std::optional<Axes> normalized_axes(std::string_view op, const std::optional<Axes>& axes, int rank) {
+  if (!axes) return std::nullopt;
+  return front::normalize_axes(op, *axes, rank);
+}
+
+Scalar count_literal(std::int64_t n) { return Scalar(static_cast<long long>(n)); }
+
+}  // namespace
+
+Tensor cumulative_sum(const Tensor& t, const CumulativeOptions& opts) {
+  return cumulative("cumulative_sum", t, opts, &Backend::cumulative_sum, false);
+}
+Tensor cumulative_product(const Tensor& t, const CumulativeOptions& opts) {
+  return cumulative("cumulative_product", t, opts, &Backend::cumulative_product, false);
+}
+Tensor cumulative_min(const Tensor& t, const CumulativeOptions& opts) {
+  return cumulative("cumulative_min", t, opts, &Backend::cumulative_min, true);
+}
+Tensor cumulative_max(const Tensor& t, const CumulativeOptions& opts) {
+  return cumulative("cumulative_max", t, opts, &Backend::cumulative_max, true);
+}
+
+Tensor mean(const Tensor& t, const ReduceOptions& opts) {
+  ReduceOptions norm{normalized_axes("mean", opts.axes, t.rank()), opts.keep_axes};
+  return divide(sum(t, norm), count_literal(reduced_count(t.shape(), norm.axes)));
+}
+
+Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions& opts) {
+  ReduceOptions norm{normalized_axes("weighted_mean", opts.axes, t.rank()), opts.keep_axes};
+  Tensor w = front::on(weights, t.backend());
+  if (w.shape() != t.shape()) {
+    if (norm.axes && w.rank() == static_cast<int>(norm.axes->size()) && w.rank() < t.rank()) {
+      // One weight per position of the reduced axes (in the order given):
+      // move w's axes into the order of t's axes, then give it t's rank with
+      // size-1 axes elsewhere so that it broadcasts.
+      Axes sorted = *norm.axes;
+      std::sort(sorted.begin(), sorted.end());
+      Axes perm;
+      for (int a : sorted)
+        perm.push_back(static_cast<int>(std::find(norm.axes->begin(), norm.axes->end(), a) - norm.axes->begin()));
+      w = transpose(w, perm);
+      Shape aligned(static_cast<std::size_t>(t.rank()), 1);
+      for (std::size_t i = 0; i < sorted.size(); ++i)
+        aligned[static_cast<std::size_t>(sorted[i])] = w.shape()[i];
+      for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (aligned[static_cast<std::size_t>(sorted[i])] != t.shape()[static_cast<std::size_t>(sorted[i])])
+          raise("weighted_mean", "weights of shape " + shape_to_string(weights.shape()) +
+                                     " do not match the reduced axes of a tensor of shape " +
+                                     shape_to_string(t.shape()));
+      w = reshape(w, aligned);
+    } else {
+      Shape common = front::broadcast_shapes("weighted_mean", t.shape(), w.shape());
+      if (common != t.shape())
+        raise("weighted_mean", "weights of shape " + shape_to_string(w.shape()) +
+                                   " cannot be broadcast to the tensor shape " + shape_to_string(t.shape()));
+      w = broadcast(w, t.shape());
+    }
+  }
+  return divide(sum(multiply(t, w), norm), sum(w, norm));
+}
+
+Tensor variance(const Tensor& t, const VarianceOptions& opts) {
+  std::optional<Axes> axes = normalized_axes("variance", opts.axes, t.rank());
+  const std::int64_t n = reduced_count(t.shape(), axes);
+  Tensor m = mean(t, {.axes = axes, .keep_axes = true});
+  Tensor centered = subtract(t, m);
+  Tensor squares = multiply(centered, centered);
+  return divide(sum(squares, {.axes = axes, .keep_axes = opts.keep_axes}), Scalar(static_cast<double>(n) - opts.ddof));
+}
+
+Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts) { return sqrt(variance(t, opts)); }
+
+Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts) {
+  std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t.rank());
+  // The shift: the maximum, or 0 where it is infinite (all -Inf or an Inf).
+  auto shift = [&](bool keep) {
+    Tensor m = reduce_max(t, {.axes = axes, .keep_axes = keep});
+    return select(is_infinity(m), 0, m);
+  };
+  Tensor sums = sum(exp(subtract(t, shift(true))), {.axes = axes, .keep_axes = opts.keep_axes});
+  return add(log(sums), shift(opts.keep_axes));
+}
+
+Tensor softmax(const Tensor& t, int axis) {
+  const int a = front::normalize_axis("softmax", axis, t.rank());
+  Tensor e = exp(subtract(t, reduce_max(t, {.axes = Axes{a}, .keep_axes = true})));
+  return divide(e, sum(e, {.axes = Axes{a}, .keep_axes = true}));
+}
+
+Tensor log_softmax(const Tensor& t, int axis) {
+  const int a = front::normalize_axis("log_softmax", axis, t.rank());
+  Tensor shifted = subtract(t, reduce_max(t, {.axes = Axes{a}, .keep_axes = true}));
+  return subtract(shifted, log(sum(exp(shifted), {.axes = Axes{a}, .keep_axes = true})));
+}
+
+Tensor median(const Tensor& t, const MedianOptions& opts) {
+  if (is_complex(t.type())) raise("median", "expects a non-complex tensor, got: " + front::type_name(t.type()));
+  Tensor x = t;
+  int axis = 0;
+  if (opts.axis) axis = front::normalize_axis("median", *opts.axis, t.rank());
+  else x = flatten(t);
+  Tensor sorted = sort(x, {.axis = axis});
+  const std::int64_t n = x.dim(axis);
+  Tensor r;
+  if (n % 2 == 1) {
+    r = slice_along_axis(sorted, n / 2, 1, axis);
+    r = opts.keep_axis && opts.axis ? r : squeeze(r, Axes{axis});
+  } else {
+    r = mean(slice_along_axis(sorted, n / 2 - 1, 2, axis), {.axes = Axes{axis}, .keep_axes = opts.keep_axis && opts.axis});
+  }
+  if (opts.keep_axis && !opts.axis) r = reshape(r, Shape(static_cast<std::size_t>(t.rank()), 1));
+  return r;
+}
+
+Tensor all_close(const Tensor& a0, const Tensor& b0, const AllCloseOptions& opts) {
+  BackendPtr backend = front::pick_backend("all_close", {&a0, &b0});
+  Tensor a = front::on(a0, backend), b = front::on(b0, backend);
+  front::broadcast_shapes("all_close", a.shape(), b.shape());
+  return backend->all_close(Spec{{}, u8, {}}, a, b, opts);
+}
+
+}  // namespace nx
