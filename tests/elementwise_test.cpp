@@ -329,6 +329,9 @@ TEST_P(Elementwise, UnaryMathValuesAndTypes) {
   // integer inputs give f32; f64 stays f64 at full precision; f16 and bf16 stay
   test::expect_close(nx::exp(T({0, 1, 2}, nx::s64)), nx::f32, {3}, {1.0, std::exp(1.0), std::exp(2.0)});
   test::expect_close(nx::sqrt(T({4}, nx::u8)), nx::f32, {1}, {2.0});
+  // integers become f32 values before the function (2^24 + 1 -> 2^24)
+  test::expect_close(nx::cos(T({16777217})), nx::f32, {1}, {std::cos(16777216.0)}, 1e-4, 1e-6);
+  test::expect_close(nx::log(T({16777217})), nx::f32, {1}, {std::log(16777216.0)}, 1e-7, 0);
   test::expect_close(nx::sin(T({1.0}, nx::f64)), nx::f64, {1}, {std::sin(1.0)}, 1e-15, 0);
   test::expect_close(nx::erf(T({0.3}, nx::f64)), nx::f64, {1}, {std::erf(0.3)}, 1e-15, 0);
   test::expect_close(nx::erfc(T({3.0}, nx::f64)), nx::f64, {1}, {std::erfc(3.0)}, 1e-13, 0);

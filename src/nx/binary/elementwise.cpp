@@ -412,6 +412,9 @@ Tensor BinaryBackend::unary_op(UnaryOp op, const Spec& out, const Tensor& t) {
     });
   }
   auto v = host::read<double>(t);
+  // Integer inputs of the float functions become f32 values first (2.18).
+  if (is_integer(in) && out.type == f32)
+    for (auto& x : v) x = static_cast<float>(x);
   for (auto& x : v) x = unary_float(op, x);
   return host::write(out, v);
 }
