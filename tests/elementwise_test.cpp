@@ -359,6 +359,19 @@ TEST_P(Elementwise, UnaryMathDomainEdges) {
   expect_floats(nx::log1p(T({-1.0, -2.0})), nx::f32, {2}, {-inf, nan_v});
   expect_floats(nx::atanh(T({1.0, -1.0})), nx::f32, {2}, {inf, -inf});
   expect_floats(nx::sin(S(0.0)), nx::f32, {}, {0.0});
+  // signed zeros survive odd functions
+  expect_signbits(nx::sin(T({-0.0, 0.0})), {true, false});
+  expect_signbits(nx::cbrt(T({-0.0, 0.0})), {true, false});
+  expect_signbits(nx::erf(T({-0.0, 0.0})), {true, false});
+  expect_signbits(nx::tanh(T({-0.0})), {true});
+  // the edges of the f32 range: exp is finite up to 88.72, subnormal results are kept
+  test::expect_close(nx::exp(T({88.5, -100.0, 80.5, -80.5})), nx::f32, {4},
+                     {std::exp(88.5), static_cast<float>(std::exp(-100.0)), std::exp(80.5), std::exp(-80.5)}, 1e-5, 0);
+  test::expect_close(nx::sigmoid(T({-90.0, -85.0})), nx::f32, {2}, {static_cast<float>(std::exp(-90.0)), 1 / (1 + std::exp(85.0))}, 1e-4, 0);
+  test::expect_close(nx::erfc(T({9.5, 7.0})), nx::f32, {2}, {static_cast<float>(std::erfc(9.5)), std::erfc(7.0)}, 1e-3, 0);
+  // erf keeps full relative accuracy for small arguments
+  test::expect_close(nx::erf(T({1e-20, 1e-3, -0.25, 0.49})), nx::f32, {4},
+                     {std::erf(1e-20), std::erf(1e-3), std::erf(-0.25), std::erf(0.49)}, 1e-6, 0);
   for (auto op : {nx::UnaryOp::erf, nx::UnaryOp::erfc, nx::UnaryOp::erf_inv})
     EXPECT_THROW(nx::unary(op, T({cd(1, 1)})), nx::ArgumentError) << nx::op_name(op);
 }
@@ -637,6 +650,37 @@ TEST_P(Elementwise, IotaAndEye) {
   expect_floats(nx::eye({2, 3}, {.type = nx::f32, .backend = b()}), nx::f32, {2, 3}, {1, 0, 0, 0, 1, 0});
   expect_ints(nx::eye({1, 1}, {.type = nx::u8, .backend = b()}), nx::u8, {1, 1}, {1});
   EXPECT_THROW(nx::eye(nx::Shape{3}, {.backend = b()}), nx::ArgumentError);
+}
+
+// Worked examples of 5.1 that go through other families' callbacks.
+TEST_P(Elementwise, TypeExamplesAcrossFamilies) {
+  auto t1 = nx::iota({2, 2, 2}, {.type = nx::f32, .backend = b()});
+  auto t2 = nx::iota({1, 2, 2}, {.type = nx::u8, .backend = b()});
+  auto t3 = nx::iota({1, 2, 2}, {.type = nx::s64, .backend = b()});
+  expect_floats(nx::concatenate({t1, t2, t3}, 0), nx::f32, {4, 2, 2},
+                {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 0, 1, 2, 3});  // example 9
+  expect_ints(nx::indexed_add(T({1}), T({{0}, {0}}), T({1, 1}, nx::s64)), nx::s64, {1}, {3});  // example 10
+  expect_floats(nx::mean(T({1, 2, 3}, nx::u8), {.axes = {{0}}}), nx::f32, {}, {2.0});        // example 13
+  std::vector<std::uint8_t> bytes = {1, 2, 3, 4};                                             // example 25
+  expect_ints(nx::from_binary(bytes, nx::s8, {.backend = b()}), nx::s8, {4}, {1, 2, 3, 4});
+  EXPECT_THROW(nx::from_binary(bytes, nx::f64, {.backend = b()}), nx::ArgumentError);
+  auto two = nx::to_binary(T({1.0, 2.0, 3.0}), {.limit = 2});  // example 26
+  std::vector<std::uint8_t> want(8);
+  const float f[2] = {1.0f, 2.0f};
+  std::memcpy(want.data(), f, 8);
+  EXPECT_EQ(two, want);
+}
+
+TEST_P(Elementwise, PrintsEdgeValues) {
+  EXPECT_EQ(nx::format_values(nx::conjugate(S(1))), "1.0-0.0i");  // example 27
+  EXPECT_EQ(nx::format_values(T({nan_v, inf, -inf, -0.0})), "[NaN, Inf, -Inf, -0.0]");
+  EXPECT_EQ(nx::format_values(T({-1}, nx::u64)), "[18446744073709551615]");
+  EXPECT_EQ(nx::format_values(T({std::numeric_limits<std::int64_t>::min()}, nx::s64)), "[-9223372036854775808]");
+  EXPECT_EQ(nx::format_values(T({1.0 / 3.0})), "[0.33333334]");
+  EXPECT_EQ(nx::format_values(T({0.754}, nx::f16)), "[0.754]");
+  EXPECT_EQ(nx::format_values(T({1.0}, nx::bf16)), "[1.0]");
+  EXPECT_EQ(nx::format_values(T({cd(-0.0, -6.0)})), "[-0.0-6.0i]");
+  EXPECT_EQ(nx::format_values(T({{1, 2}, {3, 4}}, nx::u8)), "[\n  [1, 2],\n  [3, 4]\n]");
 }
 
 NX_ALL_BACKENDS(Elementwise);

@@ -99,6 +99,33 @@ mx::array order_int64_vs_f64(const mx::array& i, const mx::array& x, mx::Device 
   return mx::where(x_big, mx::array(-1, mx::int8), ord, d);
 }
 
+// exp in f32 over the whole range of the type. MLX's kernel returns +Inf
+// above 88.0 (the f32 maximum is e^88.72) and flushes results below the
+// smallest normal to 0; outside [-80, 80] the argument is shifted by
+// 64 ln 2 (Cody-Waite split: the high part is exact) and the result scaled
+// by the exact power of two 2^+-64.
+mx::array exp_f32(const mx::array& x, mx::Device d) {
+  const float c_hi = 44.361328125f;             // 64 ln 2 rounded to a multiple of 2^-10
+  const float c_lo = 9.14309406e-05f;           // 64 ln 2 - c_hi
+  const float two64 = 18446744073709551616.0f;  // 2^64
+  auto f = [](float v) { return mx::array(v, mx::float32); };
+  mx::array hi = mx::multiply(mx::exp(mx::subtract(mx::subtract(x, f(c_hi), d), f(c_lo), d), d), f(two64), d);
+  mx::array lo = mx::multiply(mx::exp(mx::add(mx::add(x, f(c_hi), d), f(c_lo), d), d), f(1.0f / two64), d);
+  return mx::where(mx::greater(x, f(80), d), hi, mx::where(mx::less(x, f(-80), d), lo, mx::exp(x, d), d), d);
+}
+
+// erf in f32 with full relative accuracy: MLX's kernel has an absolute error
+// near 1e-7, which is all of the value for small |x| (it gives 0 below 1e-7).
+// A Taylor series (truncation below 2e-11) covers |x| < 0.5.
+mx::array erf_f32(const mx::array& x, mx::Device d) {
+  static const double k[] = {1.0, -1.0 / 3, 1.0 / 10, -1.0 / 42, 1.0 / 216, -1.0 / 1320, 1.0 / 9360, -1.0 / 75600};
+  mx::array x2 = mx::multiply(x, x, d);
+  mx::array p = mx::array(static_cast<float>(k[7]), mx::float32);
+  for (int i = 6; i >= 0; --i) p = mx::add(mx::array(static_cast<float>(k[i]), mx::float32), mx::multiply(x2, p, d), d);
+  mx::array series = mx::multiply(mx::multiply(x, p, d), mx::array(static_cast<float>(2.0 / std::sqrt(M_PI)), mx::float32), d);
+  return mx::where(mx::less(mx::abs(x, d), mx::array(0.5f), d), series, mx::erf(x, d), d);
+}
+
 mx::array clz(const mx::array& x, Type t, mx::Device d) {
   mx::Dtype ud = unsigned_of(t);
   mx::array v = mx::view(x, ud, d);
@@ -294,7 +321,9 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   // backend gives f64 results at full precision.
   const bool f64 = ot == nx::f64;
   switch (op) {
-    case UnaryOp::exp: if (f64) break; return wrap(out, mx::exp(x, d));
+    case UnaryOp::exp:
+      if (f64) break;
+      return wrap(out, cplx ? mx::exp(x, d) : exp_f32(x, d));
     case UnaryOp::expm1:
       return wrap(out, cplx ? mx::subtract(mx::exp(x, d), scalar_like(1, x), d) : mx::expm1(x, d));
     case UnaryOp::log: return wrap(out, mx::log(x, d));
@@ -303,9 +332,13 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
       if (f64) break;
       if (cplx)
         return wrap(out, mx::divide(scalar_like(1, x), mx::add(scalar_like(1, x), mx::exp(mx::negative(x, d), d), d), d));
-      return wrap(out, mx::sigmoid(x, d));
+      // Far below zero sigmoid(x) = e^x (1 + e^x)^-1 is e^x to f32 precision.
+      return wrap(out, mx::where(mx::less(x, scalar_like(-80, x), d), exp_f32(x, d), mx::sigmoid(x, d), d));
     case UnaryOp::cos: if (f64) break; return wrap(out, mx::cos(x, d));
-    case UnaryOp::sin: if (f64) break; return wrap(out, mx::sin(x, d));
+    case UnaryOp::sin:
+      if (f64) break;
+      if (cplx) return wrap(out, mx::sin(x, d));
+      return wrap(out, mx::where(mx::equal(x, scalar_like(0, x), d), x, mx::sin(x, d), d));  // sin(-0) = -0
     case UnaryOp::tan: return wrap(out, mx::tan(x, d));
     case UnaryOp::cosh: return wrap(out, mx::cosh(x, d));
     case UnaryOp::sinh: return wrap(out, mx::sinh(x, d));
@@ -328,9 +361,10 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
                                                      mx::multiply(scalar_like(3, x), y2, d), d), d);
       mx::array ok = mx::logical_and(mx::greater(y, scalar_like(0, x), d), mx::isfinite(y, d), d);
       y = mx::where(ok, refined, y, d);
-      return wrap(out, mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d));
+      y = mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d);
+      return wrap(out, mx::where(mx::equal(x, scalar_like(0, x), d), x, y, d));  // cbrt(-0) = -0
     }
-    case UnaryOp::erf: if (f64) break; return wrap(out, mx::erf(x, d));
+    case UnaryOp::erf: if (f64) break; return wrap(out, erf_f32(x, d));
     case UnaryOp::erfc: {
       if (f64) break;  // the f32-accurate formula below is not enough for f64
       // erfc with full f32 relative accuracy (Chebyshev fit, |rel err| < 1.2e-7).
@@ -340,7 +374,7 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
                          0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
       mx::array p = mx::array(k[9]);
       for (int i = 8; i >= 0; --i) p = mx::add(mx::array(k[i]), mx::multiply(t, p, d), d);
-      mx::array r = mx::multiply(t, mx::exp(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
+      mx::array r = mx::multiply(t, exp_f32(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
       r = mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
       return wrap(out, r);
     }
