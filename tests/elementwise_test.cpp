@@ -568,6 +568,9 @@ TEST_P(Elementwise, AsTypeConversions) {
   expect_floats(nx::as_type(T({16777217}), nx::f32), nx::f32, {1}, {16777216.0});
   expect_floats(nx::as_type(T({1e39}, nx::f64), nx::f32), nx::f32, {1}, {inf});
   expect_floats(nx::as_type(T({2049}), nx::f16), nx::f16, {1}, {2048.0});
+  // f64 -> f16 rounds once (through f32 it would round twice: -789.75 -> -790)
+  expect_floats(nx::as_type(T({-789.7499932621804, 1.0004882812500002}, nx::f64), nx::f16), nx::f16, {2},
+                {-789.5, 1.0009765625});
   expect_floats(nx::as_type(T({2051}), nx::f16), nx::f16, {1}, {2052.0});
   expect_floats(nx::as_type(T({-1}, nx::u64), nx::f32), nx::f32, {1}, {18446744073709551616.0});
   expect_floats(nx::as_type(T({-1}, nx::s64), nx::f64), nx::f64, {1}, {-1.0});

@@ -179,6 +179,25 @@ mx::array to_bf16(const mx::array& x0, mx::Device dev) {
   return mx::view(mx::where(mx::isnan(f, dev), nan_bits, hi, dev), mx::bfloat16, dev);
 }
 
+// f64 -> f32 rounded to odd (truncate, then set the lowest bit when
+// inexact). Rounding that result to f16 equals rounding the f64 value to f16
+// directly; MLX's f64 -> f16 cast goes through a nearest-even f32 and can
+// round twice (e.g. -789.7499932 gives -790 instead of -789.5).
+mx::array f64_to_f32_odd(const mx::array& x, mx::Device dev) {
+  mx::array f = mx::astype(x, mx::float32, dev);
+  mx::array back = mx::astype(f, mx::float64, dev);
+  mx::array bits = mx::view(f, mx::uint32, dev);
+  auto u = [](std::uint32_t v) { return mx::array(v, mx::uint32); };
+  mx::array sign = mx::bitwise_and(bits, u(0x80000000u), dev);
+  mx::array mag = mx::bitwise_and(bits, u(0x7FFFFFFFu), dev);
+  mx::array away = mx::greater(mx::abs(back, dev), mx::abs(x, dev), dev);  // rounded up in magnitude
+  mag = mx::where(away, mx::subtract(mag, u(1), dev), mag, dev);
+  mx::array inexact = mx::logical_and(mx::not_equal(back, x, dev), mx::isfinite(x, dev), dev);
+  mag = mx::where(inexact, mx::bitwise_or(mag, u(1), dev), mag, dev);
+  mx::array odd = mx::view(mx::bitwise_or(sign, mag, dev), mx::float32, dev);
+  return mx::where(inexact, odd, f, dev);
+}
+
 }  // namespace
 
 mx::array Backend::convert(const mx::array& a, Type to) const {
@@ -190,6 +209,7 @@ mx::array Backend::convert(const mx::array& a, Type to) const {
   if (x.dtype() == mx::complex64 && !nx::is_complex(to)) x = mx::real(x, dev);  // drop the imaginary part
   if (nx::is_integer(to) && is_mx_float(x.dtype())) return float_to_int(x, to, dev);
   if (to == nx::bf16 && x.dtype() != mx::bool_) return to_bf16(x, dev);
+  if (to == nx::f16 && x.dtype() == mx::float64) return mx::astype(f64_to_f32_odd(x, dev), d, dev);
   return mx::astype(x, d, dev);
 }
 
