@@ -655,6 +655,32 @@ TEST_P(Elementwise, IotaAndEye) {
   EXPECT_THROW(nx::eye(nx::Shape{3}, {.backend = b()}), nx::ArgumentError);
 }
 
+// Contract 1.7: the ops that reject complex inputs (either operand).
+TEST_P(Elementwise, ComplexRejected) {
+  auto z = T({cd(1, 1)}), r = T({1});
+  for (auto op : {nx::BinaryOp::remainder, nx::BinaryOp::max, nx::BinaryOp::min, nx::BinaryOp::quotient,
+                  nx::BinaryOp::bitwise_and, nx::BinaryOp::bitwise_or, nx::BinaryOp::bitwise_xor,
+                  nx::BinaryOp::left_shift, nx::BinaryOp::right_shift}) {
+    EXPECT_THROW(nx::binary(op, z, r), nx::ArgumentError) << nx::op_name(op);
+    EXPECT_THROW(nx::binary(op, r, z), nx::ArgumentError) << nx::op_name(op);
+    EXPECT_THROW(nx::binary(op, r, cd(0, 1)), nx::ArgumentError) << nx::op_name(op);
+  }
+  for (auto op : {nx::UnaryOp::floor, nx::UnaryOp::ceil, nx::UnaryOp::round, nx::UnaryOp::erf, nx::UnaryOp::erfc,
+                  nx::UnaryOp::erf_inv})
+    EXPECT_THROW(nx::unary(op, z), nx::ArgumentError) << nx::op_name(op);
+  EXPECT_THROW(nx::reduce_max(z), nx::ArgumentError);
+  EXPECT_THROW(nx::reduce_min(z), nx::ArgumentError);
+  EXPECT_THROW(nx::argmax(z), nx::ArgumentError);
+  EXPECT_THROW(nx::argmin(z), nx::ArgumentError);
+  EXPECT_THROW(nx::clip(z, 0, 1), nx::ArgumentError);
+  EXPECT_THROW(nx::clip(r, S(cd(0, 1)), 1), nx::ArgumentError);
+  EXPECT_THROW(nx::bitcast(z, nx::u64), nx::ArgumentError);
+  // and the ones that accept it
+  EXPECT_NO_THROW(nx::sum(z));
+  EXPECT_NO_THROW(nx::exp(z));
+  EXPECT_NO_THROW(nx::equal(z, r));
+}
+
 // Worked examples of 5.1 that go through other families' callbacks.
 TEST_P(Elementwise, TypeExamplesAcrossFamilies) {
   auto t1 = nx::iota({2, 2, 2}, {.type = nx::f32, .backend = b()});
