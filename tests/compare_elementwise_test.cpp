@@ -185,6 +185,31 @@ TEST(CompareElementwise, BinaryOpsSpecialValues) {
   }
 }
 
+// Comparisons between types that share no exact common Nx type: values
+// close to each other in different precisions, large integers against floats.
+TEST(CompareElementwise, ComparisonsAcrossPrecisions) {
+  test::Rng rng(11);
+  std::uniform_real_distribution<double> u(-1e3, 1e3);
+  std::vector<double> v;
+  for (int i = 0; i < 64; ++i) v.push_back(u(rng));
+  auto f64 = nx::tensor(v, {.type = nx::f64, .backend = nx::binary_backend()});
+  std::vector<Tensor> floats = {f64, nx::as_type(f64, nx::f32), nx::as_type(f64, nx::f16), nx::as_type(f64, nx::bf16)};
+  std::vector<std::int64_t> big;
+  for (int i = 0; i < 64; ++i) big.push_back(static_cast<std::int64_t>(rng() >> (rng() % 40)) * (i % 2 ? 1 : -1));
+  for (Type t : {nx::s32, nx::u32, nx::s64, nx::u64}) {
+    auto ints = nx::tensor(big, {.type = t, .backend = nx::binary_backend()});
+    floats.push_back(ints);
+    floats.push_back(nx::as_type(ints, nx::f32));
+    floats.push_back(nx::as_type(ints, nx::f64));
+  }
+  floats.push_back(nx::tensor(big, {.type = nx::s8, .backend = nx::binary_backend()}));
+  for (const auto& x : floats)
+    for (const auto& y : floats)
+      for (BinaryOp op : {BinaryOp::equal, BinaryOp::not_equal, BinaryOp::less, BinaryOp::greater_equal})
+        test::compare_backends([op](const std::vector<Tensor>& in) { return nx::binary(op, in[0], in[1]); }, {x, y},
+                               std::string(nx::op_name(op)) + " " + name(x.type()) + " vs " + name(y.type()));
+}
+
 // Integer division, remainder and shift conventions at the edges.
 TEST(CompareElementwise, IntegerEdgeConventions) {
   for (Type t : test::emily_int_types()) {

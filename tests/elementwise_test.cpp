@@ -276,6 +276,12 @@ TEST_P(Elementwise, Comparisons) {
   expect_ints(nx::not_equal(T({nan_v}, nx::f64), T({1}, nx::s64)), nx::u8, {1}, {1});
   expect_ints(nx::less_equal(T({1}, nx::u64), T({nan_v})), nx::u8, {1}, {0});
   expect_ints(nx::greater(T({3}, nx::s64), T({-inf})), nx::u8, {1}, {1});
+  auto tenth32 = T({0.1}), tenth64 = T({0.1}, nx::f64);  // f32(0.1) = 0.100000001490116...
+  expect_ints(nx::equal(tenth32, tenth64), nx::u8, {1}, {0});
+  expect_ints(nx::greater(tenth32, tenth64), nx::u8, {1}, {1});
+  expect_ints(nx::less(tenth64, tenth32), nx::u8, {1}, {1});
+  expect_ints(nx::equal(T({1e30}, nx::bf16), T({1e30}, nx::f16)), nx::u8, {1}, {0});  // f16 holds Inf there
+  expect_ints(nx::less(T({65504.0}, nx::f16), T({1e30}, nx::bf16)), nx::u8, {1}, {1});
 }
 
 TEST_P(Elementwise, LogicalOps) {

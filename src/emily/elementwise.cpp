@@ -168,8 +168,9 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
         auto d = mx_device(ct);
         return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
       }
-      const Type f = nx::is_integer(x) ? y : x, i = nx::is_integer(x) ? x : y;
-      Type ct = f == nx::f64 ? nx::f64 : nx::f32;
+      // Floats (f16/bf16 fit in f32), possibly against one integer operand.
+      const Type i = nx::is_integer(x) ? x : y;
+      Type ct = x == nx::f64 || y == nx::f64 ? nx::f64 : nx::f32;
       if (nx::is_integer(i) && i.bits > 16) ct = nx::f64;  // f64 holds every 32-bit integer
       if (nx::is_integer(i) && i.bits == 64) {
         const bool left_int = nx::is_integer(x);
