@@ -19,6 +19,19 @@ void check_key(std::string_view op, const Tensor& key) {
 
 using Ints = std::vector<std::int64_t>;
 
+CreationOptions typed(Type t, const BackendPtr& b) {
+  CreationOptions o;
+  o.type = t;
+  o.backend = b;
+  return o;
+}
+IotaOptions iota_typed(Type t, const BackendPtr& b) {
+  IotaOptions o;
+  o.type = t;
+  o.backend = b;
+  return o;
+}
+
 // A static slice (brace lists alone would be ambiguous with dynamic starts).
 Tensor cut(const Tensor& t, Ints starts, Ints lengths) { return slice(t, starts, lengths); }
 // Element i of a rank-1 tensor as a scalar tensor.
@@ -54,7 +67,7 @@ Tensor threefry_counts(const Tensor& key, const Tensor& counts) {
   const Shape shape = counts.shape();
   const std::int64_t n = counts.size();
   Tensor flat = reshape(counts, {n});
-  if (n % 2 == 1) flat = concatenate(std::vector<Tensor>{flat, full({1}, 0, {.type = u32, .backend = counts.backend()})});
+  if (n % 2 == 1) flat = concatenate(std::vector<Tensor>{flat, full({1}, 0, typed(u32, counts.backend()))});
   const std::int64_t half = flat.size() / 2;
   auto [y0, y1] = threefry_block(element(key, 0), element(key, 1), cut(flat, {0}, {half}),
                                  cut(flat, {half}, {half}));
@@ -68,7 +81,7 @@ Tensor threefry_counts(const Tensor& key, const Tensor& counts) {
 Tensor random_bits(const Tensor& key, const Shape& shape, int bits) {
   const std::int64_t size = shape_size(shape);
   const std::int64_t words = (bits * size + 31) / 32;
-  Tensor w = threefry_counts(key, iota({words}, {.type = u32, .backend = key.backend()}));
+  Tensor w = threefry_counts(key, iota({words}, iota_typed(u32, key.backend())));
   if (bits == 32) return reshape(w, shape);
   if (bits == 64) {
     // Two halves of 2*size words: (first << 32) | second.
@@ -77,7 +90,7 @@ Tensor random_bits(const Tensor& key, const Shape& shape, int bits) {
   }
   // 8 or 16 bits: each word gives 32/bits values, lowest bits first.
   const int per = 32 / bits;
-  Tensor shifts = multiply(iota({1, per}, {.type = u32, .backend = key.backend()}), bits);
+  Tensor shifts = multiply(iota({1, per}, iota_typed(u32, key.backend())), bits);
   Tensor parts = bitwise_and(right_shift(reshape(w, {words, 1}), shifts), (1 << bits) - 1);
   Tensor values = as_type(reshape(parts, {words * per}), Type{TypeClass::u, static_cast<std::uint8_t>(bits)});
   return reshape(cut(values, {0}, {size}), shape);
@@ -99,11 +112,11 @@ void check_float_type(std::string_view op, Type t) {
 Tensor uniform_from(const Tensor& key, double lo, double hi, const Shape& shape, Type type) {
   const int nbits = type.bits;
   const Type ut{TypeClass::u, static_cast<std::uint8_t>(nbits)};
-  Tensor one_bits = bitcast(full({}, 1.0, {.type = type, .backend = key.backend()}), ut);
+  Tensor one_bits = bitcast(full({}, 1.0, typed(type, key.backend())), ut);
   Tensor bits = right_shift(random_bits(key, shape, nbits), nbits - mantissa_bits(type));
   Tensor unit = subtract(bitcast(bitwise_or(bits, one_bits), type), 1.0);  // [0, 1)
-  Tensor lo_t = full({}, lo, {.type = type, .backend = key.backend()});
-  Tensor span = subtract(full({}, hi, {.type = type, .backend = key.backend()}), lo_t);
+  Tensor lo_t = full({}, lo, typed(type, key.backend()));
+  Tensor span = subtract(full({}, hi, typed(type, key.backend())), lo_t);
   return max(lo_t, add(multiply(unit, span), lo_t));
 }
 
@@ -112,13 +125,16 @@ Tensor uniform_from(const Tensor& key, double lo, double hi, const Shape& shape,
 Tensor key(std::uint64_t seed, BackendPtr backend) {
   std::vector<std::uint32_t> words = {static_cast<std::uint32_t>(seed >> 32),
                                       static_cast<std::uint32_t>(seed & 0xFFFFFFFFu)};
-  return tensor(words, {.type = u32, .backend = front::or_default(backend)});
+  TensorOptions o;
+  o.type = u32;
+  o.backend = front::or_default(backend);
+  return tensor(words, o);
 }
 
 Tensor threefry2x32(const Tensor& key, const Shape& shape) {
   check_key("threefry2x32", key);
   front::check_shape("threefry2x32", shape);
-  return threefry_counts(key, iota(shape, {.type = u32, .backend = key.backend()}));
+  return threefry_counts(key, iota(shape, iota_typed(u32, key.backend())));
 }
 
 Tensor split(const Tensor& key, std::int64_t parts) {
@@ -175,11 +191,11 @@ Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const Rand
   Tensor lower = reshape(cut(words, {1, 0}, {1, shape_size(opts.shape)}), opts.shape);
   // span = max - min as an unsigned value of the type width; 1 when max <= min.
   const BackendPtr& b = key.backend();
-  Tensor lo = full({}, min, {.type = type, .backend = b}), hi = full({}, max, {.type = type, .backend = b});
+  Tensor lo = full({}, min, typed(type, b)), hi = full({}, max, typed(type, b));
   Tensor span = as_type(subtract(hi, lo), ut);
-  span = select(less_equal(hi, lo), full({}, 1, {.type = ut, .backend = b}), span);
+  span = select(less_equal(hi, lo), full({}, 1, typed(ut, b)), span);
   // multiplier = (2^(nbits/2) mod span)^2 mod span, all in the unsigned type.
-  Tensor half_power = full({}, std::uint64_t{1} << (nbits / 2), {.type = ut, .backend = b});
+  Tensor half_power = full({}, std::uint64_t{1} << (nbits / 2), typed(ut, b));
   Tensor multiplier = remainder(half_power, span);
   multiplier = remainder(multiply(multiplier, multiplier), span);
   Tensor offset = add(multiply(remainder(higher, span), multiplier), remainder(lower, span));
@@ -194,7 +210,9 @@ Sample shuffle(const Tensor& key, const Tensor& t, int axis) {
   Tensor keys = split(key);
   // A random permutation: stable argsort of random 32-bit sort keys.
   Tensor sort_keys = random_bits(row(keys, 1), {t.dim(ax)}, 32);
-  Tensor perm = argsort(sort_keys, {.axis = 0, .stable = true});
+  SortOptions sort_opts;
+  sort_opts.stable = true;
+  Tensor perm = argsort(sort_keys, sort_opts);
   return {take(t, perm, ax), row(keys, 0)};
 }
 
