@@ -13,20 +13,24 @@ std::vector<int> mx_axes(const std::optional<nx::Axes>& axes, int rank) {
   return out;
 }
 
+// f16 and bf16 accumulate in f32 and are stored once (like the reference,
+// which accumulates in double).
+nx::Type accumulator(nx::Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
+
 }  // namespace
 
 Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "sum", &nx::Backend::sum, out, t, opts);
   auto d = mx_device(out.type);
-  return wrap(out, mx::sum(cast(t, out.type), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+  return wrap(out, mx::sum(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
 Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "product", &nx::Backend::product, out, t, opts);
   auto d = mx_device(out.type);
-  return wrap(out, mx::prod(cast(t, out.type), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+  return wrap(out, mx::prod(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
 Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
