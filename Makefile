@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: run test deps build bench fuzz clean coverage test-asan test-tsan
+.PHONY: run test deps build bench clean coverage test-asan test-tsan fuzz
 
 run: build
 	$(BUILD)/emily example
@@ -18,6 +18,15 @@ test: build
 coverage: build
 	$(BUILD)/emily coverage --backend binary
 	$(BUILD)/emily coverage --backend emily --device cpu
+
+# Benchmarks: Emily vs raw MLX vs numpy vs the reference backend, one run;
+# writes docs/performance-cpu.{json,png} and the table quoted in docs/performance.md.
+bench: deps $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DEMILY_BUILD_BENCH=ON > /dev/null
+	cmake --build $(BUILD) -j$(JOBS) --target emily_bench
+	$(BUILD)/bench/emily_bench --benchmark_out=$(BUILD)/bench-emily.json --benchmark_out_format=json
+	.venv/bin/python bench/numpy_bench.py --json $(BUILD)/bench-numpy.json
+	.venv/bin/python bench/report.py --emily $(BUILD)/bench-emily.json --numpy $(BUILD)/bench-numpy.json --out docs --tag cpu
 
 deps: .venv/.deps-$(MLX_VERSION)
 

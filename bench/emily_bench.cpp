@@ -109,6 +109,29 @@ void run_ref(benchmark::State& st, F&& f) {
   for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(f()));
 }
 
+// 1M pseudo-random s32 indices into a 1M vector (same sequence as numpy_bench).
+nx::Tensor gather_indices(const nx::BackendPtr& b) {
+  static std::vector<std::int32_t> idx = [] {
+    std::vector<std::int32_t> v(1 << 20);
+    std::uint32_t s = 12345;
+    for (auto& i : v) {
+      s = s * 1664525u + 1013904223u;
+      i = static_cast<std::int32_t>(s % (1u << 20));
+    }
+    return v;
+  }();
+  static std::map<nx::Backend*, nx::Tensor> cache;
+  auto it = cache.find(b.get());
+  if (it == cache.end()) {
+    std::vector<std::uint8_t> bytes(idx.size() * 4);
+    std::memcpy(bytes.data(), idx.data(), bytes.size());
+    auto t = nx::from_binary(bytes, nx::s32, {.backend = b});
+    if (b->name() == "emily") emily::eval(t);
+    it = cache.emplace(b.get(), t).first;
+  }
+  return it->second;
+}
+
 #define NX_CASE(name, shape_expr, body)                                                            \
   void BM_##name##_emily(benchmark::State& st) {                                                  \
     auto b = emily_cpu();                                                                           \
@@ -133,6 +156,7 @@ NX_CASE(matmul_2048, (nx::Shape{2048, 2048}), nx::dot(x, y))
 NX_CASE(softmax_1024x4096, (nx::Shape{1024, 4096}), nx::softmax(x, 1))
 NX_CASE(sort_1M, (nx::Shape{1 << 20}), nx::sort(x))
 NX_CASE(cumsum_4096, (nx::Shape{4096, 4096}), nx::cumulative_sum(x, {.axis = 1}))
+NX_CASE(gather_1M, (nx::Shape{1 << 20}), nx::take(x, gather_indices(x.backend())))
 #undef NX_CASE
 
 void BM_exp_16M_mlx(benchmark::State& st) {
@@ -174,6 +198,16 @@ void BM_softmax_1024x4096_mlx(benchmark::State& st) {
 void BM_sort_1M_mlx(benchmark::State& st) {
   auto x = mx_data({1 << 20}, 4.0f);
   run_mlx(st, [&] { return mx::sort(x, 0, mx_dev()); });
+}
+void BM_gather_1M_mlx(benchmark::State& st) {
+  auto x = mx_data({1 << 20}, 4.0f);
+  auto t = gather_indices(nx::binary_backend());
+  auto bytes = nx::to_binary(t);
+  std::vector<std::int32_t> v(bytes.size() / 4);
+  std::memcpy(v.data(), bytes.data(), bytes.size());
+  mx::array idx(v.begin(), mx::Shape{1 << 20}, mx::int32);
+  mx::eval(idx);
+  run_mlx(st, [&] { return mx::take(x, idx, 0, mx_dev()); });
 }
 void BM_cumsum_4096_mlx(benchmark::State& st) {
   auto x = mx_data({4096, 4096}, 4.0f);
@@ -220,13 +254,166 @@ nx::Tensor nx_block(const nx::Tensor& x, const BlockParams& p, const BlockShape&
   return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
 }
 
-void BM_transformer_block_emily(benchmark::State& st) {
-  auto b = emily_cpu();
-  const auto& s = g_block;
-  auto p = block_params(b, s.type, s.width);
-  auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
-  force(x);
-  for (auto _ : st) force(nx_block(x, p, s));
+
+// The same block with emily::fast's fused layer norm and attention.
+nx::Tensor nx_block_fast(const nx::Tensor& x, const BlockParams& p, const BlockShape& s) {
+  const int hd = s.width / s.heads;
+  auto heads = [&](const nx::Tensor& t) {
+    return nx::transpose(nx::reshape(t, {s.batch, s.seq, s.heads, hd}), nx::Axes{0, 2, 1, 3});
+  };
+  auto h = emily::fast::layer_norm(x, p.g1, p.b1);
+  auto q = heads(nx::dot(h, p.wq)), k = heads(nx::dot(h, p.wk)), v = heads(nx::dot(h, p.wv));
+  auto o = emily::fast::scaled_dot_product_attention(q, k, v, {.scale = 1.0 / std::sqrt(static_cast<double>(hd))});
+  o = nx::reshape(nx::transpose(o, nx::Axes{0, 2, 1, 3}), {s.batch, s.seq, s.width});
+  auto y = nx::add(x, nx::dot(o, p.wo));
+  auto h2 = emily::fast::layer_norm(y, p.g2, p.b2);
+  return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
+}
+
+// The block written directly against MLX's C++ API (same math as nx_block).
+mx::array mx_block(const mx::array& x, const std::vector<mx::array>& w, const BlockShape& s) {
+  auto d = mx_dev();
+  const int hd = s.width / s.heads;
+  auto ln = [&](const mx::array& v, const mx::array& g, const mx::array& b) {
+    auto m = mx::mean(v, -1, true, d);
+    auto c = mx::subtract(v, m, d);
+    auto var = mx::mean(mx::multiply(c, c, d), -1, true, d);
+    return mx::add(mx::multiply(mx::multiply(c, mx::rsqrt(mx::add(var, mx::array(1e-5f, v.dtype()), d), d), d), g, d), b, d);
+  };
+  auto heads = [&](const mx::array& t) {
+    return mx::transpose(mx::reshape(t, {s.batch, s.seq, s.heads, hd}, d), {0, 2, 1, 3}, d);
+  };
+  auto h = ln(x, w[6], w[7]);
+  auto q = heads(mx::matmul(h, w[0], d)), k = heads(mx::matmul(h, w[1], d)), v = heads(mx::matmul(h, w[2], d));
+  auto sc = mx::multiply(mx::matmul(q, mx::swapaxes(k, -1, -2, d), d),
+                         mx::array(static_cast<float>(1.0 / std::sqrt(static_cast<double>(hd))), x.dtype()), d);
+  auto att = mx::softmax(sc, std::vector<int>{-1}, false, d);
+  auto o = mx::reshape(mx::transpose(mx::matmul(att, v, d), {0, 2, 1, 3}, d), {s.batch, s.seq, s.width}, d);
+  auto y = mx::add(x, mx::matmul(o, w[3], d), d);
+  auto h2 = ln(y, w[8], w[9]);
+  return mx::add(y, mx::matmul(mx::maximum(mx::matmul(h2, w[4], d), mx::array(0.0f, x.dtype()), d), w[5], d), d);
+}
+
+std::vector<mx::array> mx_params(const BlockParams& p) {
+  std::vector<mx::array> out;
+  for (const nx::Tensor* t : {&p.wq, &p.wk, &p.wv, &p.wo, &p.w1, &p.w2, &p.g1, &p.b1, &p.g2, &p.b2}) {
+    auto e = nx::backend_copy(*t, emily_cpu());
+    emily::eval(e);
+    out.push_back(*static_cast<mx::array*>(e.data().get()));
+  }
+  return out;
+}
+
+void register_block_cases(const std::string& suffix, BlockShape s) {
+  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_emily").c_str(), [s](benchmark::State& st) {
+    auto b = emily_cpu();
+    auto p = block_params(b, s.type, s.width);
+    auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+    force(x);
+    for (auto _ : st) force(nx_block(x, p, s));
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
+  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_fast").c_str(), [s](benchmark::State& st) {
+    auto b = emily_cpu();
+    auto p = block_params(b, s.type, s.width);
+    auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+    force(x);
+    for (auto _ : st) force(nx_block_fast(x, p, s));
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
+  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_mlx").c_str(), [s](benchmark::State& st) {
+    auto b = emily_cpu();
+    auto w = mx_params(block_params(b, s.type, s.width));
+    auto xt = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+    force(xt);
+    mx::array x = *static_cast<mx::array*>(xt.data().get());
+    for (auto _ : st) mx::eval(mx_block(x, w, s));
+  })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
+}
+
+// GPU-only cases: larger element-wise/reduction inputs, f32 and bf16 matmul,
+// and the device-to-device copy that bounds the memory-bound ones.
+void register_gpu_cases() {
+  const double mt = g_quick ? 0.05 : 0.5;
+  auto both = [&](const std::string& name, std::function<nx::Tensor(const nx::Tensor&, const nx::Tensor&)> f,
+                  std::function<mx::array(const mx::array&, const mx::array&)> g, nx::Shape shape, nx::Type type) {
+    benchmark::RegisterBenchmark(("BM_" + name + "_emily").c_str(), [=](benchmark::State& st) {
+      auto b = emily_cpu();
+      auto x = nx::as_type(data(shape, b, 4.0f), type), y = nx::as_type(data(shape, b, 2.0f), type);
+      emily::eval({x, y});
+      for (auto _ : st) force(f(x, y));
+    })->Unit(benchmark::kMillisecond)->MinTime(mt)->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_" + name + "_mlx").c_str(), [=](benchmark::State& st) {
+      auto b = emily_cpu();
+      auto xt = nx::as_type(data(shape, b, 4.0f), type), yt = nx::as_type(data(shape, b, 2.0f), type);
+      emily::eval({xt, yt});
+      mx::array x = *static_cast<mx::array*>(xt.data().get()), y = *static_cast<mx::array*>(yt.data().get());
+      for (auto _ : st) mx::eval(g(x, y));
+    })->Unit(benchmark::kMillisecond)->MinTime(mt)->UseRealTime();
+  };
+  const std::int64_t big = 64 * 1024 * 1024;
+  auto dv = mx_dev();
+  both("copy_256MB", [](auto& x, auto&) { return nx::add(x, 0.0); },
+       [dv](auto& x, auto&) { return mx::copy(x, dv); }, {big}, nx::f32);
+  both("exp_64M", [](auto& x, auto&) { return nx::exp(x); }, [dv](auto& x, auto&) { return mx::exp(x, dv); }, {big},
+       nx::f32);
+  both("add_64M", [](auto& x, auto& y) { return nx::add(x, y); }, [dv](auto& x, auto& y) { return mx::add(x, y, dv); },
+       {big}, nx::f32);
+  both("sum_axis0_8192", [](auto& x, auto&) { return nx::sum(x, {.axes = {{0}}}); },
+       [dv](auto& x, auto&) { return mx::sum(x, 0, false, dv); }, {8192, 8192}, nx::f32);
+  both("sum_axis1_8192", [](auto& x, auto&) { return nx::sum(x, {.axes = {{1}}}); },
+       [dv](auto& x, auto&) { return mx::sum(x, 1, false, dv); }, {8192, 8192}, nx::f32);
+  both("argmax_axis1_8192", [](auto& x, auto&) { return nx::argmax(x, {.axis = 1}); },
+       [dv](auto& x, auto&) { return mx::argmax(x, 1, false, dv); }, {8192, 8192}, nx::f32);
+  both("softmax_8192", [](auto& x, auto&) { return nx::softmax(x, 1); },
+       [dv](auto& x, auto&) { return mx::softmax(x, std::vector<int>{1}, false, dv); }, {8192, 8192}, nx::f32);
+  for (int n : {4096, 8192})
+    for (nx::Type t : {nx::f32, nx::bf16})
+      both("matmul_" + nx::to_string(t) + "_" + std::to_string(n), [](auto& x, auto& y) { return nx::dot(x, y); },
+           [dv](auto& x, auto& y) { return mx::matmul(x, y, dv); }, {n, n}, t);
+  for (int batch : {1, 8})
+    for (int seq : {128, 1024})
+      register_block_cases("bf16_b" + std::to_string(batch) + "_l" + std::to_string(seq),
+                           {batch, seq, 1024, 16, nx::bf16});
+}
+
+// The reference backend runs each case once (it is the oracle, not a fast
+// path). Cases estimated to take over 10 s are skipped and say so: the
+// 2048 matmul is estimated from the 1024 one measured just before (x8).
+double g_reference_matmul_1024_s = 0;
+
+void register_reference_cases() {
+  auto reg = [](const char* name, void (*fn)(benchmark::State&)) {
+    benchmark::RegisterBenchmark(name, fn)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+  };
+#define REF(case_name) reg("BM_" #case_name "_reference", BM_##case_name##_reference);
+  REF(exp_16M) REF(add_16M) REF(sum_axis0_4096) REF(sum_axis1_4096) REF(argmax_axis0_4096) REF(argmax_axis1_4096)
+  REF(softmax_1024x4096) REF(sort_1M) REF(cumsum_4096) REF(gather_1M)
+#undef REF
+  benchmark::RegisterBenchmark("BM_matmul_1024_reference", [](benchmark::State& st) {
+    auto b = nx::binary_backend();
+    auto x = data({1024, 1024}, b, 4.0f), y = data({1024, 1024}, b, 2.0f);
+    auto t0 = std::chrono::steady_clock::now();
+    for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(nx::dot(x, y)));
+    g_reference_matmul_1024_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  })->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_matmul_2048_reference", [](benchmark::State& st) {
+    const double estimate = 8 * g_reference_matmul_1024_s;
+    if (estimate > 10) {
+      st.SkipWithError(("skipped: estimated " + std::to_string(estimate) + " s (> 10 s)").c_str());
+      for (auto _ : st) {
+      }
+      return;
+    }
+    auto b = nx::binary_backend();
+    auto x = data({2048, 2048}, b, 4.0f), y = data({2048, 2048}, b, 2.0f);
+    for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(nx::dot(x, y)));
+  })->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_transformer_f32_b1_l128_reference", [](benchmark::State& st) {
+    auto b = nx::binary_backend();
+    BlockShape s{1, 128, 256, 4, nx::f32};
+    auto p = block_params(b, s.type, s.width);
+    auto x = data({s.batch, s.seq, s.width}, b, 1.0f);
+    for (auto _ : st) benchmark::DoNotOptimize(nx::to_binary(nx_block(x, p, s)));
+  })->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 }
 
 // ---- machine limits: STREAM-like copy and triad ----
@@ -250,7 +437,8 @@ void BM_stream_triad(benchmark::State& st) {
 
 }  // namespace
 
-#define REG(fn) benchmark::RegisterBenchmark(#fn, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)
+#define REG(fn) \
+  benchmark::RegisterBenchmark(#fn, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime()
 
 int main(int argc, char** argv) {
   std::vector<char*> args;
@@ -265,15 +453,20 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("device", g_gpu ? emily::devices().back() : "cpu");
   REG(BM_dispatch_emily)->Unit(benchmark::kMicrosecond);
   REG(BM_dispatch_mlx)->Unit(benchmark::kMicrosecond);
-  if (!g_gpu) {
-    REG(BM_stream_copy);
-    REG(BM_stream_triad);
+  if (g_gpu) {
+    register_gpu_cases();
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
   }
-  REG(BM_transformer_block_emily);
+  REG(BM_stream_copy);
+  REG(BM_stream_triad);
+  register_block_cases("f32_b1_l128", {1, 128, 256, 4, nx::f32});
+  register_reference_cases();
 #define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
   CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)
   CASE(argmax_axis1_4096) CASE(matmul_1024) CASE(matmul_2048) CASE(softmax_1024x4096) CASE(sort_1M)
-  CASE(cumsum_4096)
+  CASE(cumsum_4096) CASE(gather_1M)
 #undef CASE
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

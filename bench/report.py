@@ -25,11 +25,17 @@ def machine():
     return facts
 
 
+SKIPPED = {}
+
+
 def load_emily(path):
     doc = json.load(open(path))
     ms = {}
     for b in doc["benchmarks"]:
         name = b["name"].split("/")[0]
+        if b.get("error_occurred"):
+            SKIPPED[name] = b.get("error_message", "skipped")
+            continue
         unit = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
         ms[name] = b["real_time"] * unit
     return doc.get("context", {}), ms
@@ -101,7 +107,7 @@ def main():
         rate = f(r.get("emily_GBps"), 1) + " GB/s" if "emily_GBps" in r else (
             f(r.get("emily_GFLOPs"), 1) + " GFLOP/s" if "emily_GFLOPs" in r else "")
         lines.append(f"| {r['case']} | {f(r['emily_ms'], 3)} | {f(r['mlx_ms'], 3)} | {f(r['numpy_ms'], 3)} | "
-                     f"{f(r['reference_ms'], 1) if r['reference_ms'] else 'skipped'} | {f(r['emily_over_mlx'])} | "
+                     f"{f(r['reference_ms'], 1) if r['reference_ms'] else SKIPPED.get('BM_' + r['case'] + '_reference', 'not run')} | {f(r['emily_over_mlx'])} | "
                      f"{f(r['emily_over_numpy'])} | {rate} |")
     table = "\n".join(lines)
     print(table)

@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MLX_VERSION="${1:-0.32.4}"
 MLX_PACKAGE="${EMILY_MLX_PACKAGE:-mlx-cpu}"
-PACKAGES=(g++ cmake make python3 python3-venv python3-numpy libgtest-dev libgmock-dev
-          libbenchmark-dev ccache)
+PACKAGES=(g++ cmake make python3 python3-venv python3-numpy python3-matplotlib libgtest-dev libgmock-dev
+          libbenchmark-dev libopenblas-dev ccache)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -273,3 +273,36 @@ TEST(ReferenceOnlyTypes, ScansWindowsAndSorts) {
 }
 
 }  // namespace
+
+TEST(SoftmaxBlock, EmilyMatchesReferenceIncludingNonFinite) {
+  test::Rng rng(21);
+  for (nx::Type t : {nx::f32, nx::f16, nx::bf16, nx::f64, nx::s32}) {
+    auto x = test::random_tensor(rng, t, {3, 5});
+    for (int axis : {0, 1, -1})
+      test::compare_backends([axis](const auto& in) { return nx::softmax(in[0], axis); }, {x},
+                             "softmax " + nx::to_string(t) + " axis " + std::to_string(axis),
+                             t == nx::bf16  ? std::optional<test::Tolerance>(test::Tolerance{2e-2, 2e-2})
+                             : t == nx::f64 ? std::optional<test::Tolerance>(test::Tolerance{1e-6, 1e-9})  // MLX's f64 exp
+                                            : std::nullopt);
+  }
+  auto special = nx::tensor({{1.0, INFINITY, 0.0}, {-INFINITY, -INFINITY, -INFINITY}, {NAN, 1.0, 2.0}},
+                            {.backend = nx::binary_backend()});
+  test::compare_backends([](const auto& in) { return nx::softmax(in[0], 1); }, {special}, "softmax non-finite");
+}
+
+TEST(SoftmaxBlock, HandValues) {
+  for (const auto& name : test::backends()) {
+    auto x = nx::tensor({{0.0, std::log(3.0)}}, {.backend = test::backend_named(name)});
+    test::expect_close(nx::softmax(x), nx::f32, {1, 2}, {0.25, 0.75});
+  }
+}
+
+TEST(SoftmaxBlock, IntegerInputsDoNotWrap) {
+  for (const auto& name : test::backends()) {
+    auto x = nx::tensor({-128, 127}, {.type = nx::s8, .backend = test::backend_named(name)});
+    const double p = 1 / (1 + std::exp(255.0));
+    test::expect_close(nx::softmax(x), nx::f32, {2}, {p, 1 - p});
+    test::expect_close(nx::log_softmax(x), nx::f32, {2}, {-255.0, -std::log1p(std::exp(-255.0))}, 1e-5, 1e-4);
+    test::expect_close(nx::logsumexp(x), nx::f32, {}, {127.0});
+  }
+}

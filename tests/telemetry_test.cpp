@@ -103,3 +103,20 @@ TEST(FallbackPolicy, WarnOncePerOpAndShapes) {
 }
 
 }  // namespace
+
+namespace {
+TEST(NativeBlocks, LogicalNotAndPhaseMatchReference) {
+  auto x = nx::tensor({-1.0, 0.0, NAN, 2.0}, {.backend = nx::binary_backend()});
+  auto z = nx::tensor({std::complex<double>(1, 1), std::complex<double>(-1, 0), std::complex<double>(0, -2)},
+                      {.backend = nx::binary_backend()});
+  auto e = emily::backend({.device = emily::Device::cpu});
+  test::expect_tensor<int>(nx::logical_not(nx::backend_copy(x, e)), nx::u8, {4}, {0, 1, 0, 0});
+  test::expect_close(nx::phase(nx::backend_copy(z, e)), nx::f32, {3}, {M_PI / 4, M_PI, -M_PI / 2});
+  test::expect_close(nx::phase(nx::backend_copy(x, e)), nx::f32, {4}, {M_PI, 0, NAN, 0});
+  test::expect_close(nx::phase(x), nx::f32, {4}, {M_PI, 0, NAN, 0});
+  nx::detail::ComposedRecorder rec;
+  (void)nx::to_binary(nx::logical_not(nx::backend_copy(x, e)));
+  (void)nx::to_binary(nx::phase(nx::backend_copy(z, e)));
+  EXPECT_TRUE(rec.blocks().empty());
+}
+}  // namespace

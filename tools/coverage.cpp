@@ -87,6 +87,7 @@ std::vector<Probe> core_block_probes() {
   return {
       {"logical_not", [](const BackendPtr& b) { touch(nx::logical_not(m23(b))); }},
       {"phase", [](const BackendPtr& b) { touch(nx::phase(nx::tensor({std::complex<double>(1, 1)}, {.backend = b}))); }},
+      {"softmax", [](const BackendPtr& b) { touch(nx::softmax(m23(b), 1)); }},
   };
 }
 

@@ -188,6 +188,9 @@ class Backend : public std::enable_shared_from_this<Backend> {
   // Returns {p, l, u}.
   virtual std::vector<Tensor> lu(const std::vector<Spec>& out, const Tensor& a);
   virtual Tensor determinant(const Spec& out, const Tensor& a);
+  // Extension block (not in Nx): softmax along `axis`, so a backend with a
+  // fused kernel can take it; the default composes reduce_max/exp/sum/divide.
+  virtual Tensor softmax(const Spec& out, const Tensor& t, int axis);
 
  protected:
   // Wraps backend data into a tensor owned by this backend.

@@ -153,16 +153,87 @@ mx::array Backend::array_of(const Tensor& t) const {
   return *static_cast<mx::array*>(mine.data().get());
 }
 
-mx::array Backend::cast(const Tensor& t, Type type) const {
-  mx::array a = array_of(t);
-  mx::Dtype d = to_dtype(type, "emily");
-  if (a.dtype() == d) return a;
-  return mx::astype(a, d, mx_device(type));
+namespace {
+
+bool is_mx_float(mx::Dtype d) { return d == mx::float16 || d == mx::bfloat16 || d == mx::float32 || d == mx::float64; }
+
+// Nx's float -> integer store (contract 1.8): truncate toward zero, wrap
+// modulo 2^bits, NaN -> 0, +Inf -> the type's max, -Inf -> its min. MLX's
+// own cast is undefined for these. The value is truncated in f64 on the CPU
+// (f32 on the GPU), brought into [-2^63, 2^63) exactly, converted to int64
+// and then narrowed with integer wrap-around.
+mx::array float_to_int(const mx::array& x0, Type to, mx::Device dev) {
+  const mx::Dtype fd = dev == mx::Device::cpu ? mx::float64 : mx::float32;
+  mx::array x = x0.dtype() == fd ? x0 : mx::astype(x0, fd, dev);
+  auto c = [&](double v) { return mx::array(v, fd); };
+  const double two63 = 9223372036854775808.0, two64 = 18446744073709551616.0;
+  mx::array t = mx::trunc(mx::where(mx::isfinite(x, dev), x, c(0), dev), dev);
+  // Values with |t| >= 2^63 are multiples of 2^11 (2^40 in f32): the
+  // reduction modulo 2^64 below is exact for them.
+  mx::array r = mx::subtract(t, mx::multiply(mx::floor(mx::divide(t, c(two64), dev), dev), c(two64), dev), dev);
+  r = mx::where(mx::greater_equal(r, c(two63), dev), mx::subtract(r, c(two64), dev), r, dev);
+  mx::array s = mx::where(mx::greater_equal(mx::abs(t, dev), c(two63), dev), r, t, dev);
+  mx::array i64 = mx::astype(s, mx::int64, dev);
+  mx::Dtype target = to_dtype(to, "as_type");
+  mx::array wrapped = to.bits == 64 ? mx::view(i64, target, dev) : mx::astype(i64, target, dev);
+  auto hi = nx::element::int_max(to), lo = nx::element::int_min(to);
+  mx::array vmax = to == nx::u64 ? mx::array(static_cast<std::uint64_t>(hi), target)
+                                 : mx::array(static_cast<std::int64_t>(hi), target);
+  mx::array vmin = mx::array(static_cast<std::int64_t>(lo), target);
+  mx::array pos_inf = mx::equal(x, c(INFINITY), dev), neg_inf = mx::equal(x, c(-INFINITY), dev);
+  return mx::where(pos_inf, vmax, mx::where(neg_inf, vmin, wrapped, dev), dev);
 }
 
+// Nx's bf16 store (contract 1.8): round to f32 (nearest even), then keep the
+// upper 16 bits (truncation). MLX's own bf16 cast rounds to nearest even.
+mx::array to_bf16(const mx::array& x0, mx::Device dev) {
+  mx::array f = x0.dtype() == mx::float32 ? x0 : mx::astype(x0, mx::float32, dev);
+  mx::array hi = mx::astype(mx::right_shift(mx::view(f, mx::uint32, dev), mx::array(16u, mx::uint32), dev),
+                            mx::uint16, dev);
+  // NaN keeps its sign and becomes the canonical quiet NaN (0x7FC0 / 0xFFC0).
+  mx::array nan_bits = mx::bitwise_or(mx::bitwise_and(hi, mx::array(0x8000u, mx::uint16), dev),
+                                      mx::array(0x7FC0u, mx::uint16), dev);
+  return mx::view(mx::where(mx::isnan(f, dev), nan_bits, hi, dev), mx::bfloat16, dev);
+}
+
+// f64 -> f32 rounded to odd (truncate, then set the lowest bit when
+// inexact). Rounding that result to f16 equals rounding the f64 value to f16
+// directly; MLX's f64 -> f16 cast goes through a nearest-even f32 and can
+// round twice (e.g. -789.7499932 gives -790 instead of -789.5).
+mx::array f64_to_f32_odd(const mx::array& x, mx::Device dev) {
+  mx::array f = mx::astype(x, mx::float32, dev);
+  mx::array back = mx::astype(f, mx::float64, dev);
+  mx::array bits = mx::view(f, mx::uint32, dev);
+  auto u = [](std::uint32_t v) { return mx::array(v, mx::uint32); };
+  mx::array sign = mx::bitwise_and(bits, u(0x80000000u), dev);
+  mx::array mag = mx::bitwise_and(bits, u(0x7FFFFFFFu), dev);
+  mx::array away = mx::greater(mx::abs(back, dev), mx::abs(x, dev), dev);  // rounded up in magnitude
+  mag = mx::where(away, mx::subtract(mag, u(1), dev), mag, dev);
+  mx::array inexact = mx::logical_and(mx::not_equal(back, x, dev), mx::isfinite(x, dev), dev);
+  mag = mx::where(inexact, mx::bitwise_or(mag, u(1), dev), mag, dev);
+  mx::array odd = mx::view(mx::bitwise_or(sign, mag, dev), mx::float32, dev);
+  return mx::where(inexact, odd, f, dev);
+}
+
+}  // namespace
+
+mx::array Backend::convert(const mx::array& a, Type to) const {
+  const mx::Dtype d = to_dtype(to, "emily");
+  if (a.dtype() == d) return a;
+  // f64 exists on the CPU only.
+  const mx::Device dev = a.dtype() == mx::float64 || d == mx::float64 ? mx::Device::cpu : mx_device(to);
+  mx::array x = a;
+  if (x.dtype() == mx::complex64 && !nx::is_complex(to)) x = mx::real(x, dev);  // drop the imaginary part
+  if (nx::is_integer(to) && is_mx_float(x.dtype())) return float_to_int(x, to, dev);
+  if (to == nx::bf16 && x.dtype() != mx::bool_) return to_bf16(x, dev);
+  if (to == nx::f16 && x.dtype() == mx::float64) return mx::astype(f64_to_f32_odd(x, dev), d, dev);
+  return mx::astype(x, d, dev);
+}
+
+mx::array Backend::cast(const Tensor& t, Type type) const { return convert(array_of(t), type); }
+
 Tensor Backend::wrap(const Spec& out, mx::array a) {
-  mx::Dtype d = to_dtype(out.type, "emily");
-  if (a.dtype() != d) a = mx::astype(a, d, mx_device(out.type));
+  a = convert(a, out.type);
   if (a.shape() != to_mx_shape(out.shape)) a = mx::reshape(a, to_mx_shape(out.shape), mx_device(out.type));
   return make(out, std::make_shared<mx::array>(std::move(a)));
 }
@@ -285,47 +356,10 @@ nx::Pointer Backend::to_pointer(const Tensor& t) {
                      static_cast<std::int64_t>(a->nbytes())};
 }
 
-namespace {
-
-// Nx's float -> integer store: truncate, wrap modulo 2^bits, NaN -> 0,
-// +Inf -> max, -Inf -> min (contract 1.8). `x` is a real float array.
-mx::array float_to_int(const mx::array& x0, Type to, mx::Device dev) {
-  mx::array x = x0.dtype() == mx::float64 ? x0 : mx::astype(x0, dev == mx::Device::cpu ? mx::float64 : mx::float32, dev);
-  mx::array t = mx::trunc(mx::where(mx::isnan(x, dev), mx::array(0.0f), x, dev), dev);
-  const bool wide = to.bits == 64;
-  const double m = wide ? 18446744073709551616.0 : 4294967296.0;
-  // Finite values: reduce into [0, 2^bits_container) exactly, then narrow.
-  mx::array fin = mx::where(mx::isinf(t, dev), mx::array(0.0f), t, dev);
-  mx::array red = mx::subtract(fin, mx::multiply(mx::floor(mx::divide(fin, mx::array(m), dev), dev), mx::array(m), dev), dev);
-  mx::array as_u = mx::astype(red, wide ? mx::uint64 : mx::uint32, dev);
-  mx::Dtype target = to_dtype(to, "as_type");
-  mx::array wrapped = wide ? mx::view(as_u, target, dev) : mx::astype(as_u, target, dev);
-  // |t| < 2^63 converts exactly through int64 (narrowing wraps); the
-  // reduction above only serves larger magnitudes (its 2^64 - small values
-  // are not representable in floating point).
-  mx::array small = mx::less(mx::abs(fin, dev), mx::array(9223372036854775808.0f), dev);
-  mx::array as_i64 = mx::astype(mx::where(small, fin, mx::array(0.0f), dev), mx::int64, dev);
-  wrapped = mx::where(small, wide ? mx::view(as_i64, target, dev) : mx::astype(as_i64, target, dev), wrapped, dev);
-  // Infinities saturate.
-  auto hi = nx::element::int_max(to), lo = nx::element::int_min(to);
-  mx::array vmax = to.cls == TypeClass::u && to.bits == 64 ? mx::array(static_cast<std::uint64_t>(hi), target)
-                                                           : mx::array(static_cast<std::int64_t>(hi), target);
-  mx::array vmin = mx::array(static_cast<std::int64_t>(lo), target);
-  mx::array pos_inf = mx::logical_and(mx::isinf(t, dev), mx::greater(t, mx::array(0.0f), dev), dev);
-  mx::array neg_inf = mx::logical_and(mx::isinf(t, dev), mx::less(t, mx::array(0.0f), dev), dev);
-  return mx::where(pos_inf, vmax, mx::where(neg_inf, vmin, wrapped, dev), dev);
-}
-
-}  // namespace
 
 Tensor Backend::as_type(const Spec& out, const Tensor& t) {
-  mx::array a = array_of(t);
-  auto dev = mx_device(out.type == nx::f64 || t.type() == nx::f64 ? nx::f64 : out.type);
   to_dtype(out.type, "as_type");
-  if (nx::is_complex(t.type()) && !nx::is_complex(out.type)) a = mx::real(a, dev);
-  if (nx::is_integer(out.type) && nx::is_real_float(nx::is_complex(t.type()) ? nx::to_real(t.type()) : t.type()))
-    return wrap(out, float_to_int(a, out.type, dev));
-  return wrap(out, mx::astype(a, to_dtype(out.type, "as_type"), dev));
+  return wrap(out, array_of(t));  // wrap converts with Nx's storage rules
 }
 
 Tensor Backend::bitcast(const Spec& out, const Tensor& t) {

@@ -49,6 +49,83 @@ mx::array popcount(const mx::array& x, Type t, mx::Device d) {
   return v;
 }
 
+// The dtype element-wise math runs in for output type `t`: f16 and bf16 are
+// computed in f32 and stored once (like the reference, which computes in
+// double and rounds once; bf16 stores truncate, see Backend::convert).
+Type compute_type(Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
+
+// Comparison result from an ordering array ord (-1, 0, 1 as int8).
+mx::array from_order(BinaryOp op, const mx::array& ord, mx::Device d) {
+  mx::array zero = mx::array(0, mx::int8);
+  switch (op) {
+    case BinaryOp::equal: return mx::equal(ord, zero, d);
+    case BinaryOp::not_equal: return mx::not_equal(ord, zero, d);
+    case BinaryOp::greater: return mx::greater(ord, zero, d);
+    case BinaryOp::less: return mx::less(ord, zero, d);
+    case BinaryOp::greater_equal: return mx::greater_equal(ord, zero, d);
+    default: return mx::less_equal(ord, zero, d);
+  }
+}
+
+mx::array compare_same(BinaryOp op, const mx::array& a, const mx::array& b, mx::Device d) {
+  switch (op) {
+    case BinaryOp::equal: return mx::equal(a, b, d);
+    case BinaryOp::not_equal: return mx::not_equal(a, b, d);
+    case BinaryOp::greater: return mx::greater(a, b, d);
+    case BinaryOp::less: return mx::less(a, b, d);
+    case BinaryOp::greater_equal: return mx::greater_equal(a, b, d);
+    default: return mx::less_equal(a, b, d);
+  }
+}
+
+mx::array order_of(const mx::array& less, const mx::array& greater, mx::Device d) {
+  return mx::subtract(mx::astype(greater, mx::int8, d), mx::astype(less, mx::int8, d), d);
+}
+
+// Exact ordering of a 64-bit integer array `i` (int64 or uint64) against an
+// f64 array `x` (CPU): the nearest double of i decides unless it equals x,
+// in which case x is integral and compared as an integer.
+mx::array order_int64_vs_f64(const mx::array& i, const mx::array& x, mx::Device d) {
+  const bool is_u = i.dtype() == mx::uint64;
+  mx::array di = mx::astype(i, mx::float64, d);
+  mx::array hi_limit = mx::array(is_u ? 18446744073709551616.0 : 9223372036854775808.0, mx::float64);
+  mx::array x_big = mx::greater_equal(x, hi_limit, d);
+  mx::array xs = mx::where(mx::logical_and(mx::equal(x, di, d), mx::logical_not(x_big, d), d), x,
+                           mx::array(0.0, mx::float64), d);
+  mx::array xi = mx::astype(xs, i.dtype(), d);
+  mx::array tie = order_of(mx::less(i, xi, d), mx::greater(i, xi, d), d);
+  mx::array by_float = order_of(mx::less(di, x, d), mx::greater(di, x, d), d);
+  mx::array ord = mx::where(mx::equal(x, di, d), tie, by_float, d);
+  return mx::where(x_big, mx::array(-1, mx::int8), ord, d);
+}
+
+// exp in f32 over the whole range of the type. MLX's kernel returns +Inf
+// above 88.0 (the f32 maximum is e^88.72) and flushes results below the
+// smallest normal to 0; outside [-80, 80] the argument is shifted by
+// 64 ln 2 (Cody-Waite split: the high part is exact) and the result scaled
+// by the exact power of two 2^+-64.
+mx::array exp_f32(const mx::array& x, mx::Device d) {
+  const float c_hi = 44.361328125f;             // 64 ln 2 rounded to a multiple of 2^-10
+  const float c_lo = 9.14309406e-05f;           // 64 ln 2 - c_hi
+  const float two64 = 18446744073709551616.0f;  // 2^64
+  auto f = [](float v) { return mx::array(v, mx::float32); };
+  mx::array hi = mx::multiply(mx::exp(mx::subtract(mx::subtract(x, f(c_hi), d), f(c_lo), d), d), f(two64), d);
+  mx::array lo = mx::multiply(mx::exp(mx::add(mx::add(x, f(c_hi), d), f(c_lo), d), d), f(1.0f / two64), d);
+  return mx::where(mx::greater(x, f(80), d), hi, mx::where(mx::less(x, f(-80), d), lo, mx::exp(x, d), d), d);
+}
+
+// erf in f32 with full relative accuracy: MLX's kernel has an absolute error
+// near 1e-7, which is all of the value for small |x| (it gives 0 below 1e-7).
+// A Taylor series (truncation below 2e-11) covers |x| < 0.5.
+mx::array erf_f32(const mx::array& x, mx::Device d) {
+  static const double k[] = {1.0, -1.0 / 3, 1.0 / 10, -1.0 / 42, 1.0 / 216, -1.0 / 1320, 1.0 / 9360, -1.0 / 75600};
+  mx::array x2 = mx::multiply(x, x, d);
+  mx::array p = mx::array(static_cast<float>(k[7]), mx::float32);
+  for (int i = 6; i >= 0; --i) p = mx::add(mx::array(static_cast<float>(k[i]), mx::float32), mx::multiply(x2, p, d), d);
+  mx::array series = mx::multiply(mx::multiply(x, p, d), mx::array(static_cast<float>(2.0 / std::sqrt(M_PI)), mx::float32), d);
+  return mx::where(mx::less(mx::abs(x, d), mx::array(0.5f), d), series, mx::erf(x, d), d);
+}
+
 mx::array clz(const mx::array& x, Type t, mx::Device d) {
   mx::Dtype ud = unsigned_of(t);
   mx::array v = mx::view(x, ud, d);
@@ -65,21 +142,49 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   switch (op) {
     case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
     case BinaryOp::greater_equal: case BinaryOp::less_equal: {
-      Type ct = nx::merge(ta.type(), tb.type());
-      if (!mlx_supports(ct) ||
-          (nx::is_complex(ct) && op != BinaryOp::equal && op != BinaryOp::not_equal))
-        break;
-      auto d = mx_device(ct);
-      mx::array a = cast(ta, ct), b = cast(tb, ct), r(false);
-      switch (op) {
-        case BinaryOp::equal: r = mx::equal(a, b, d); break;
-        case BinaryOp::not_equal: r = mx::not_equal(a, b, d); break;
-        case BinaryOp::greater: r = mx::greater(a, b, d); break;
-        case BinaryOp::less: r = mx::less(a, b, d); break;
-        case BinaryOp::greater_equal: r = mx::greater_equal(a, b, d); break;
-        default: r = mx::less_equal(a, b, d); break;
+      // Values of different types compare exactly, by value (contract 2.18):
+      // compare in a type that holds both operands exactly.
+      const Type x = ta.type(), y = tb.type();
+      if (!mlx_supports(x) || !mlx_supports(y)) break;
+      if (nx::is_complex(x) || nx::is_complex(y)) {
+        if (op != BinaryOp::equal && op != BinaryOp::not_equal) break;
+        auto d = mx_device(nx::c64);
+        return wrap(out, u8(compare_same(op, cast(ta, nx::c64), cast(tb, nx::c64), d), d));
       }
-      return wrap(out, u8(r, d));
+      if (nx::is_integer(x) && nx::is_integer(y)) {
+        if ((x == nx::u64 && nx::is_signed_int(y)) || (y == nx::u64 && nx::is_signed_int(x))) {
+          // u64 against a signed value: negative values are smaller, the rest compare as u64.
+          const bool left_u = x == nx::u64;
+          auto d = mx_device(nx::u64);
+          mx::array u = cast(left_u ? ta : tb, nx::u64), sv = cast(left_u ? tb : ta, nx::s64);
+          mx::array neg = mx::less(sv, mx::array(0, mx::int64), d);
+          mx::array su = mx::astype(sv, mx::uint64, d);
+          mx::array ord = order_of(mx::less(su, u, d), mx::greater(su, u, d), d);  // signed vs unsigned
+          ord = mx::where(neg, mx::array(-1, mx::int8), ord, d);
+          if (left_u) ord = mx::negative(ord, d);
+          return wrap(out, u8(from_order(op, ord, d), d));
+        }
+        Type ct = nx::merge(x, y);
+        auto d = mx_device(ct);
+        return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
+      }
+      // Floats (f16/bf16 fit in f32), possibly against one integer operand.
+      const Type i = nx::is_integer(x) ? x : y;
+      Type ct = x == nx::f64 || y == nx::f64 ? nx::f64 : nx::f32;
+      if (nx::is_integer(i) && i.bits > 16) ct = nx::f64;  // f64 holds every 32-bit integer
+      if (nx::is_integer(i) && i.bits == 64) {
+        const bool left_int = nx::is_integer(x);
+        auto d = mx_device(nx::f64);
+        mx::array iv = cast(left_int ? ta : tb, i), fv = cast(left_int ? tb : ta, nx::f64);
+        mx::array ord = order_int64_vs_f64(iv, fv, d);
+        if (!left_int) ord = mx::negative(ord, d);
+        mx::array r = from_order(op, ord, d);
+        // Any comparison with NaN is false, except not_equal.
+        r = mx::where(mx::isnan(fv, d), mx::array(op == BinaryOp::not_equal), r, d);
+        return wrap(out, u8(r, d));
+      }
+      auto d = mx_device(ct);
+      return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
     }
     case BinaryOp::logical_and: case BinaryOp::logical_or: case BinaryOp::logical_xor: {
       if (!mlx_supports(ta.type()) || !mlx_supports(tb.type())) break;
@@ -95,7 +200,7 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   if (!mlx_supports(ot) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
   auto d = mx_device(ot);
-  mx::array a = cast(ta, ot), b = cast(tb, ot);
+  mx::array a = cast(ta, compute_type(ot)), b = cast(tb, compute_type(ot));
   const bool is_int = nx::is_integer(ot), is_signed = nx::is_signed_int(ot);
   switch (op) {
     case BinaryOp::add: return wrap(out, mx::add(a, b, d));
@@ -125,7 +230,16 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       return wrap(out, mx::arctan2(a, b, d));
     case BinaryOp::remainder: {
       if (cplx) break;
-      // MLX's remainder is floored; Nx's has the dividend's sign.
+      if (!is_int) {
+        // C fmod: MLX's remainder is floored, so take it on magnitudes (where
+        // both agree exactly) and give the result the dividend's sign. A zero
+        // dividend is returned as is (keeps -0.0) unless the result is NaN.
+        mx::array r = mx::remainder(mx::abs(a, d), mx::abs(b, d), d);
+        r = mx::where(mx::less(a, scalar_like(0, a), d), mx::negative(r, d), r, d);
+        mx::array zero_a = mx::logical_and(mx::equal(a, scalar_like(0, a), d), mx::logical_not(mx::isnan(r, d), d), d);
+        return wrap(out, mx::where(zero_a, a, r, d));
+      }
+      // Integers: MLX's remainder is floored; Nx's has the dividend's sign.
       mx::array zero = scalar_like(0, a);
       mx::array bad = is_int ? mx::equal(b, zero, d) : mx::array(false);
       if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
@@ -134,8 +248,6 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       mx::array fix = mx::logical_and(mx::not_equal(r, zero, d),
                                       mx::not_equal(mx::less(r, zero, d), mx::less(a, zero, d), d), d);
       r = mx::where(fix, mx::subtract(r, safe_b, d), r, d);
-      // |a| < |b|: the remainder is a itself (the round trip above loses a when |b| >> |a|).
-      r = mx::where(mx::less(mx::abs(a, d), mx::abs(safe_b, d), d), a, r, d);
       if (is_int) {
         // by 0 -> the dividend; by -1 -> 0 (avoids INT_MIN % -1)
         r = mx::where(mx::equal(b, zero, d), a, mx::where(bad, zero, r, d), d);
@@ -147,15 +259,17 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
       mx::array by_zero = mx::equal(b, zero, d);
       mx::array bad = by_zero;
       if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
+      // Divisors 0 and -1 would trap (SIGFPE for INT_MIN / -1): replace them first.
       mx::array safe_b = mx::where(bad, scalar_like(1, b), b, d);
       mx::array q = mx::floor_divide(a, safe_b, d);
       if (is_signed) {
-        // MLX floors; Nx truncates toward zero: one more where inexact with mixed signs.
-        mx::array inexact = mx::not_equal(mx::remainder(a, safe_b, d), zero, d);
-        mx::array mixed = mx::not_equal(mx::less(a, zero, d), mx::less(safe_b, zero, d), d);
-        q = mx::where(mx::logical_and(inexact, mixed, d), mx::add(q, scalar_like(1, q), d), q, d);
+        // MLX floors; Nx truncates toward zero: step up when the division
+        // was inexact and the operands have different signs.
+        mx::array inexact = mx::not_equal(mx::multiply(q, safe_b, d), a, d);
+        mx::array differ = mx::not_equal(mx::less(a, zero, d), mx::less(safe_b, zero, d), d);
+        q = mx::where(mx::logical_and(inexact, differ, d), mx::add(q, scalar_like(1, q), d), q, d);
+        q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
       }
-      if (is_signed) q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
       // Division by zero gives all bits set (-1 / max), documented.
       mx::array all_ones = mx::bitwise_invert(zero, d);
       return wrap(out, mx::where(by_zero, all_ones, q, d));
@@ -182,12 +296,6 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   const Type in = tt.type(), ot = out.type;
   if (!mlx_supports(in) || !mlx_supports(ot))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
-  // MLX's CPU kernels compute these in single precision even for float64
-  // (exp(100) gives Inf, sin(1e10) no correct digit): f64 runs on the reference.
-  const bool single_kernel = op == UnaryOp::exp || op == UnaryOp::sigmoid || op == UnaryOp::sin ||
-                             op == UnaryOp::cos || op == UnaryOp::erf || op == UnaryOp::erf_inv;
-  if (ot == nx::f64 && single_kernel)
-    return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
   const bool cplx = nx::is_complex(in);
   const bool on_gpu = device_ == Device::gpu && in != nx::f64;
   switch (op) {
@@ -209,19 +317,29 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
     default: break;
   }
   auto d = mx_device(ot);
-  mx::array x = cast(tt, ot);
+  mx::array x = cast(tt, compute_type(ot));
+  // MLX computes these in single precision even for float64: the reference
+  // backend gives f64 results at full precision.
+  const bool f64 = ot == nx::f64;
   switch (op) {
-    case UnaryOp::exp: return wrap(out, mx::exp(x, d));
+    case UnaryOp::exp:
+      if (f64) break;
+      return wrap(out, cplx ? mx::exp(x, d) : exp_f32(x, d));
     case UnaryOp::expm1:
       return wrap(out, cplx ? mx::subtract(mx::exp(x, d), scalar_like(1, x), d) : mx::expm1(x, d));
     case UnaryOp::log: return wrap(out, mx::log(x, d));
     case UnaryOp::log1p: return wrap(out, mx::log1p(x, d));
     case UnaryOp::sigmoid:
+      if (f64) break;
       if (cplx)
         return wrap(out, mx::divide(scalar_like(1, x), mx::add(scalar_like(1, x), mx::exp(mx::negative(x, d), d), d), d));
-      return wrap(out, mx::sigmoid(x, d));
-    case UnaryOp::cos: return wrap(out, mx::cos(x, d));
-    case UnaryOp::sin: return wrap(out, mx::sin(x, d));
+      // Far below zero sigmoid(x) = e^x (1 + e^x)^-1 is e^x to f32 precision.
+      return wrap(out, mx::where(mx::less(x, scalar_like(-80, x), d), exp_f32(x, d), mx::sigmoid(x, d), d));
+    case UnaryOp::cos: if (f64) break; return wrap(out, mx::cos(x, d));
+    case UnaryOp::sin:
+      if (f64) break;
+      if (cplx) return wrap(out, mx::sin(x, d));
+      return wrap(out, mx::where(mx::equal(x, scalar_like(0, x), d), x, mx::sin(x, d), d));  // sin(-0) = -0
     case UnaryOp::tan: return wrap(out, mx::tan(x, d));
     case UnaryOp::cosh: return wrap(out, mx::cosh(x, d));
     case UnaryOp::sinh: return wrap(out, mx::sinh(x, d));
@@ -244,11 +362,12 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
                                                      mx::multiply(scalar_like(3, x), y2, d), d), d);
       mx::array ok = mx::logical_and(mx::greater(y, scalar_like(0, x), d), mx::isfinite(y, d), d);
       y = mx::where(ok, refined, y, d);
-      return wrap(out, mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d));
+      y = mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d);
+      return wrap(out, mx::where(mx::equal(x, scalar_like(0, x), d), x, y, d));  // cbrt(-0) = -0
     }
-    case UnaryOp::erf: return wrap(out, mx::erf(x, d));
+    case UnaryOp::erf: if (f64) break; return wrap(out, erf_f32(x, d));
     case UnaryOp::erfc: {
-      if (ot == nx::f64) break;  // the f32-accurate formula below is not enough for f64
+      if (f64) break;  // the f32-accurate formula below is not enough for f64
       // erfc with full f32 relative accuracy (Chebyshev fit, |rel err| < 1.2e-7).
       mx::array z = mx::abs(mx::astype(x, mx::float32, d), d);
       mx::array t = mx::divide(mx::array(1.0f), mx::add(mx::array(1.0f), mx::multiply(mx::array(0.5f), z, d), d), d);
@@ -256,11 +375,11 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
                          0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
       mx::array p = mx::array(k[9]);
       for (int i = 8; i >= 0; --i) p = mx::add(mx::array(k[i]), mx::multiply(t, p, d), d);
-      mx::array r = mx::multiply(t, mx::exp(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
+      mx::array r = mx::multiply(t, exp_f32(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
       r = mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
       return wrap(out, r);
     }
-    case UnaryOp::erf_inv: return wrap(out, mx::erfinv(x, d));
+    case UnaryOp::erf_inv: if (f64) break; return wrap(out, mx::erfinv(x, d));
     case UnaryOp::bitwise_not: return wrap(out, mx::bitwise_invert(x, d));
     case UnaryOp::ceil: return wrap(out, mx::ceil(x, d));
     case UnaryOp::floor: return wrap(out, mx::floor(x, d));
@@ -300,6 +419,23 @@ Tensor Backend::select(const Spec& out, const Tensor& pred, const Tensor& on_tru
   mx::array p = bool_of(array_of(pred), mx_device(pred.type()));
   mx::array r = mx::where(p, cast(on_true, out.type), cast(on_false, out.type), d);
   return wrap(out, mx::broadcast_to(r, to_mx_shape(out.shape), d));
+}
+
+Tensor Backend::logical_not(const Spec& out, const Tensor& t) {
+  if (!mlx_supports(t.type())) return nx::Backend::logical_not(out, t);
+  auto d = mx_device(t.type());
+  return wrap(out, u8(mx::logical_not(bool_of(array_of(t), d), d), d));
+}
+
+Tensor Backend::phase(const Spec& out, const Tensor& t) {
+  if (!mlx_supports(t.type()) || !mlx_supports(out.type)) return nx::Backend::phase(out, t);
+  auto d = mx_device(out.type);
+  if (!nx::is_complex(t.type())) {
+    mx::array x = cast(t, out.type);
+    return wrap(out, mx::arctan2(mx::zeros_like(x, d), x, d));
+  }
+  mx::array z = array_of(t);
+  return wrap(out, mx::arctan2(mx::imag(z, d), mx::real(z, d), d));
 }
 
 }  // namespace emily

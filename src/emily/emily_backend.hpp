@@ -71,6 +71,8 @@ class Backend final : public nx::Backend {
   Tensor clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) override;
   Tensor select(const Spec& out, const Tensor& pred, const Tensor& on_true,
                 const Tensor& on_false) override;
+  Tensor logical_not(const Spec& out, const Tensor& t) override;
+  Tensor phase(const Spec& out, const Tensor& t) override;
 
   // indexing.cpp
   Tensor slice(const Spec& out, const Tensor& t, const nx::StartIndices& starts,
@@ -97,6 +99,7 @@ class Backend final : public nx::Backend {
   Tensor argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) override;
   Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceOptions& opts,
                 const nx::ReduceFn& fn) override;
+  Tensor softmax(const Spec& out, const Tensor& t, int axis) override;
 
   // windows.cpp
   Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc, const Shape& window,
@@ -128,11 +131,28 @@ class Backend final : public nx::Backend {
   std::vector<Tensor> top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k) override;
   Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b, const nx::AllCloseOptions& opts) override;
 
+  // blocks_linalg.cpp
+  Tensor fft2(const Spec& out, const Tensor& t, const nx::Fft2Options& opts) override;
+  Tensor ifft2(const Spec& out, const Tensor& t, const nx::Fft2Options& opts) override;
+  Tensor rfft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) override;
+  Tensor irfft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) override;
+  Tensor cholesky(const Spec& out, const Tensor& a) override;
+  Tensor solve(const Spec& out, const Tensor& a, const Tensor& b) override;
+  std::vector<Tensor> qr(const std::vector<Spec>& out, const Tensor& a, const nx::QrOptions& opts) override;
+  std::vector<Tensor> eigh(const std::vector<Spec>& out, const Tensor& a, const nx::EighOptions& opts) override;
+  std::vector<Tensor> svd(const std::vector<Spec>& out, const Tensor& a, const nx::SvdOptions& opts) override;
+  std::vector<Tensor> lu(const std::vector<Spec>& out, const Tensor& a) override;
+  Tensor determinant(const Spec& out, const Tensor& a) override;
+
   // ---- helpers shared by the family files ----
   // The MLX array of an Emily tensor (tensors of other backends are copied in).
   mx::array array_of(const Tensor& t) const;
   // `t` as an MLX array of dtype for `type`.
   mx::array cast(const Tensor& t, nx::Type type) const;
+  // `a` converted to the dtype of `type` with Nx's storage rules (contract
+  // 1.8: float -> int truncates and wraps, NaN -> 0, +-Inf saturate; bf16
+  // truncates the f32 value; complex -> real drops the imaginary part).
+  mx::array convert(const mx::array& a, nx::Type type) const;
   Tensor wrap(const Spec& out, mx::array a);
 
  private:

@@ -35,6 +35,11 @@ mx::array as_int64(const mx::array& x, nx::Type type, mx::Device d) {
 
 // Index values clamped into [lo, hi], as int32 (MLX's index type).
 mx::array clamp_index(const mx::array& x, nx::Type type, std::int64_t lo, std::int64_t hi, mx::Device d) {
+  if (type.bits <= 16 || type == nx::s32) {
+    // Every value fits int32 (MLX dims are int32 too): clamp in one pass.
+    mx::array i = type == nx::s32 ? x : mx::astype(x, mx::int32, d);
+    return mx::clip(i, mx::array(static_cast<std::int32_t>(lo)), mx::array(static_cast<std::int32_t>(hi)), d);
+  }
   mx::array c = mx::clip(as_int64(x, type, d), mx::array(lo, mx::int64), mx::array(hi, mx::int64), d);
   return mx::astype(c, mx::int32, d);
 }

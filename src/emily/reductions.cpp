@@ -13,20 +13,24 @@ std::vector<int> mx_axes(const std::optional<nx::Axes>& axes, int rank) {
   return out;
 }
 
+// f16 and bf16 accumulate in f32 and are stored once (like the reference,
+// which accumulates in double).
+nx::Type accumulator(nx::Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
+
 }  // namespace
 
 Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "sum", &nx::Backend::sum, out, t, opts);
   auto d = mx_device(out.type);
-  return wrap(out, mx::sum(cast(t, out.type), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+  return wrap(out, mx::sum(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
 Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "product", &nx::Backend::product, out, t, opts);
   auto d = mx_device(out.type);
-  return wrap(out, mx::prod(cast(t, out.type), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
+  return wrap(out, mx::prod(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
 Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
@@ -94,6 +98,16 @@ Tensor Backend::argmax(const Spec& out, const Tensor& t, const nx::ArgReduceOpti
 Tensor Backend::argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) {
   if (!mlx_supports(t.type())) return fallback::run(*this, "argmin", &nx::Backend::argmin, out, t, opts);
   return wrap(out, arg_reduce(array_of(t), opts, false, nx::is_float(t.type()), mx_device(t.type())));
+}
+
+// Softmax on MLX's kernel (f16/bf16 accumulate in f32); the composition for
+// types MLX cannot hold.
+Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
+  // f64 composes: MLX's f64 exp is only accurate to about 1e-7 relative.
+  if (!mlx_supports(out.type) || !mlx_supports(t.type()) || out.type == nx::f64)
+    return nx::Backend::softmax(out, t, axis);
+  auto d = mx_device(out.type);
+  return wrap(out, mx::softmax(cast(t, out.type), std::vector<int>{axis}, out.type.bits == 16, d));
 }
 
 // The reducer is an arbitrary C++ function of scalar tensors: it runs on the

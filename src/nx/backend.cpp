@@ -62,7 +62,7 @@ const std::vector<std::string>& block_names() {
   static const std::vector<std::string> names = {
       "logical_not", "phase", "all_close", "cumulative_sum", "cumulative_product",
       "cumulative_min", "cumulative_max", "take", "take_along_axis", "top_k", "fft2", "ifft2",
-      "rfft", "irfft", "cholesky", "solve", "qr", "eigh", "svd", "lu", "determinant"};
+      "rfft", "irfft", "cholesky", "solve", "qr", "eigh", "svd", "lu", "determinant", "softmax"};
   return names;
 }
 

@@ -39,19 +39,14 @@ class BinaryBackend final : public Backend {
   // linalg.cpp
   Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
              const Tensor& b, const Axes& contract_b, const Axes& batch_b) override;
-#if 0  // linalg.cpp (triangular_solve, fft): remove this guard when implemented
   Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
                           const TriangularSolveOptions& opts) override;
   Tensor fft(const Spec& out, const Tensor& t, const FftOptions& opts) override;
   Tensor ifft(const Spec& out, const Tensor& t, const FftOptions& opts) override;
-#endif
 
-#if 0  // conv.cpp: remove this guard when the family file exists
   // conv.cpp
   Tensor conv(const Spec& out, const Tensor& input, const Tensor& kernel,
               const ConvOptions& opts) override;
-
-#endif  // conv.cpp
 
   // elementwise.cpp
   Tensor binary_op(BinaryOp op, const Spec& out, const Tensor& a, const Tensor& b) override;

@@ -133,24 +133,55 @@ bool is_logical(BinaryOp op) {
   return op == BinaryOp::logical_and || op == BinaryOp::logical_or || op == BinaryOp::logical_xor;
 }
 
-template <class C>
-bool compare(BinaryOp op, C a, C b) {
-  if constexpr (std::is_same_v<C, cdouble>) {
-    switch (op) {
-      case BinaryOp::equal: return a == b;
-      case BinaryOp::not_equal: return a != b;
-      default: return compare<double>(op, a.real(), b.real());
+// A real value held exactly: integers (including all of u64) as __int128,
+// floats as double. Values of different types compare by value (2.18).
+struct Exact {
+  bool is_int;
+  __int128 i;
+  double f;
+};
+
+std::vector<Exact> read_exact(const Tensor& t, const Shape& shape) {
+  return host::with_compute(t.type(), [&](auto tag) {
+    using C = decltype(tag);
+    auto v = host::read_broadcast<C>(t, shape);
+    std::vector<Exact> out(v.size());
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      if constexpr (is_int_v<C>) out[k] = {true, static_cast<__int128>(v[k]), 0.0};
+      else if constexpr (std::is_same_v<C, double>) out[k] = {false, 0, v[k]};
+      else out[k] = {false, 0, v[k].real()};
     }
-  } else {
-    switch (op) {
-      case BinaryOp::equal: return a == b;
-      case BinaryOp::not_equal: return a != b;
-      case BinaryOp::greater: return a > b;
-      case BinaryOp::less: return a < b;
-      case BinaryOp::greater_equal: return a >= b;
-      case BinaryOp::less_equal: return a <= b;
-      default: return false;
-    }
+    return out;
+  });
+}
+
+// -1, 0, 1 for i < d, i == d, i > d (d not NaN).
+int order_int_float(__int128 i, double d) {
+  if (d > 1e30) return -1;
+  if (d < -1e30) return 1;
+  double fl = std::floor(d);
+  auto fi = static_cast<__int128>(fl);
+  if (i != fi) return i < fi ? -1 : 1;
+  return d > fl ? -1 : 0;
+}
+
+int order(const Exact& a, const Exact& b) {
+  if (a.is_int && b.is_int) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+  if (!a.is_int && !b.is_int) return a.f < b.f ? -1 : (a.f > b.f ? 1 : 0);
+  if (a.is_int) return order_int_float(a.i, b.f);
+  return -order_int_float(b.i, a.f);
+}
+
+bool compare(BinaryOp op, const Exact& a, const Exact& b) {
+  if ((!a.is_int && std::isnan(a.f)) || (!b.is_int && std::isnan(b.f))) return op == BinaryOp::not_equal;
+  const int o = order(a, b);
+  switch (op) {
+    case BinaryOp::equal: return o == 0;
+    case BinaryOp::not_equal: return o != 0;
+    case BinaryOp::greater: return o > 0;
+    case BinaryOp::less: return o < 0;
+    case BinaryOp::greater_equal: return o >= 0;
+    default: return o <= 0;
   }
 }
 
@@ -301,16 +332,20 @@ Tensor BinaryBackend::binary_op(BinaryOp op, const Spec& out, const Tensor& a, c
     return host::write(out, r);
   }
   if (is_comparison(op)) {
-    return host::with_compute(merge(a.type(), b.type()), [&](auto tag) {
-      using C = decltype(tag);
-      auto va = host::read_broadcast<C>(a, out.shape);
-      auto vb = host::read_broadcast<C>(b, out.shape);
-      std::vector<std::int64_t> r(static_cast<std::size_t>(n));
-      for (std::int64_t i = 0; i < n; ++i)
-        r[static_cast<std::size_t>(i)] =
-            compare<C>(op, va[static_cast<std::size_t>(i)], vb[static_cast<std::size_t>(i)]);
+    std::vector<std::int64_t> r(static_cast<std::size_t>(n));
+    if (is_complex(a.type()) || is_complex(b.type())) {
+      // equal/not_equal compare both parts; the orderings use the real parts.
+      auto va = host::read_broadcast<cdouble>(a, out.shape), vb = host::read_broadcast<cdouble>(b, out.shape);
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        if (op == BinaryOp::equal) r[i] = va[i] == vb[i];
+        else if (op == BinaryOp::not_equal) r[i] = va[i] != vb[i];
+        else r[i] = compare(op, Exact{false, 0, va[i].real()}, Exact{false, 0, vb[i].real()});
+      }
       return host::write(out, r);
-    });
+    }
+    auto va = read_exact(a, out.shape), vb = read_exact(b, out.shape);
+    for (std::size_t i = 0; i < r.size(); ++i) r[i] = compare(op, va[i], vb[i]);
+    return host::write(out, r);
   }
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
@@ -377,6 +412,9 @@ Tensor BinaryBackend::unary_op(UnaryOp op, const Spec& out, const Tensor& t) {
     });
   }
   auto v = host::read<double>(t);
+  // Integer inputs of the float functions become f32 values first (2.18).
+  if (is_integer(in) && out.type == f32)
+    for (auto& x : v) x = static_cast<float>(x);
   for (auto& x : v) x = unary_float(op, x);
   return host::write(out, v);
 }

@@ -49,9 +49,17 @@ bool rejects_complex(BinaryOp op) {
          op == BinaryOp::max;
 }
 
+// A literal the weak-scalar rule applies to: complex and non-finite
+// literals are not plain numbers in Nx and take part in the full merge.
+bool plain_number(const Scalar& s) { return !s.is_complex() && !s.is_non_finite(); }
+
 // Type of `a OP b` before the op-specific rule (literal rule where it applies).
 Type merged_type(const Operand& a, const Operand& b) {
   if (a.is_tensor() && b.is_tensor()) return merge(a.tensor().type(), b.tensor().type());
+  // Non-plain literals merge as c64/f32 tensors in argument order (this
+  // matters for the left-wins f / f8_e4m3fn rule).
+  if (a.is_tensor() && !plain_number(b.scalar())) return merge(a.tensor().type(), literal_type(b.scalar()));
+  if (b.is_tensor() && !plain_number(a.scalar())) return merge(literal_type(a.scalar()), b.tensor().type());
   if (a.is_tensor()) return merge_number(a.tensor().type(), b.scalar());
   if (b.is_tensor()) return merge_number(b.tensor().type(), a.scalar());
   const Scalar &x = a.scalar(), &y = b.scalar();
@@ -73,6 +81,12 @@ Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
   if (integer_only(op) && !is_integer(merged))
     raise(name, "expects integer tensors as inputs and outputs an integer tensor, got: " +
                     front::type_name(merged));
+  // A negative shift count written as a literal is rejected like Nx does;
+  // counts held in tensors follow the backends' documented convention.
+  if ((op == BinaryOp::left_shift || op == BinaryOp::right_shift) && !b.is_tensor() && b.scalar().is_integer() &&
+      b.scalar().i < 0)
+    raise(name, std::string("cannot ") + (op == BinaryOp::left_shift ? "left" : "right") + " shift by " +
+                    b.scalar().to_string());
   Type out_type = merged;
   if (is_predicate(op)) out_type = u8;
   else if (op == BinaryOp::divide || op == BinaryOp::atan2) out_type = to_floating(merged);

@@ -104,8 +104,9 @@ Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts) {
   return sqrt(variance(t, norm));
 }
 
-Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts) {
-  std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t.rank());
+Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
+  std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t0.rank());
+  const Tensor t = as_type(t0, to_floating(t0.type()));  // no integer wrap-around in t - max
   // The shift: the maximum, or 0 where it is infinite (all -Inf or an Inf).
   auto shift = [&](bool keep) {
     Tensor m = reduce_max(t, {.axes = axes, .keep_axes = keep});
@@ -117,13 +118,21 @@ Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts) {
 
 Tensor softmax(const Tensor& t, int axis) {
   const int a = front::normalize_axis("softmax", axis, t.rank());
-  Tensor e = exp(subtract(t, reduce_max(t, {.axes = Axes{a}, .keep_axes = true})));
-  return divide(e, sum(e, {.axes = Axes{a}, .keep_axes = true}));
+  if (is_complex(t.type())) raise("softmax", "expects a non-complex tensor, got: " + front::type_name(t.type()));
+  return t.backend()->softmax(Spec{t.shape(), to_floating(t.type()), t.names()}, t, a);
+}
+
+Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
+  detail::note_composed("softmax");
+  Tensor x = nx::as_type(t, out.type);  // integers: subtract in float, not with wrap-around
+  Tensor e = nx::exp(nx::subtract(x, nx::reduce_max(x, {.axes = Axes{axis}, .keep_axes = true})));
+  return nx::divide(e, nx::sum(e, {.axes = Axes{axis}, .keep_axes = true}));
 }
 
 Tensor log_softmax(const Tensor& t, int axis) {
   const int a = front::normalize_axis("log_softmax", axis, t.rank());
-  Tensor shifted = subtract(t, reduce_max(t, {.axes = Axes{a}, .keep_axes = true}));
+  const Tensor x = as_type(t, to_floating(t.type()));  // no integer wrap-around in x - max
+  Tensor shifted = subtract(x, reduce_max(x, {.axes = Axes{a}, .keep_axes = true}));
   return subtract(shifted, log(sum(exp(shifted), {.axes = Axes{a}, .keep_axes = true})));
 }
 

@@ -1,0 +1,125 @@
+// Reference backend: conv (contract section 2.5).
+//
+// Direct evaluation of the definition in double (or complex<double>)
+// precision: canonical layouts through the permutations, input dilation and
+// padding resolved per output position (no dilated copy is materialised),
+// feature and batch groups, cross-correlation without flip or conjugation,
+// one rounding into the output type.
+#include "binary_backend.hpp"
+
+namespace nx {
+
+namespace {
+
+// For spatial dim j, the input index read by output position `o` and kernel
+// tap `t`, or -1 where that tap falls on padding or a dilation hole.
+std::vector<std::int64_t> tap_sources(std::int64_t size, std::int64_t out_size, std::int64_t taps,
+                                      std::int64_t stride, std::int64_t low, std::int64_t in_dil,
+                                      std::int64_t k_dil) {
+  std::vector<std::int64_t> src(static_cast<std::size_t>(out_size * taps), -1);
+  const std::int64_t dilated = (size - 1) * in_dil + 1;
+  for (std::int64_t o = 0; o < out_size; ++o)
+    for (std::int64_t t = 0; t < taps; ++t) {
+      std::int64_t q = o * stride + t * k_dil - low;  // position in the dilated input
+      if (q < 0 || q >= dilated || q % in_dil != 0) continue;
+      src[static_cast<std::size_t>(o * taps + t)] = q / in_dil;
+    }
+  return src;
+}
+
+template <class C>
+Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, const ConvOptions& opts) {
+  const int rank = input.rank();
+  const int d = rank - 2;
+  Axes ip(opts.input_permutation.begin(), opts.input_permutation.end());
+  Axes kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
+  std::vector<C> x = host::permute(host::read<C>(input), input.shape(), ip);
+  std::vector<C> w = host::permute(host::read<C>(kernel), kernel.shape(), kp);
+  Shape xs(static_cast<std::size_t>(rank)), ws(static_cast<std::size_t>(rank));
+  for (int i = 0; i < rank; ++i) {
+    xs[static_cast<std::size_t>(i)] = input.dim(ip[static_cast<std::size_t>(i)]);
+    ws[static_cast<std::size_t>(i)] = kernel.dim(kp[static_cast<std::size_t>(i)]);
+  }
+  const std::int64_t N = xs[0], C_in = xs[1], O = ws[0], Cg = ws[1];
+  const std::int64_t G = opts.feature_group_size, B = opts.batch_group_size;
+  const std::int64_t NB = N / B, OG = O / G, OB = O / B;
+
+  // Canonical output shape {N/B, O, O1..Od} (the inverse of output_permutation).
+  Shape cs(static_cast<std::size_t>(rank));
+  for (int i = 0; i < rank; ++i)
+    cs[static_cast<std::size_t>(i)] =
+        out.shape[static_cast<std::size_t>(opts.output_permutation[static_cast<std::size_t>(i)])];
+
+  std::vector<std::vector<std::int64_t>> src(static_cast<std::size_t>(d));
+  std::int64_t out_spatial = 1, taps_total = 1;
+  for (int j = 0; j < d; ++j) {
+    const auto s = static_cast<std::size_t>(j);
+    const auto a = static_cast<std::size_t>(j + 2);
+    src[s] = tap_sources(xs[a], cs[a], ws[a], opts.strides[s], opts.padding[s].first,
+                         opts.input_dilation[s], opts.kernel_dilation[s]);
+    out_spatial *= cs[a];
+    taps_total *= ws[a];
+  }
+  std::int64_t in_spatial = 1;
+  for (int j = 0; j < d; ++j) in_spatial *= xs[static_cast<std::size_t>(j + 2)];
+  auto in_strides = host::strides_of(Shape(xs.begin() + 2, xs.end()));
+
+  // For each (output position, tap) pair: the flat spatial input offset or -1.
+  std::vector<std::int64_t> offset(static_cast<std::size_t>(out_spatial * taps_total), -1);
+  {
+    Shape os(cs.begin() + 2, cs.end()), ts(ws.begin() + 2, ws.end());
+    std::vector<std::int64_t> oi(static_cast<std::size_t>(d), 0);
+    for (std::int64_t po = 0; po < out_spatial; ++po) {
+      std::vector<std::int64_t> ti(static_cast<std::size_t>(d), 0);
+      for (std::int64_t pt = 0; pt < taps_total; ++pt) {
+        std::int64_t off = 0;
+        bool valid = true;
+        for (int j = 0; j < d && valid; ++j) {
+          const auto s = static_cast<std::size_t>(j);
+          std::int64_t q = src[s][static_cast<std::size_t>(oi[s] * ts[s] + ti[s])];
+          if (q < 0) valid = false;
+          else off += q * in_strides[s];
+        }
+        if (valid) offset[static_cast<std::size_t>(po * taps_total + pt)] = off;
+        host::next_index(ti, ts);
+      }
+      host::next_index(oi, os);
+    }
+  }
+
+  std::vector<C> y(static_cast<std::size_t>(NB * O * out_spatial), C{});
+  for (std::int64_t n = 0; n < NB; ++n)
+    for (std::int64_t o = 0; o < O; ++o) {
+      const std::int64_t g = o / OG;          // feature group (G = 1: always 0)
+      const std::int64_t bg = o / OB;         // batch group (B = 1: always 0)
+      const std::int64_t nin = n + bg * NB;
+      const C* wo = w.data() + o * Cg * taps_total;
+      C* yo = y.data() + (n * O + o) * out_spatial;
+      for (std::int64_t c = 0; c < Cg; ++c) {
+        const C* xc = x.data() + (nin * C_in + g * Cg + c) * in_spatial;
+        const C* wc = wo + c * taps_total;
+        for (std::int64_t po = 0; po < out_spatial; ++po) {
+          const std::int64_t* offs = offset.data() + po * taps_total;
+          C acc{};
+          for (std::int64_t t = 0; t < taps_total; ++t)
+            if (offs[t] >= 0) acc += xc[offs[t]] * wc[t];
+          yo[po] += acc;
+        }
+      }
+    }
+
+  // Canonical dim i goes to position output_permutation[i].
+  Axes inv(static_cast<std::size_t>(rank));
+  for (int i = 0; i < rank; ++i) inv[static_cast<std::size_t>(opts.output_permutation[static_cast<std::size_t>(i)])] = i;
+  return host::write(out, host::permute(y, cs, inv));
+}
+
+}  // namespace
+
+Tensor BinaryBackend::conv(const Spec& out, const Tensor& input, const Tensor& kernel,
+                           const ConvOptions& opts) {
+  if (is_complex(out.type)) return conv_impl<host::cdouble>(out, input, kernel, opts);
+  return conv_impl<double>(out, input, kernel, opts);
+}
+
+}  // namespace nx
