@@ -361,6 +361,112 @@ std::vector<Case> build_cases() {
   BAD("dot", "batch axis also contracted", nx::dot(F(b, {2, 3}), Axes{0}, Axes{0}, F(b, {2, 3}), Axes{0}, Axes{0}));
   BAD("dot", "batch axis out of range", nx::dot(F(b, {2, 3}), Axes{1}, Axes{3}, F(b, {2, 3}), Axes{1}, Axes{0}));
 
+  // ---- FFT ----
+  for (std::string name : {"fft", "ifft", "rfft", "irfft"}) {
+    auto fn = name == "fft" ? &nx::fft : name == "ifft" ? &nx::ifft : name == "rfft" ? &nx::rfft : &nx::irfft;
+    add(name, "scalar", [fn](const BackendPtr& b) { (void)fn(F(b, {}), {}); });
+    add(name, "axis out of range", [fn](const BackendPtr& b) { (void)fn(F(b, {4}), {.axis = 1}); });
+    add(name, "negative axis out of range", [fn](const BackendPtr& b) { (void)fn(F(b, {4}), {.axis = -2}); });
+    add(name, "zero length", [fn](const BackendPtr& b) { (void)fn(F(b, {4}), {.length = 0}); });
+    add(name, "negative length", [fn](const BackendPtr& b) { (void)fn(F(b, {4}), {.length = -3}); });
+    add(name, "length overflowing int64 with the batch",
+        [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2}), {.length = INT64_MAX / 2, .axis = 0}); });
+  }
+  BAD("rfft", "complex input", nx::rfft(C(b, {4})));
+  BAD("irfft", "default length of a size-1 axis", nx::irfft(C(b, {1})));
+  for (std::string name : {"fft2", "ifft2"}) {
+    auto fn = name == "fft2" ? &nx::fft2 : &nx::ifft2;
+    add(name, "rank 1", [fn](const BackendPtr& b) { (void)fn(F(b, {4}), {}); });
+    add(name, "three axes", [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2, 2}), {.axes = {0, 1, 2}}); });
+    add(name, "duplicate axes", [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2}), {.axes = {1, -1}}); });
+    add(name, "axis out of range", [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2}), {.axes = {0, 2}}); });
+    add(name, "one length", [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2}), {.lengths = {2}}); });
+    add(name, "zero length", [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2}), {.lengths = {2, 0}}); });
+    add(name, "lengths overflowing int64", [fn](const BackendPtr& b) { (void)fn(F(b, {2, 2}), {.lengths = {kHuge, kHuge}}); });
+  }
+
+  // ---- linear algebra ----
+  BAD("triangular_solve", "non-square a", nx::linalg::triangular_solve(F(b, {2, 3}), F(b, {2})));
+  BAD("triangular_solve", "rank-1 a", nx::linalg::triangular_solve(F(b, {3}), F(b, {3})));
+  BAD("triangular_solve", "b of the wrong length", nx::linalg::triangular_solve(F(b, {3, 3}), F(b, {2})));
+  BAD("triangular_solve", "b of the wrong rank", nx::linalg::triangular_solve(F(b, {3, 3}), F(b, {3, 3, 3})));
+  BAD("triangular_solve", "right side with mismatched columns",
+      nx::linalg::triangular_solve(F(b, {3, 3}), F(b, {3, 2}), {.left_side = false}));
+  BAD("triangular_solve", "batch mismatch", nx::linalg::triangular_solve(F(b, {2, 3, 3}), F(b, {3, 3, 1})));
+  BAD("cholesky", "non-square", nx::linalg::cholesky(F(b, {2, 3})));
+  BAD("cholesky", "rank 1", nx::linalg::cholesky(F(b, {3})));
+  BAD("solve", "non-square a", nx::linalg::solve(F(b, {2, 3}), F(b, {2})));
+  BAD("solve", "b of the wrong length", nx::linalg::solve(F(b, {3, 3}), F(b, {2})));
+  BAD("solve", "b of the wrong rank", nx::linalg::solve(F(b, {3, 3}), F(b, {3, 3, 3})));
+  BAD("qr", "rank 1", nx::linalg::qr(F(b, {3})));
+  BAD("qr", "scalar", nx::linalg::qr(F(b, {})));
+  BAD("eigh", "non-square", nx::linalg::eigh(F(b, {2, 3})));
+  BAD("svd", "rank 1", nx::linalg::svd(F(b, {3})));
+  BAD("svd", "complex", nx::linalg::svd(C(b, {2, 2})));
+  BAD("lu", "non-square", nx::linalg::lu(F(b, {3, 2})));
+  BAD("determinant", "rank 1", nx::linalg::determinant(F(b, {3})));
+  BAD("determinant", "non-square batch", nx::linalg::determinant(F(b, {2, 2, 3})));
+  BAD("invert", "non-square", nx::linalg::invert(F(b, {2, 3})));
+  BAD("matrix_power", "non-square", nx::linalg::matrix_power(F(b, {2, 3}), 2));
+  BAD("matrix_power", "rank 1", nx::linalg::matrix_power(F(b, {3}), -1));
+  BAD("norm", "rank 3", nx::linalg::norm(F(b, {2, 2, 2})));
+  BAD("norm", "scalar", nx::linalg::norm(F(b, {})));
+  BAD("norm", "frobenius of a vector", nx::linalg::norm(F(b, {3}), {.ord = nx::linalg::NormOrd::frobenius}));
+  BAD("norm", "nuclear of a vector", nx::linalg::norm(F(b, {3}), {.ord = nx::linalg::NormOrd::nuclear}));
+  BAD("norm", "infinite p", nx::linalg::norm(F(b, {3}), {.ord = nx::linalg::NormOrd::p, .p = INFINITY}));
+  BAD("norm", "NaN p", nx::linalg::norm(F(b, {3}), {.ord = nx::linalg::NormOrd::p, .p = NAN}));
+  BAD("norm", "p = 3 for a matrix", nx::linalg::norm(F(b, {2, 2}), {.ord = nx::linalg::NormOrd::p, .p = 3}));
+  BAD("norm", "axis out of range", nx::linalg::norm(F(b, {3}), {.axes = Axes{1}}));
+
+  // ---- conv ----
+  BAD("conv", "rank-2 input", nx::conv(F(b, {2, 3}), F(b, {2, 3})));
+  BAD("conv", "rank-2 kernel", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1})));
+  BAD("conv", "ranks differ", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2, 2})));
+  BAD("conv", "zero stride", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.strides = {0}}));
+  BAD("conv", "strides count", nx::conv(F(b, {1, 1, 4, 4}), F(b, {1, 1, 2, 2}), {.strides = {1, 1, 1}}));
+  BAD("conv", "zero input dilation", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.input_dilation = {0}}));
+  BAD("conv", "negative kernel dilation", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.kernel_dilation = {-1}}));
+  BAD("conv", "kernel dilation overflowing int64",
+      nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 3}), {.kernel_dilation = {INT64_MAX / 2 + 1}}));
+  BAD("conv", "padding overflowing int64",
+      nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.padding = Pads{{INT64_MAX, INT64_MAX}}}));
+  BAD("conv", "result too large",
+      nx::conv(F(b, {1, 1, 4, 4}), F(b, {1, 1, 1, 1}), {.padding = Pads{{kHuge, 0}, {kHuge, 0}}}));
+  BAD("conv", "kernel larger than the input", nx::conv(F(b, {1, 1, 2}), F(b, {1, 1, 3})));
+  BAD("conv", "padding count", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.padding = Pads{{0, 0}, {0, 0}}}));
+  BAD("conv", "zero feature groups", nx::conv(F(b, {1, 2, 4}), F(b, {2, 2, 2}), {.feature_group_size = 0}));
+  BAD("conv", "negative batch groups", nx::conv(F(b, {2, 1, 4}), F(b, {2, 1, 2}), {.batch_group_size = -1}));
+  BAD("conv", "feature groups not dividing the channels",
+      nx::conv(F(b, {1, 3, 4}), F(b, {2, 1, 2}), {.feature_group_size = 2}));
+  BAD("conv", "feature groups not dividing the output channels",
+      nx::conv(F(b, {1, 4, 4}), F(b, {3, 2, 2}), {.feature_group_size = 2}));
+  BAD("conv", "batch groups not dividing the batch", nx::conv(F(b, {3, 1, 4}), F(b, {2, 1, 2}), {.batch_group_size = 2}));
+  BAD("conv", "both group kinds", nx::conv(F(b, {2, 2, 4}), F(b, {2, 1, 2}), {.feature_group_size = 2, .batch_group_size = 2}));
+  BAD("conv", "channels mismatch", nx::conv(F(b, {1, 3, 4}), F(b, {1, 2, 2})));
+  BAD("conv", "short input permutation", nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.input_permutation = {0, 1}}));
+  BAD("conv", "duplicate kernel permutation",
+      nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.kernel_permutation = {0, 0, 2}}));
+  BAD("conv", "output permutation out of range",
+      nx::conv(F(b, {1, 1, 4}), F(b, {1, 1, 2}), {.output_permutation = {0, 1, 3}}));
+
+  // ---- random ----
+  BAD("split", "key of the wrong type", nx::random::split(I(b, {2})));
+  BAD("split", "key of the wrong shape", nx::random::split(nx::iota({3}, {.type = nx::u32, .backend = b})));
+  BAD("split", "key split in zero parts", nx::random::split(nx::random::key(1, b), 0));
+  BAD("fold_in", "key of the wrong shape", nx::random::fold_in(nx::iota({2, 2}, {.type = nx::u32, .backend = b}), 1));
+  BAD("threefry2x32", "zero dimension", nx::random::threefry2x32(nx::random::key(1, b), {0}));
+  BAD("uniform", "integer type", nx::random::uniform(nx::random::key(1, b), 0, 1, {.shape = {2}, .type = nx::s32}));
+  BAD("uniform", "negative dimension", nx::random::uniform(nx::random::key(1, b), 0, 1, {.shape = {-2}}));
+  BAD("uniform", "key of the wrong type", nx::random::uniform(F(b, {2})));
+  BAD("normal", "complex type", nx::random::normal(nx::random::key(1, b), 0, 1, {.shape = {2}, .type = nx::c64}));
+  BAD("normal", "shape overflowing int64", nx::random::normal(nx::random::key(1, b), 0, 1, {.shape = {kHuge, kHuge}}));
+  BAD("randint", "float type", nx::random::randint(nx::random::key(1, b), 0, 5, {.shape = {2}, .type = nx::f32}));
+  BAD("randint", "4-bit type", nx::random::randint(nx::random::key(1, b), 0, 5, {.shape = {2}, .type = nx::s4}));
+  BAD("randint", "zero dimension", nx::random::randint(nx::random::key(1, b), 0, 5, {.shape = {2, 0}}));
+  BAD("shuffle", "scalar", nx::random::shuffle(nx::random::key(1, b), F(b, {})));
+  BAD("shuffle", "axis out of range", nx::random::shuffle(nx::random::key(1, b), F(b, {3}), 1));
+  BAD("shuffle", "key of the wrong shape", nx::random::shuffle(F(b, {1}), F(b, {3})));
+
   // ---- windows ----
   using WMember = Tensor (*)(const Tensor&, const Shape&, const nx::WindowFrontOptions&);
   const std::vector<std::pair<std::string, WMember>> windows = {{"window_sum", &nx::window_sum},
@@ -493,6 +599,12 @@ std::vector<Documented> build_documented() {
     test::expect_tensor<int>(nx::triu(t, INT64_MIN), nx::s32, {2, 2}, {0, 1, 2, 3});
     test::expect_tensor<int>(nx::triu(t, INT64_MAX), nx::s32, {2, 2}, {0, 0, 0, 0});
     test::expect_tensor<int>(nx::tri(2, 3, INT64_MIN), nx::u8, {2, 3}, {0, 0, 0, 0, 0, 0});
+  });
+  // Extreme exponents: 63 squarings, no overflow of -n.
+  add("matrix_power with INT64_MIN and INT64_MAX", [](const BackendPtr& b, bool) {
+    auto a = L(b, {{-1.0, 0.0}, {0.0, 1.0}});
+    test::expect_tensor<float>(nx::linalg::matrix_power(a, INT64_MIN), nx::f32, {2, 2}, {1, 0, 0, 1});
+    test::expect_tensor<float>(nx::linalg::matrix_power(a, INT64_MAX), nx::f32, {2, 2}, {-1, 0, 0, 1});
   });
   // Float -> integer: NaN -> 0, +Inf -> max, -Inf -> min; finite values truncate then wrap.
   add("as_type of non-finite floats to integers", [inf, nan](const BackendPtr& b, bool) {
