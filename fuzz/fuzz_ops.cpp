@@ -167,6 +167,8 @@ struct Step {
   bool data_errors = false;                       // the reference raises on data (indices) where Emily clamps
   bool modular = false;                           // integer results are modular arithmetic whatever the operand types
   bool always_values = false;                     // conversions: compare values even for inexact operands
+  bool contraction = false;                       // dot, conv: the error scales with sum|a| * max|b|
+  bool finite_only = false;                       // FFT, conv: NaN/Inf propagation is the algorithm's
 };
 
 double finite_abs(std::complex<double> c) {
@@ -196,11 +198,20 @@ bool same_value(double x, double y) { return x == y || (std::isnan(x) && std::is
 // Whether every element of x is exactly a value of type t: same value after
 // conversion (so saturation does not pass: s32 max -> f16 Inf) and the same
 // bits after a round trip (so 2^60 + 1 -> f32 does not pass either).
+std::vector<__int128> int_values(const Tensor& t) {
+  std::vector<__int128> out;
+  if (nx::is_unsigned(t.type()))
+    for (auto v : nx::to_flat_list<std::uint64_t>(t)) out.push_back(v);
+  else
+    for (auto v : nx::to_flat_list<std::int64_t>(t)) out.push_back(v);
+  return out;
+}
+
 bool exact_in(const Tensor& x, nx::Type t) {
   if (x.type() == t) return true;
   Tensor y = nx::as_type(x, t);
+  if (nx::is_integer(x.type()) && nx::is_integer(t)) return int_values(x) == int_values(y);  // no wrap-around
   if (nx::to_binary(nx::as_type(y, x.type())) != nx::to_binary(x) && nx::is_integer(x.type())) return false;
-  if (nx::is_integer(x.type()) && nx::is_integer(t)) return true;
   auto a = nx::to_flat_list<std::complex<double>>(x), b = nx::to_flat_list<std::complex<double>>(y);
   for (std::size_t i = 0; i < a.size(); ++i)
     if (!same_value(a[i].real(), b[i].real()) || !same_value(a[i].imag(), b[i].imag())) return false;
@@ -271,8 +282,7 @@ void compare(const Step& step, const Tensors& want, const Tensors& got) {
     if (step.error == Error::power)
       for (auto c : nx::to_flat_list<std::complex<double>>(t))
         nonfinite_power = nonfinite_power || !std::isfinite(c.real()) || !std::isfinite(c.imag());
-  if (step.error == Error::summed && step.inputs.size() == 2 && step.name.rfind("dot", 0) == 0)
-    bound = sum_abs(step.inputs[0]) * std::max(1.0, max_abs(step.inputs[1]));  // sum |a| * max |b|
+  if (step.contraction) bound = sum_abs(step.inputs[0]) * std::max(1.0, max_abs(step.inputs[1]));
   // MLX may accumulate f16/bf16 sums in the type itself: n terms, n/2 roundings.
   std::int64_t terms = 1;
   for (const auto& t : step.inputs) terms = std::max(terms, t.size());
@@ -296,11 +306,26 @@ void compare(const Step& step, const Tensors& want, const Tensors& got) {
       continue;
     }
     if (step.error == Error::skip_values || nonfinite_power) continue;
+    // FFTs skip multiplications by exact zeros (pocketfft's c2r, say) and
+    // GEMM-based convolutions multiply padding zeros: which outputs an Inf or
+    // NaN input reaches is the algorithm's choice. Values with non-finite
+    // inputs are not compared for these ops.
+    bool nonfinite_input = false;
+    if (step.finite_only)
+      for (const auto& t : step.inputs)
+        for (auto c : nx::to_flat_list<std::complex<double>>(t))
+          nonfinite_input = nonfinite_input || !std::isfinite(c.real()) || !std::isfinite(c.imag());
+    if (nonfinite_input) continue;
     const test::Tolerance tol = test::tolerance_for(w.type());
     // Intermediate overflow (a partial sum or product beyond the type's
     // range) may give Inf or NaN on one side only.
     const double limit = type_max(w.type());
-    const bool may_overflow = (step.error == Error::summed && bound >= limit) || product_range;
+    // Complex products and quotients square the magnitudes on the way.
+    double largest = 0;
+    for (const auto& t : step.inputs) largest = std::max(largest, max_abs(t));
+    const bool may_overflow =
+        ((step.error == Error::summed || step.error == Error::squared) && bound >= limit) || product_range ||
+        (nx::is_complex(w.type()) && largest * largest >= limit);
     auto wv = nx::to_flat_list<std::complex<double>>(w), gv = nx::to_flat_list<std::complex<double>>(g);
     for (std::size_t i = 0; i < wv.size(); ++i) {
       const bool w_finite = std::isfinite(wv[i].real()) && std::isfinite(wv[i].imag());
@@ -433,7 +458,7 @@ Step next_step(Bytes& in, const Pool& pool) {
   const int rank = t.rank();
   Step s;
   s.inputs = {t};
-  switch (in.pick(22)) {
+  switch (in.pick(23)) {
     case 0: {  // a fresh tensor related to t, through a binary op
       const auto& ops = nx::all_binary_ops();
       const nx::BinaryOp op = ops[static_cast<std::size_t>(in.pick(static_cast<int>(ops.size())))];
@@ -625,6 +650,7 @@ Step next_step(Bytes& in, const Pool& pool) {
         s.run = [](const Tensors& x) { return Tensors{nx::dot(x[0], x[1])}; };
       }
       s.error = Error::summed;
+      s.contraction = true;
       s.modular = true;
       return s;
     }
@@ -768,6 +794,48 @@ Step next_step(Bytes& in, const Pool& pool) {
         s.name = "all_close";
         s.run = [](const Tensors& x) { return Tensors{nx::all_close(x[0], x[1])}; };
       }
+      return s;
+    }
+    case 21: {  // FFT family and conv
+      const int which = in.pick(3);
+      s.error = Error::summed;
+      s.finite_only = true;
+      if (which < 2) {
+        nx::FftFrontOptions o;
+        o.axis = pick_axis(in, rank);
+        if (in.flag()) o.length = 1 + in.pick(6);
+        const int kind = in.pick(4);
+        static const char* names[] = {"fft", "ifft", "rfft", "irfft"};
+        s.name = std::string(names[kind]) + "(axis " + std::to_string(o.axis) +
+                 (o.length ? ", length " + std::to_string(*o.length) + ")" : ")");
+        s.run = [o, kind](const Tensors& x) {
+          switch (kind) {
+            case 0: return Tensors{nx::fft(x[0], o)};
+            case 1: return Tensors{nx::ifft(x[0], o)};
+            case 2: return Tensors{nx::rfft(x[0], o)};
+            default: return Tensors{nx::irfft(x[0], o)};
+          }
+        };
+        return s;
+      }
+      // conv over fresh {N, C, W...} inputs and {O, C/G, K...} kernels.
+      const std::int64_t groups = 1 + in.pick(2), spatial = 1 + in.pick(2);
+      Shape xs{1 + in.pick(2), groups * (1 + in.pick(2))}, ks{groups * (1 + in.pick(2)), xs[1] / groups};
+      for (std::int64_t d = 0; d < spatial; ++d) {
+        xs.push_back(1 + in.pick(4));
+        ks.push_back(1 + in.pick(static_cast<int>(xs.back())));
+      }
+      const nx::Type type = in.flag() ? t.type() : pick_type(in);
+      s.inputs = {make_tensor(in, type, xs), make_tensor(in, in.flag() ? type : pick_type(in), ks)};
+      nx::ConvFrontOptions o;
+      o.feature_group_size = groups;
+      if (in.flag()) o.strides = {1 + in.pick(2)};
+      if (in.flag()) o.padding = nx::Padding::same;
+      if (in.pick(4) == 0) o.kernel_dilation = {1 + in.pick(2)};
+      if (in.pick(4) == 0) o.input_dilation = {1 + in.pick(2)};
+      s.name = "conv(groups " + std::to_string(groups) + ")";
+      s.run = [o](const Tensors& x) { return Tensors{nx::conv(x[0], x[1], o)}; };
+      s.contraction = true;
       return s;
     }
     default: {  // a fresh tensor
