@@ -184,18 +184,6 @@ mx::array float_to_int(const mx::array& x0, Type to, mx::Device dev) {
   return mx::where(pos_inf, vmax, mx::where(neg_inf, vmin, wrapped, dev), dev);
 }
 
-// Nx's bf16 store (contract 1.8): round to f32 (nearest even), then keep the
-// upper 16 bits (truncation). MLX's own bf16 cast rounds to nearest even.
-mx::array to_bf16(const mx::array& x0, mx::Device dev) {
-  mx::array f = x0.dtype() == mx::float32 ? x0 : mx::astype(x0, mx::float32, dev);
-  mx::array hi = mx::astype(mx::right_shift(mx::view(f, mx::uint32, dev), mx::array(16u, mx::uint32), dev),
-                            mx::uint16, dev);
-  // NaN keeps its sign and becomes the canonical quiet NaN (0x7FC0 / 0xFFC0).
-  mx::array nan_bits = mx::bitwise_or(mx::bitwise_and(hi, mx::array(0x8000u, mx::uint16), dev),
-                                      mx::array(0x7FC0u, mx::uint16), dev);
-  return mx::view(mx::where(mx::isnan(f, dev), nan_bits, hi, dev), mx::bfloat16, dev);
-}
-
 // f64 -> f32 rounded to odd (truncate, then set the lowest bit when
 // inexact). Rounding that result to f16 equals rounding the f64 value to f16
 // directly; MLX's f64 -> f16 cast goes through a nearest-even f32 and can
@@ -225,7 +213,6 @@ mx::array Backend::convert(const mx::array& a, Type to) const {
   mx::array x = a;
   if (x.dtype() == mx::complex64 && !nx::is_complex(to)) x = mx::real(x, dev);  // drop the imaginary part
   if (nx::is_integer(to) && is_mx_float(x.dtype())) return float_to_int(x, to, dev);
-  if (to == nx::bf16 && x.dtype() != mx::bool_) return to_bf16(x, dev);
   if (to == nx::f16 && x.dtype() == mx::float64) return mx::astype(f64_to_f32_odd(x, dev), d, dev);
   return mx::astype(x, d, dev);
 }
