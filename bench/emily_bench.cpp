@@ -70,8 +70,8 @@ nx::Tensor nx_chain(nx::Tensor x) {
 }
 
 mx::array mx_chain(mx::array x) {
-  mx::array ones = mx::ones({16, 16}, mx::float32, mx_dev());
   for (int i = 0; i < kChain / 5; ++i) {
+    mx::array ones = mx::ones({16, 16}, mx::float32, mx_dev());  // as nx::ones in nx_chain
     x = mx::add(x, mx::array(1.0f), mx_dev());
     x = mx::multiply(x, mx::array(0.5f), mx_dev());
     x = mx::exp(mx::negative(x, mx_dev()), mx_dev());

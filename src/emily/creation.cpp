@@ -228,11 +228,11 @@ Tensor Backend::wrap(const Spec& out, mx::array a) {
 Tensor Backend::constant(const Spec& out, const nx::Scalar& value) {
   mx::Dtype d = to_dtype(out.type, "constant");
   // Encode with Nx's conversion rules on the host, then broadcast.
-  std::vector<std::uint8_t> one(static_cast<std::size_t>(nx::element_bytes(out.type)));
-  nx::element::store_scalar(out.type, value, one.data());
-  auto data = mx::allocator::malloc(one.size());
-  std::memcpy(data.buffer().raw_ptr(), one.data(), one.size());
+  const std::size_t bytes = static_cast<std::size_t>(nx::element_bytes(out.type));
+  auto data = mx::allocator::malloc(bytes);
+  nx::element::store_scalar(out.type, value, static_cast<std::uint8_t*>(data.buffer().raw_ptr()));
   mx::array s(std::move(data), mx::Shape{}, d);
+  if (out.shape.empty()) return make(out, std::make_shared<mx::array>(std::move(s)));
   return wrap(out, mx::broadcast_to(s, to_mx_shape(out.shape), mx_device(out.type)));
 }
 
