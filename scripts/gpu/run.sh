@@ -53,10 +53,10 @@ log "tests"
 grep -E "tests passed|tests failed|Failed|\*\*\*" "$OUT/ctest.log" | head -60
 
 if [ "$BENCH" = 1 ]; then
-  log "bench (gpu)"
-  build-gpu/bench/emily_bench --gpu --json="$OUT/bench-gpu.json" > "$OUT/bench-gpu.txt" 2>&1
-  tail -40 "$OUT/bench-gpu.txt"
-  if [ -f bench/torch_bench.py ]; then
-    "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" > "$OUT/torch-gpu.txt" 2>&1; tail -30 "$OUT/torch-gpu.txt"
-  fi
+  log "bench (gpu): Emily vs raw MLX"
+  build-gpu/bench/emily_bench --gpu --benchmark_out="$OUT/bench-gpu.json" --benchmark_out_format=json \
+    > "$OUT/bench-gpu.txt" 2>&1
+  grep -E "^BM_" "$OUT/bench-gpu.txt" | sed 's/\/min_time:[0-9.]*//; s/\/real_time//' | awk '{print $1, $2, $3}'
+  log "bench (gpu): PyTorch"
+  "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" 2>&1 | tail -30
 fi
