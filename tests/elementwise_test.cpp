@@ -380,7 +380,7 @@ TEST_P(Elementwise, UnaryMathDomainEdges) {
     test::expect_close(nx::exp(T({88.5, -100.0})), nx::f32, {2}, {std::exp(88.5), static_cast<float>(std::exp(-100.0))},
                        1e-5, 0);
     test::expect_close(nx::sigmoid(T({-90.0})), nx::f32, {1}, {static_cast<float>(std::exp(-90.0))}, 1e-4, 0);
-  } else {
+  } else if (GetParam() == "emily_cpu") {  // MLX's CPU kernel; its CUDA kernel has the full range
     expect_floats(nx::exp(T({88.5, -100.0})), nx::f32, {2}, {inf, 0.0});
   }
   test::expect_close(nx::sigmoid(T({-85.0})), nx::f32, {1}, {1 / (1 + std::exp(85.0))}, 1e-4, 0);

@@ -48,9 +48,20 @@ log "coverage (gpu)"
 build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> "$OUT/coverage-gpu.err"
 tail -1 "$OUT/coverage-gpu.tsv"
 
-log "tests"
-(cd build-gpu && ctest -j8 --output-on-failure --timeout 300) > "$OUT/ctest.log" 2>&1
+log "tests (MLX_ENABLE_TF32=0: f32 matmuls at full precision, compared with the reference)"
+(cd build-gpu && MLX_ENABLE_TF32=0 ctest -j8 --output-on-failure --timeout 300) > "$OUT/ctest.log" 2>&1
 grep -E "tests passed|tests failed|Failed|\*\*\*" "$OUT/ctest.log" | head -60
+
+for a in "$@"; do
+  if [ "$a" = --trace-f64 ]; then
+    log "where f64 reaches a GPU stream"
+    for t in CompareCreation.ConstantIotaEye 'AllBackends/Random.DistributionsRespectBoundsAndTypes/emily_gpu' \
+             'AllBackends/Elementwise.TypeExamplesAcrossFamilies/emily_gpu'; do
+      cuda-gdb -batch -ex "catch throw std::invalid_argument" -ex run -ex bt --args build-gpu/tests/emily_tests --gtest_filter="$t" 2>&1 \
+        | grep -E "^#[0-9]+ .*emily|^#[0-9]+ .*nx::" | head -8
+    done
+  fi
+done
 
 if [ "$BENCH" = 1 ]; then
   log "bench (gpu): Emily vs raw MLX"

@@ -83,6 +83,11 @@ mx::Device Backend::mx_device() const {
   return device_ == Device::gpu ? mx::Device::gpu : mx::Device::cpu;
 }
 
+mx::Device Backend::scatter_device(Type type) const {
+  if (nx::is_integer(type) && type.bits == 64) return mx::Device::cpu;
+  return mx_device(type);
+}
+
 mx::Device Backend::mx_device(Type type) const {
   if (type == nx::f64) return mx::Device::cpu;  // MLX runs f64 on the CPU only
   return mx_device();
@@ -350,7 +355,8 @@ Tensor Backend::as_type(const Spec& out, const Tensor& t) {
 }
 
 Tensor Backend::bitcast(const Spec& out, const Tensor& t) {
-  return wrap(out, mx::view(array_of(t), to_dtype(out.type, "bitcast"), mx_device(out.type)));
+  auto d = mx_device(t.type() == nx::f64 ? nx::f64 : out.type);  // f64 on either side: CPU
+  return wrap(out, mx::view(array_of(t), to_dtype(out.type, "bitcast"), d));
 }
 
 }  // namespace emily

@@ -192,7 +192,8 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   auto d = mx_device(ot);
   // Operands of another type (an integer, a wider float) meet an f16/bf16
   // result in f32, so that they are not rounded to the half type first.
-  const bool same = ta.type() == ot && tb.type() == ot;
+  // A scalar operand (a host literal) is converted to the output type.
+  const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
   const Type ct = !same || op == BinaryOp::remainder || op == BinaryOp::pow || op == BinaryOp::atan2
                       ? precise_type(ot)
                       : compute_type(ot);
