@@ -84,7 +84,7 @@ mx::Device Backend::mx_device() const {
 }
 
 mx::Device Backend::scatter_device(Type type) const {
-  if (nx::is_integer(type) && type.bits == 64) return mx::Device::cpu;
+  if ((nx::is_integer(type) && type.bits == 64) || nx::is_complex(type)) return mx::Device::cpu;
   return mx_device(type);
 }
 
@@ -253,8 +253,13 @@ Tensor Backend::eye(const Spec& out) {
   const int r = out.rank();
   const int rows = static_cast<int>(out.shape[static_cast<std::size_t>(r - 2)]);
   const int cols = static_cast<int>(out.shape[static_cast<std::size_t>(r - 1)]);
-  mx::array e = mx::eye(rows, cols, 0, to_dtype(out.type, "eye"), mx_device(out.type));
-  return wrap(out, mx::broadcast_to(e, to_mx_shape(out.shape), mx_device(out.type)));
+  auto dev = mx_device(out.type);
+  // Compare row and column indices (mx::eye scatters, and MLX's CUDA scatter
+  // takes no 64-bit or complex types).
+  mx::array i = mx::reshape(mx::arange(rows, dev), {rows, 1}, dev);
+  mx::array j = mx::reshape(mx::arange(cols, dev), {1, cols}, dev);
+  mx::array e = mx::astype(mx::equal(i, j, dev), to_dtype(out.type, "eye"), dev);
+  return wrap(out, mx::broadcast_to(e, to_mx_shape(out.shape), dev));
 }
 
 Tensor Backend::iota(const Spec& out, std::optional<int> axis) {
