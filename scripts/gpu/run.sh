@@ -38,14 +38,15 @@ fi
 log "configure and build"
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLX_ROOT="$SITE/mlx" \
   -DCUDNN_INCLUDE_PATH="$SITE/nvidia/cudnn/include" -DCUDNN_LIBRARY_PATH="$SITE/nvidia/cudnn/lib" \
-  -DEMILY_BUILD_BENCH=$([ "$BENCH" = 1 ] && echo ON || echo OFF) "${PREFIX_ARGS[@]}" > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
-cmake --build build-gpu -j"$(nproc)" > "$OUT/build.log" 2>&1 || { grep -E "error" -A3 "$OUT/build.log" | head -40; exit 1; }
+  -DEMILY_BUILD_BENCH=$([ "$BENCH" = 1 ] && echo ON || echo OFF) "${PREFIX_ARGS[@]}" > /tmp/emily-configure.log 2>&1 \
+  || { tail -30 /tmp/emily-configure.log; exit 1; }
+cmake --build build-gpu -j"$(nproc)" > /tmp/emily-build.log 2>&1 || { grep -E "error" -A3 /tmp/emily-build.log | head -40; exit 1; }
 
 log "doctor"
 build-gpu/emily doctor 2>&1 | tee "$OUT/doctor.txt"
 
 log "coverage (gpu)"
-build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> "$OUT/coverage-gpu.err"
+build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> /tmp/emily-coverage.err
 tail -1 "$OUT/coverage-gpu.tsv"
 
 log "tests (MLX_ENABLE_TF32=0: f32 matmuls at full precision, compared with the reference)"
