@@ -25,6 +25,7 @@
 #include <complex>
 
 #include "emily_backend.hpp"
+#include "fallback.hpp"
 
 namespace emily {
 
@@ -126,8 +127,9 @@ Tensor Backend::rfft(const Spec& out, const Tensor& t, const nx::FftOptions& opt
 }
 
 Tensor Backend::irfft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) {
-  if (out.type == nx::f64 || !mlx_supports(out.type) || !mlx_supports(t.type()))
-    return nx::Backend::irfft(out, t, opts);
+  // f64: the default composition would hold its c128 intermediate on Emily.
+  if (out.type == nx::f64) return fallback::run(*this, "irfft", &nx::Backend::irfft, out, t, opts);
+  if (!mlx_supports(out.type) || !mlx_supports(t.type())) return nx::Backend::irfft(out, t, opts);
   auto d = mx_device(nx::c64);
   mx::array y = mx::fft::irfft(cast(t, nx::c64), static_cast<int>(opts.length), opts.axis,
                                mx::fft::FFTNorm::Backward, d);

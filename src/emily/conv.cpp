@@ -85,7 +85,8 @@ Tensor Backend::conv(const Spec& out, const Tensor& input, const Tensor& kernel,
   const int rank = input.rank(), d = rank - 2;
   const nx::Type ot = out.type;
   auto fallback_conv = [&] { return fallback::run(*this, "conv", &nx::Backend::conv, out, input, kernel, opts); };
-  if (d > 3 || !mlx_supports(ot) || !mlx_supports(input.type()) || !mlx_supports(kernel.type()))
+  // MLX's CPU convolution computes float64 in single precision: f64 on the reference.
+  if (d > 3 || ot == nx::f64 || !mlx_supports(ot) || !mlx_supports(input.type()) || !mlx_supports(kernel.type()))
     return fallback_conv();
 
   Plan plan;

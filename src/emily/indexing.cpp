@@ -93,7 +93,8 @@ Tensor Backend::slice(const Spec& out, const Tensor& t, const nx::StartIndices& 
   const std::size_t r = static_cast<std::size_t>(t.rank());
   mx::Shape step(r), len(r);
   for (std::size_t i = 0; i < r; ++i) {
-    step[i] = static_cast<std::int32_t>(strides[i]);
+    // A stride >= the length takes one element: clamping it keeps it in int32.
+    step[i] = static_cast<std::int32_t>(std::min(strides[i], lengths[i]));
     len[i] = static_cast<std::int32_t>(lengths[i]);
   }
   if (starts.is_dynamic()) {

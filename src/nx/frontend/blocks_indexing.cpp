@@ -4,25 +4,43 @@
 
 namespace nx {
 
+namespace {
+
+// Errors of the inner gather (out-of-range indices) name the block called.
+template <class F>
+Tensor naming(std::string_view op, F&& f) {
+  try {
+    return f();
+  } catch (const ArgumentError& e) {
+    const std::string m = e.what(), inner = "gather: ";
+    if (m.rfind(inner, 0) == 0) raise(op, m.substr(inner.size()));
+    throw;
+  }
+}
+
+}  // namespace
+
 Tensor Backend::take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
   detail::note_composed("take");
-  // gather with one-column indices on [axis] gives idx dims ++ the other dims
-  // of t; a transpose then moves the idx dims to position `axis`.
-  Shape column = indices.shape();
-  column.push_back(1);
-  Tensor idx = reshape(Spec{column, indices.type(), {}}, indices);
-  Shape gathered = indices.shape();
-  for (int d = 0; d < t.rank(); ++d)
-    if (d != axis) gathered.push_back(t.dim(d));
-  const int m = indices.rank();
-  if (axis == 0 || m == 0) {
-    Tensor g = gather(out, t, idx, {axis});
-    return Tensor(out, g.backend(), g.data());
-  }
-  Tensor g = gather(Spec{gathered, out.type, {}}, t, idx, {axis});
-  Axes perm;
-  for (int i = 0; i < out.rank(); ++i) perm.push_back(i < axis ? m + i : i < axis + m ? i - axis : i);
-  return transpose(out, g, perm);
+  return naming("take", [&] {
+    // gather with one-column indices on [axis] gives idx dims ++ the other dims
+    // of t; a transpose then moves the idx dims to position `axis`.
+    Shape column = indices.shape();
+    column.push_back(1);
+    Tensor idx = reshape(Spec{column, indices.type(), {}}, indices);
+    Shape gathered = indices.shape();
+    for (int d = 0; d < t.rank(); ++d)
+      if (d != axis) gathered.push_back(t.dim(d));
+    const int m = indices.rank();
+    if (axis == 0 || m == 0) {
+      Tensor g = gather(out, t, idx, {axis});
+      return Tensor(out, g.backend(), g.data());
+    }
+    Tensor g = gather(Spec{gathered, out.type, {}}, t, idx, {axis});
+    Axes perm;
+    for (int i = 0; i < out.rank(); ++i) perm.push_back(i < axis ? m + i : i < axis + m ? i - axis : i);
+    return transpose(out, g, perm);
+  });
 }
 
 Tensor Backend::take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
@@ -46,7 +64,7 @@ Tensor Backend::take_along_axis(const Spec& out, const Tensor& t, const Tensor& 
   Shape coords_shape = indices.shape();
   coords_shape.push_back(r);
   Tensor coords = r == 1 ? parts[0] : concatenate(Spec{coords_shape, ct, {}}, parts, r);
-  return gather(out, t, coords, all);
+  return naming("take_along_axis", [&] { return gather(out, t, coords, all); });
 }
 
 }  // namespace nx

@@ -1,6 +1,7 @@
 #include "common.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace nx {
@@ -136,6 +137,12 @@ void check_shape(std::string_view op, const Shape& shape, std::string_view what)
       raise(op, std::string(what) + " " + shape_to_string(shape) +
                     " has a dimension of size " + std::to_string(d) +
                     "; Nx tensors have no zero-sized or negative dimensions");
+  // The element count, and its byte size at the widest type (16 bytes), must
+  // fit in 64 bits: sizes are computed in std::int64_t everywhere.
+  std::int64_t n = 1;
+  for (auto d : shape)
+    if (__builtin_mul_overflow(n, d, &n) || n > std::numeric_limits<std::int64_t>::max() / 16)
+      raise(op, std::string(what) + " " + shape_to_string(shape) + " has too many elements");
 }
 
 Tensor scalar_tensor(const Scalar& s, const BackendPtr& backend, std::optional<Type> type) {

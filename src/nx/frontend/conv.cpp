@@ -101,8 +101,13 @@ Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& o
   Shape canonical{N / B, O};
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
-    const std::int64_t size = (xs[s + 2] - 1) * o.input_dilation[s] + 1;
-    const std::int64_t k = (ws[s + 2] - 1) * o.kernel_dilation[s] + 1;
+    std::int64_t size, k;
+    if (__builtin_mul_overflow(xs[s + 2] - 1, o.input_dilation[s], &size) ||
+        __builtin_mul_overflow(ws[s + 2] - 1, o.kernel_dilation[s], &k) || size == INT64_MAX || k == INT64_MAX)
+      raise("conv", "the dilated input or kernel of spatial dimension " + std::to_string(j) +
+                        " does not fit in 64 bits");
+    size += 1;
+    k += 1;
     std::pair<std::int64_t, std::int64_t> pad{0, 0};
     if (auto* named = std::get_if<Padding>(&opts.padding)) {
       if (*named == Padding::same) {
@@ -117,13 +122,18 @@ Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& o
       pad = cfg[s];
     }
     o.padding.push_back(pad);
-    const std::int64_t padded = size + pad.first + pad.second;
+    std::int64_t padded;
+    if (__builtin_add_overflow(size, pad.first, &padded) || __builtin_add_overflow(padded, pad.second, &padded) ||
+        __builtin_sub_overflow(padded, k, &padded))
+      raise("conv", "the padded size of spatial dimension " + std::to_string(j) + " does not fit in 64 bits");
+    padded += k;
     const std::int64_t dim = floor_div(padded - k, o.strides[s]) + 1;
     if (dim <= 0)
       raise("conv", "conv would result in an empty tensor (spatial dimension " + std::to_string(j) +
                         "), which Nx does not support");
     canonical.push_back(dim);
   }
+  front::check_shape("conv", canonical, "result shape");
 
   // Canonical dim i lands at position output_permutation[i].
   Shape shape(static_cast<std::size_t>(rank));

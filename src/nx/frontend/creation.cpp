@@ -96,6 +96,7 @@ Tensor tensor(const std::vector<T>& values, const TensorOptions& opts) {
   for (std::size_t i = 0; i < values.size(); ++i)
     element::store_scalar(type, Scalar(values[i]), unpacked.data() + i * static_cast<std::size_t>(eb));
   auto packed = element::pack(type, unpacked.data(), static_cast<std::int64_t>(values.size()));
+  front::check_names("tensor", opts.names, 1);
   Spec spec{{static_cast<std::int64_t>(values.size())}, type, front::normalized_names(opts.names, 1)};
   return front::or_default(opts.backend)->from_binary(spec, packed);
 }
@@ -243,6 +244,7 @@ Pointer to_pointer(const Tensor& t) { return t.backend()->to_pointer(t); }
 Tensor from_pointer(const Pointer& pointer, Type type, const Shape& shape, const TensorOptions& opts) {
   front::check_shape("from_pointer", shape);
   if (pointer.address == 0) raise("from_pointer", "null address");
+  front::check_names("from_pointer", opts.names, static_cast<int>(shape.size()));
   Spec spec{shape, type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
   return front::or_default(opts.backend)->from_pointer(spec, pointer);
 }

@@ -2,6 +2,7 @@
 // compositions built on them (take_diagonal, make_diagonal, tri, tril, triu).
 // sort/argsort/top_k live with the sorting family.
 #include <algorithm>
+#include <limits>
 
 #include "common.hpp"
 
@@ -53,7 +54,7 @@ Tensor do_slice(const Tensor& t0, StartIndices starts, const std::vector<std::in
                          ", got: " + std::to_string(len));
     if (st < 1) raise("slice", "stride at axis " + std::to_string(d) + " must be at least 1, got: " + std::to_string(st));
     if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, dim - len);
-    shape.push_back((len + st - 1) / st);
+    shape.push_back((len - 1) / st + 1);  // (len + st - 1) / st overflows for huge strides
   }
   if (rank == 0) return t0;
   std::vector<const Tensor*> ptrs{&t0};
@@ -149,6 +150,9 @@ Tensor positions(const Shape& shape, const BackendPtr& backend) {
 // Lower-triangle mask {n, m} (u8): 1 where column <= row + k.
 Tensor tri_on(std::int64_t n, std::int64_t m, std::int64_t k, const BackendPtr& backend) {
   front::check_shape("tri", {n, m});
+  // Beyond [-n, m] the mask is all zeros or all ones; clamping keeps
+  // `cols - k` from wrapping around.
+  k = std::clamp<std::int64_t>(k, -n, m);
   Tensor rows = positions({n, 1}, backend);
   Tensor cols = positions({1, m}, backend);
   return greater_equal(rows, subtract(cols, Scalar(static_cast<long long>(k))));
@@ -157,6 +161,7 @@ Tensor tri_on(std::int64_t n, std::int64_t m, std::int64_t k, const BackendPtr& 
 Tensor triangle(std::string_view op, const Tensor& t, std::int64_t k, bool lower) {
   if (t.rank() < 2) raise(op, "expects a tensor of rank at least 2, got shape " + shape_to_string(t.shape()));
   const int r = t.rank();
+  k = std::clamp<std::int64_t>(k, -t.dim(r - 2) - 1, t.dim(r - 1) + 1);  // no overflow in k - 1
   Tensor mask = tri_on(t.dim(r - 2), t.dim(r - 1), lower ? k : k - 1, t.backend());
   mask = broadcast(mask, t.shape(), Axes{r - 2, r - 1});
   Tensor zero = front::scalar_tensor(0, t.backend(), t.type());
@@ -261,7 +266,7 @@ Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
   if (t.rank() < 2) raise("take_diagonal", "expects a tensor of rank at least 2, got shape " + shape_to_string(t.shape()));
   const int r = t.rank();
   const std::int64_t rows = t.dim(r - 2), cols = t.dim(r - 1);
-  if ((offset >= 0 && offset >= cols) || (offset < 0 && -offset >= rows))
+  if ((offset >= 0 && offset >= cols) || (offset < 0 && offset <= -rows))
     raise("take_diagonal", "offset must be less than length of axis " + std::to_string(r - 1) +
                                " when positive or axis " + std::to_string(r - 2) + " when negative, got: " +
                                std::to_string(offset));
@@ -282,9 +287,13 @@ Tensor make_diagonal(const Tensor& v, std::int64_t offset) {
   if (v.rank() < 1) raise("make_diagonal", "expects a tensor of rank at least 1, got a scalar");
   const int r = v.rank();
   const std::int64_t len = v.dim(r - 1);
-  const std::int64_t n = len + (offset >= 0 ? offset : -offset);
+  const __int128 n128 = len + (offset >= 0 ? __int128{offset} : -__int128{offset});
+  if (n128 > std::numeric_limits<std::int64_t>::max())
+    raise("make_diagonal", "offset " + std::to_string(offset) + " gives a matrix too large to build");
+  const std::int64_t n = static_cast<std::int64_t>(n128);
   Shape shape(v.shape().begin(), v.shape().end() - 1);
   shape.insert(shape.end(), {n, n});
+  front::check_shape("make_diagonal", shape);
   Tensor zeros = broadcast(front::scalar_tensor(0, v.backend(), v.type()), shape);
   Tensor i = positions({len, 1}, v.backend());
   Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),

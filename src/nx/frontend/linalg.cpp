@@ -100,6 +100,7 @@ Tensor fft_1d(std::string_view op, const Tensor& t, const FftFrontOptions& opts,
   Resolved r = resolve_fft(op, t, opts, 0);
   Shape shape = t.shape();
   shape[static_cast<std::size_t>(r.axis)] = r.length;
+  front::check_shape(op, shape, "result shape");
   Spec out{shape, to_complex(t.type()), t.names()};
   FftOptions o{r.length, r.axis, opts.eps};
   return inverse ? t.backend()->ifft(out, t, o) : t.backend()->fft(out, t, o);
@@ -118,6 +119,7 @@ Tensor fft_2d(std::string_view op, const Tensor& t, const Fft2FrontOptions& opts
   Shape shape = t.shape();
   shape[static_cast<std::size_t>(axes[0])] = lengths[0];
   shape[static_cast<std::size_t>(axes[1])] = lengths[1];
+  front::check_shape(op, shape, "result shape");
   Spec out{shape, to_complex(t.type()), t.names()};
   Fft2Options o{lengths, std::vector<int>(axes.begin(), axes.end()), opts.eps};
   return inverse ? t.backend()->ifft2(out, t, o) : t.backend()->fft2(out, t, o);
@@ -135,6 +137,7 @@ Tensor rfft(const Tensor& t, const FftFrontOptions& opts) {
   Resolved r = resolve_fft("rfft", t, opts, 0);
   Shape shape = t.shape();
   shape[static_cast<std::size_t>(r.axis)] = r.length / 2 + 1;
+  front::check_shape("rfft", shape, "result shape");
   Spec out{shape, to_complex(t.type()), t.names()};
   return t.backend()->rfft(out, t, FftOptions{r.length, r.axis, opts.eps});
 }
@@ -150,6 +153,7 @@ Tensor irfft(const Tensor& t, const FftFrontOptions& opts) {
   Resolved r = resolve_fft("irfft", t, opts, opts.length ? *opts.length : 2 * (m - 1));
   Shape shape = t.shape();
   shape[static_cast<std::size_t>(r.axis)] = r.length;
+  front::check_shape("irfft", shape, "result shape");
   Spec out{shape, to_real(t.type()), t.names()};
   return t.backend()->irfft(out, t, FftOptions{r.length, r.axis, opts.eps});
 }
@@ -303,11 +307,11 @@ Tensor matrix_power(const Tensor& a, std::int64_t n) {
   check_square("matrix_power", a,
                "matrix_power/2 expects a square matrix or a batch of square matrices, got tensor with shape: ");
   if (n == 0) return eye(a.shape(), {.type = s32, .names = {}, .backend = a.backend()});
-  if (n < 0) return matrix_power(invert(a), -n);
-  // Binary exponentiation with batched matrix products.
-  Tensor result, base = a;
+  // Binary exponentiation with batched matrix products (an unsigned
+  // exponent: -INT64_MIN does not fit in int64).
+  Tensor result, base = n < 0 ? invert(a) : a;
   bool have = false;
-  for (std::int64_t e = n; e > 0; e >>= 1) {
+  for (std::uint64_t e = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n); e > 0; e >>= 1) {
     if (e & 1) {
       result = have ? matmul(result, base) : base;
       have = true;
@@ -344,6 +348,7 @@ Tensor norm(const Tensor& t, const NormOptions& opts) {
   const int r = t.rank();
   if (r != 1 && r != 2) raise("norm", "expected 1-D or 2-D tensor, got tensor with shape " + shape_to_string(t.shape()));
   ReduceOptions ro{opts.axes, opts.keep_axes};
+  if (ro.axes) ro.axes = front::normalize_axes("norm", *ro.axes, r);
   switch (opts.ord) {
     case NormOrd::default_: return norm_p(t, 2, ro);
     case NormOrd::frobenius:

@@ -2,6 +2,7 @@
 // No-op calls (same shape, identity permutation, nothing to squeeze or
 // reverse, a single tensor to concatenate) never reach the backend.
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -67,8 +68,8 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
       auto_at = static_cast<int>(i);
     } else if (shape[i] <= 0) {
       front::check_shape("reshape", shape);
-    } else {
-      known *= shape[i];
+    } else if (__builtin_mul_overflow(known, shape[i], &known)) {
+      raise("reshape", "shape " + shape_to_string(shape) + " has too many elements");
     }
   }
   if (auto_at >= 0) {
@@ -77,6 +78,7 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
                            " is not compatible with new shape " + shape_to_string(shape));
     resolved[static_cast<std::size_t>(auto_at)] = t.size() / known;
   }
+  front::check_shape("reshape", resolved);
   if (shape_size(resolved) != t.size())
     raise("reshape", "cannot reshape, current shape " + shape_to_string(t.shape()) +
                          " is not compatible with new shape " + shape_to_string(resolved));
@@ -197,8 +199,11 @@ Tensor pad_with(const Tensor& t, const Tensor& value, Type type, const std::vect
   for (int d = 0; d < t.rank(); ++d) {
     const auto& c = config[static_cast<std::size_t>(d)];
     if (c.interior < 0) raise("pad", "interior padding must be non-negative, got: " + std::to_string(c.interior));
-    const std::int64_t s = t.dim(d);
-    shape.push_back(s + (s - 1) * c.interior + c.low + c.high);
+    // In 128 bits: huge low/high/interior values must not overflow.
+    const __int128 s = t.dim(d), size = s + (s - 1) * __int128{c.interior} + c.low + c.high;
+    if (size > std::numeric_limits<std::int64_t>::max())
+      raise("pad", "padded size on axis " + std::to_string(d) + " does not fit in 64 bits");
+    shape.push_back(static_cast<std::int64_t>(std::max<__int128>(size, -1)));
   }
   front::check_shape("pad", shape, "padded shape");
   BackendPtr backend = front::pick_backend("pad", {&t, &value});
@@ -291,8 +296,12 @@ Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
   for (std::size_t i = 0; i < n; ++i) {
     interleaved.insert(interleaved.end(), {1, dims[i]});
     target.insert(target.end(), {r[i], dims[i]});
-    result.push_back(r[i] * dims[i]);
+    std::int64_t size;
+    if (__builtin_mul_overflow(r[i], dims[i], &size))
+      raise("tile", "repetitions " + list_string(reps) + " give a dimension that does not fit in 64 bits");
+    result.push_back(size);
   }
+  front::check_shape("tile", result);
   return reshape(broadcast(reshape(t, interleaved), target), result);
 }
 

@@ -98,7 +98,11 @@ Tensor variance(const Tensor& t, const VarianceOptions& opts) {
   return divide(sum(squares, {.axes = axes, .keep_axes = opts.keep_axes}), Scalar(static_cast<double>(n) - opts.ddof));
 }
 
-Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts) { return sqrt(variance(t, opts)); }
+Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts) {
+  VarianceOptions norm = opts;
+  norm.axes = normalized_axes("standard_deviation", opts.axes, t.rank());
+  return sqrt(variance(t, norm));
+}
 
 Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
   std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t0.rank());

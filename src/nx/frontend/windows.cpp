@@ -1,6 +1,9 @@
 // Front end: window reductions, window_mean, window_reduce and the window
 // scatters (contract 2.9). Resolves :valid/:same padding, expands strides and
 // dilations, and computes the pooled output shape.
+#include <algorithm>
+#include <cstdint>
+
 #include "common.hpp"
 
 namespace nx {
@@ -41,7 +44,11 @@ Pooling pool(std::string_view op, const Tensor& t, const Shape& window, const Wi
       if (d != 1) raise(op, "does not accept window dilations");
   p.opts.window_dilations = expand(op, opts.window_dilations, r, "window_dilations");
   std::vector<std::int64_t> extent(static_cast<std::size_t>(r));
-  for (std::size_t d = 0; d < extent.size(); ++d) extent[d] = (window[d] - 1) * p.opts.window_dilations[d] + 1;
+  for (std::size_t d = 0; d < extent.size(); ++d)
+    if (__builtin_mul_overflow(window[d] - 1, p.opts.window_dilations[d], &extent[d]) || extent[d] == INT64_MAX)
+      raise(op, "the dilated window on axis " + std::to_string(d) + " does not fit in 64 bits");
+    else
+      extent[d] += 1;
   if (const auto* named = std::get_if<Padding>(&opts.padding)) {
     for (std::size_t d = 0; d < extent.size(); ++d) {
       if (*named == Padding::valid) {
@@ -58,12 +65,15 @@ Pooling pool(std::string_view op, const Tensor& t, const Shape& window, const Wi
                     std::to_string(p.opts.padding.size()));
   }
   for (std::size_t d = 0; d < extent.size(); ++d) {
-    const std::int64_t padded = t.shape()[d] + p.opts.padding[d].first + p.opts.padding[d].second;
+    // In 128 bits: huge paddings must not overflow.
+    const __int128 padded = __int128{t.shape()[d]} + p.opts.padding[d].first + p.opts.padding[d].second;
+    if (padded > INT64_MAX) raise(op, "the padded size on axis " + std::to_string(d) + " does not fit in 64 bits");
     if (padded < extent[d])
       raise(op, "the window (extent " + std::to_string(extent[d]) + " on axis " + std::to_string(d) +
-                    ") does not fit in the padded tensor (size " + std::to_string(padded) +
+                    ") does not fit in the padded tensor (size " +
+                    std::to_string(static_cast<long long>(std::max<__int128>(padded, INT64_MIN))) +
                     "); Nx tensors have no zero-sized dimensions");
-    p.out_shape.push_back((padded - extent[d]) / p.opts.strides[d] + 1);
+    p.out_shape.push_back(static_cast<std::int64_t>((padded - extent[d]) / p.opts.strides[d] + 1));
   }
   return p;
 }
