@@ -112,8 +112,9 @@ def main():
         if "dispatch" in torch_doc["ms"]:
             dispatch["torch_us_per_op"] = torch_doc["ms"]["dispatch"] * 1e3 / 1000
         out["dispatch"] = dispatch
-    if "BM_transformer_block_emily" in ms:
-        out["transformer_block"] = {"emily_ms": ms["BM_transformer_block_emily"],
+    if "BM_transformer_f32_b1_l128_emily" in ms:
+        out["transformer_block"] = {"emily_ms": ms["BM_transformer_f32_b1_l128_emily"],
+                                    "mlx_ms": ms.get("BM_transformer_f32_b1_l128_mlx"),
                                     "numpy_ms": np_doc["ms"].get("transformer_block")}
     os.makedirs(a.out, exist_ok=True)
     json.dump(out, open(os.path.join(a.out, f"performance-{a.tag}.json"), "w"), indent=1)
