@@ -157,11 +157,12 @@ def main():
         import matplotlib.pyplot as plt
         names = [r["case"] for r in rows if r["emily_over_mlx"]]
         vals = [r["emily_over_mlx"] for r in rows if r["emily_over_mlx"]]
-        nvals = [r["emily_over_numpy"] or 0 for r in rows if r["emily_over_mlx"]]
+        other = "emily_over_torch" if gpu else "emily_over_numpy"
+        nvals = [r[other] or 0 for r in rows if r["emily_over_mlx"]]
         fig, ax = plt.subplots(figsize=(10, 5))
         xs = range(len(names))
         ax.bar([x - 0.2 for x in xs], vals, 0.4, label="Emily / raw MLX")
-        ax.bar([x + 0.2 for x in xs], nvals, 0.4, label="Emily / numpy")
+        ax.bar([x + 0.2 for x in xs], nvals, 0.4, label="Emily / PyTorch" if gpu else "Emily / numpy")
         ax.axhline(1.0, color="k", lw=0.8)
         ax.axhline(1.1, color="r", lw=0.8, ls="--", label="1.10")
         ax.set_xticks(list(xs))
