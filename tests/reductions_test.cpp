@@ -50,7 +50,8 @@ TEST_P(Reductions, SumAggregateTypesAndWrap) {
   expect_ints(nx::sum(T({30000, 30000}, nx::s16)), nx::s32, {}, {60000});
   expect_floats(nx::sum(T({inf, -inf})), nx::f32, {}, {nan_v});  // example 58
   expect_floats(nx::sum(T({65504.0, 65504.0}, nx::f16)), nx::f16, {}, {inf});
-  expect_floats(nx::sum(T({1.0, 0.005859375}, nx::bf16)), nx::bf16, {}, {1.0});  // stored once, truncated
+  // stored once: truncated by the reference, rounded to nearest even by Emily
+  expect_floats(nx::sum(T({1.0, 0.005859375}, nx::bf16)), nx::bf16, {}, {GetParam() == "binary" ? 1.0 : 1.0078125});
   expect_floats(nx::sum(T({0.1, 0.2, 0.3}, nx::f64)), nx::f64, {}, {0.1 + 0.2 + 0.3});
   auto z = nx::sum(T({cd(1, 2), cd(3, -1)}));
   EXPECT_EQ(z.type(), nx::c64);

@@ -9,10 +9,12 @@
 
 namespace nx {
 
-// A tensor or a host number.
+// A tensor or a host number: the argument type of the element-wise functions.
+// It refers to the tensor it was made from (no copy), so it is meant to be
+// passed, not stored.
 class Operand {
  public:
-  Operand(const Tensor& t) : tensor_(t), is_tensor_(true) {}
+  Operand(const Tensor& t) : tensor_(&t), is_tensor_(true) {}
   Operand(const Scalar& s) : scalar_(s) {}
   template <class T>
     requires std::is_arithmetic_v<T>
@@ -21,11 +23,11 @@ class Operand {
   Operand(std::complex<float> v) : scalar_(v) {}
 
   bool is_tensor() const { return is_tensor_; }
-  const Tensor& tensor() const { return tensor_; }
+  const Tensor& tensor() const { return *tensor_; }
   const Scalar& scalar() const { return scalar_; }
 
  private:
-  Tensor tensor_;
+  const Tensor* tensor_ = nullptr;
   Scalar scalar_;
   bool is_tensor_ = false;
 };

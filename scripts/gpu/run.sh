@@ -38,25 +38,37 @@ fi
 log "configure and build"
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLX_ROOT="$SITE/mlx" \
   -DCUDNN_INCLUDE_PATH="$SITE/nvidia/cudnn/include" -DCUDNN_LIBRARY_PATH="$SITE/nvidia/cudnn/lib" \
-  -DEMILY_BUILD_BENCH=$([ "$BENCH" = 1 ] && echo ON || echo OFF) "${PREFIX_ARGS[@]}" > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
-cmake --build build-gpu -j"$(nproc)" > "$OUT/build.log" 2>&1 || { grep -E "error" -A3 "$OUT/build.log" | head -40; exit 1; }
+  -DEMILY_BUILD_BENCH=$([ "$BENCH" = 1 ] && echo ON || echo OFF) "${PREFIX_ARGS[@]}" > /tmp/emily-configure.log 2>&1 \
+  || { tail -30 /tmp/emily-configure.log; exit 1; }
+cmake --build build-gpu -j"$(nproc)" > /tmp/emily-build.log 2>&1 || { grep -E "error" -A3 /tmp/emily-build.log | head -40; exit 1; }
 
 log "doctor"
 build-gpu/emily doctor 2>&1 | tee "$OUT/doctor.txt"
 
 log "coverage (gpu)"
-build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> "$OUT/coverage-gpu.err"
+build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> /tmp/emily-coverage.err
 tail -1 "$OUT/coverage-gpu.tsv"
 
-log "tests"
-(cd build-gpu && ctest -j8 --output-on-failure --timeout 300) > "$OUT/ctest.log" 2>&1
+log "tests (MLX_ENABLE_TF32=0: f32 matmuls at full precision, compared with the reference)"
+(cd build-gpu && MLX_ENABLE_TF32=0 ctest -j8 --output-on-failure --timeout 300) > "$OUT/ctest.log" 2>&1
 grep -E "tests passed|tests failed|Failed|\*\*\*" "$OUT/ctest.log" | head -60
 
-if [ "$BENCH" = 1 ]; then
-  log "bench (gpu)"
-  build-gpu/bench/emily_bench --gpu --json="$OUT/bench-gpu.json" > "$OUT/bench-gpu.txt" 2>&1
-  tail -40 "$OUT/bench-gpu.txt"
-  if [ -f bench/torch_bench.py ]; then
-    "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" > "$OUT/torch-gpu.txt" 2>&1; tail -30 "$OUT/torch-gpu.txt"
+for a in "$@"; do
+  if [ "$a" = --trace-f64 ]; then
+    log "where f64 reaches a GPU stream"
+    for t in CompareCreation.ConstantIotaEye 'AllBackends/Random.DistributionsRespectBoundsAndTypes/emily_gpu' \
+             'AllBackends/Elementwise.TypeExamplesAcrossFamilies/emily_gpu'; do
+      cuda-gdb -batch -ex "catch throw std::invalid_argument" -ex run -ex bt --args build-gpu/tests/emily_tests --gtest_filter="$t" 2>&1 \
+        | grep -E "^#[0-9]+ .*emily|^#[0-9]+ .*nx::" | head -8
+    done
   fi
+done
+
+if [ "$BENCH" = 1 ]; then
+  log "bench (gpu): Emily vs raw MLX"
+  build-gpu/bench/emily_bench --gpu --benchmark_out="$OUT/bench-gpu.json" --benchmark_out_format=json \
+    > "$OUT/bench-gpu.txt" 2>&1
+  grep -E "^BM_" "$OUT/bench-gpu.txt" | sed 's/\/min_time:[0-9.]*//; s/\/real_time//' | awk '{print $1, $2, $3}'
+  log "bench (gpu): PyTorch"
+  "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" 2>&1 | tail -30
 fi

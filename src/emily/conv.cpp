@@ -52,10 +52,14 @@ mx::array run_conv(mx::array x, mx::array w, Plan p, int d, mx::Device dev) {
   // MLX's float64 convolution has no dilation and no 2-D groups: dilate
   // explicitly and split the groups.
   const bool f64 = x.dtype() == mx::float64;
-  if (f64) {
+  if (f64 || dev.type == mx::Device::gpu) {
+    // MLX's CUDA convolution gave wrong values with input dilation (seen on
+    // an H100 with mlx-cuda-13 0.32.4): dilate the input explicitly there too.
     x = dilate(x, p.idil, dev);
-    w = dilate(w, p.kdil, dev);
     p.idil.assign(p.idil.size(), 1);
+  }
+  if (f64) {
+    w = dilate(w, p.kdil, dev);
     p.kdil.assign(p.kdil.size(), 1);
   }
   const bool split = p.groups > 1 && (d == 3 || (f64 && d == 2));

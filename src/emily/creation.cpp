@@ -83,6 +83,11 @@ mx::Device Backend::mx_device() const {
   return device_ == Device::gpu ? mx::Device::gpu : mx::Device::cpu;
 }
 
+mx::Device Backend::scatter_device(Type type) const {
+  if ((nx::is_integer(type) && type.bits == 64) || nx::is_complex(type)) return mx::Device::cpu;
+  return mx_device(type);
+}
+
 mx::Device Backend::mx_device(Type type) const {
   if (type == nx::f64) return mx::Device::cpu;  // MLX runs f64 on the CPU only
   return mx_device();
@@ -184,18 +189,6 @@ mx::array float_to_int(const mx::array& x0, Type to, mx::Device dev) {
   return mx::where(pos_inf, vmax, mx::where(neg_inf, vmin, wrapped, dev), dev);
 }
 
-// Nx's bf16 store (contract 1.8): round to f32 (nearest even), then keep the
-// upper 16 bits (truncation). MLX's own bf16 cast rounds to nearest even.
-mx::array to_bf16(const mx::array& x0, mx::Device dev) {
-  mx::array f = x0.dtype() == mx::float32 ? x0 : mx::astype(x0, mx::float32, dev);
-  mx::array hi = mx::astype(mx::right_shift(mx::view(f, mx::uint32, dev), mx::array(16u, mx::uint32), dev),
-                            mx::uint16, dev);
-  // NaN keeps its sign and becomes the canonical quiet NaN (0x7FC0 / 0xFFC0).
-  mx::array nan_bits = mx::bitwise_or(mx::bitwise_and(hi, mx::array(0x8000u, mx::uint16), dev),
-                                      mx::array(0x7FC0u, mx::uint16), dev);
-  return mx::view(mx::where(mx::isnan(f, dev), nan_bits, hi, dev), mx::bfloat16, dev);
-}
-
 // f64 -> f32 rounded to odd (truncate, then set the lowest bit when
 // inexact). Rounding that result to f16 equals rounding the f64 value to f16
 // directly; MLX's f64 -> f16 cast goes through a nearest-even f32 and can
@@ -225,7 +218,6 @@ mx::array Backend::convert(const mx::array& a, Type to) const {
   mx::array x = a;
   if (x.dtype() == mx::complex64 && !nx::is_complex(to)) x = mx::real(x, dev);  // drop the imaginary part
   if (nx::is_integer(to) && is_mx_float(x.dtype())) return float_to_int(x, to, dev);
-  if (to == nx::bf16 && x.dtype() != mx::bool_) return to_bf16(x, dev);
   if (to == nx::f16 && x.dtype() == mx::float64) return mx::astype(f64_to_f32_odd(x, dev), d, dev);
   return mx::astype(x, d, dev);
 }
@@ -241,11 +233,11 @@ Tensor Backend::wrap(const Spec& out, mx::array a) {
 Tensor Backend::constant(const Spec& out, const nx::Scalar& value) {
   mx::Dtype d = to_dtype(out.type, "constant");
   // Encode with Nx's conversion rules on the host, then broadcast.
-  std::vector<std::uint8_t> one(static_cast<std::size_t>(nx::element_bytes(out.type)));
-  nx::element::store_scalar(out.type, value, one.data());
-  auto data = mx::allocator::malloc(one.size());
-  std::memcpy(data.buffer().raw_ptr(), one.data(), one.size());
+  const std::size_t bytes = static_cast<std::size_t>(nx::element_bytes(out.type));
+  auto data = mx::allocator::malloc(bytes);
+  nx::element::store_scalar(out.type, value, static_cast<std::uint8_t*>(data.buffer().raw_ptr()));
   mx::array s(std::move(data), mx::Shape{}, d);
+  if (out.shape.empty()) return make(out, std::make_shared<mx::array>(std::move(s)));
   return wrap(out, mx::broadcast_to(s, to_mx_shape(out.shape), mx_device(out.type)));
 }
 
@@ -261,8 +253,13 @@ Tensor Backend::eye(const Spec& out) {
   const int r = out.rank();
   const int rows = static_cast<int>(out.shape[static_cast<std::size_t>(r - 2)]);
   const int cols = static_cast<int>(out.shape[static_cast<std::size_t>(r - 1)]);
-  mx::array e = mx::eye(rows, cols, 0, to_dtype(out.type, "eye"), mx_device(out.type));
-  return wrap(out, mx::broadcast_to(e, to_mx_shape(out.shape), mx_device(out.type)));
+  auto dev = mx_device(out.type);
+  // Compare row and column indices (mx::eye scatters, and MLX's CUDA scatter
+  // takes no 64-bit or complex types).
+  mx::array i = mx::reshape(mx::arange(rows, dev), {rows, 1}, dev);
+  mx::array j = mx::reshape(mx::arange(cols, dev), {1, cols}, dev);
+  mx::array e = mx::astype(mx::equal(i, j, dev), to_dtype(out.type, "eye"), dev);
+  return wrap(out, mx::broadcast_to(e, to_mx_shape(out.shape), dev));
 }
 
 Tensor Backend::iota(const Spec& out, std::optional<int> axis) {
@@ -363,7 +360,8 @@ Tensor Backend::as_type(const Spec& out, const Tensor& t) {
 }
 
 Tensor Backend::bitcast(const Spec& out, const Tensor& t) {
-  return wrap(out, mx::view(array_of(t), to_dtype(out.type, "bitcast"), mx_device(out.type)));
+  auto d = mx_device(t.type() == nx::f64 ? nx::f64 : out.type);  // f64 on either side: CPU
+  return wrap(out, mx::view(array_of(t), to_dtype(out.type, "bitcast"), d));
 }
 
 }  // namespace emily

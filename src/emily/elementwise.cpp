@@ -4,6 +4,8 @@
 // half-away rounding, NaN-aware sign, guarded integer division and shifts,
 // SWAR bit counts); what MLX cannot do falls back.
 #include <cmath>
+#include <functional>
+#include <map>
 
 #include "emily_backend.hpp"
 #include "fallback.hpp"
@@ -49,10 +51,13 @@ mx::array popcount(const mx::array& x, Type t, mx::Device d) {
   return v;
 }
 
-// The dtype element-wise math runs in for output type `t`: f16 and bf16 are
-// computed in f32 and stored once (like the reference, which computes in
-// double and rounds once; bf16 stores truncate, see Backend::convert).
-Type compute_type(Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
+// The dtype element-wise math runs in for output type `t`: the type itself.
+// MLX's kernels already compute f16/bf16 arithmetic in f32 per element and
+// round once (to nearest even); widening the whole tensors first would cost
+// two extra passes over memory per op for no change in the result.
+Type compute_type(Type t) { return t; }
+// remainder's composition (magnitudes, fix-ups) needs f32 for f16/bf16.
+Type precise_type(Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
 
 // Comparison result from an ordering array ord (-1, 0, 1 as int8).
 mx::array from_order(BinaryOp op, const mx::array& ord, mx::Device d) {
@@ -97,21 +102,6 @@ mx::array order_int64_vs_f64(const mx::array& i, const mx::array& x, mx::Device 
   mx::array by_float = order_of(mx::less(di, x, d), mx::greater(di, x, d), d);
   mx::array ord = mx::where(mx::equal(x, di, d), tie, by_float, d);
   return mx::where(x_big, mx::array(-1, mx::int8), ord, d);
-}
-
-// exp in f32 over the whole range of the type. MLX's kernel returns +Inf
-// above 88.0 (the f32 maximum is e^88.72) and flushes results below the
-// smallest normal to 0; outside [-80, 80] the argument is shifted by
-// 64 ln 2 (Cody-Waite split: the high part is exact) and the result scaled
-// by the exact power of two 2^+-64.
-mx::array exp_f32(const mx::array& x, mx::Device d) {
-  const float c_hi = 44.361328125f;             // 64 ln 2 rounded to a multiple of 2^-10
-  const float c_lo = 9.14309406e-05f;           // 64 ln 2 - c_hi
-  const float two64 = 18446744073709551616.0f;  // 2^64
-  auto f = [](float v) { return mx::array(v, mx::float32); };
-  mx::array hi = mx::multiply(mx::exp(mx::subtract(mx::subtract(x, f(c_hi), d), f(c_lo), d), d), f(two64), d);
-  mx::array lo = mx::multiply(mx::exp(mx::add(mx::add(x, f(c_hi), d), f(c_lo), d), d), f(1.0f / two64), d);
-  return mx::where(mx::greater(x, f(80), d), hi, mx::where(mx::less(x, f(-80), d), lo, mx::exp(x, d), d), d);
 }
 
 // erf in f32 with full relative accuracy: MLX's kernel has an absolute error
@@ -200,7 +190,14 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   if (!mlx_supports(ot) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
   auto d = mx_device(ot);
-  mx::array a = cast(ta, compute_type(ot)), b = cast(tb, compute_type(ot));
+  // Operands of another type (an integer, a wider float) meet an f16/bf16
+  // result in f32, so that they are not rounded to the half type first.
+  // A scalar operand (a host literal) is converted to the output type.
+  const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
+  const Type ct = !same || op == BinaryOp::remainder || op == BinaryOp::pow || op == BinaryOp::atan2
+                      ? precise_type(ot)
+                      : compute_type(ot);
+  mx::array a = cast(ta, ct), b = cast(tb, ct);
   const bool is_int = nx::is_integer(ot), is_signed = nx::is_signed_int(ot);
   switch (op) {
     case BinaryOp::add: return wrap(out, mx::add(a, b, d));
@@ -317,14 +314,17 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
     default: break;
   }
   auto d = mx_device(ot);
-  mx::array x = cast(tt, compute_type(ot));
+  mx::array x = cast(tt, tt.type() == ot ? compute_type(ot) : precise_type(ot));
   // MLX computes these in single precision even for float64: the reference
   // backend gives f64 results at full precision.
   const bool f64 = ot == nx::f64;
   switch (op) {
     case UnaryOp::exp:
       if (f64) break;
-      return wrap(out, cplx ? mx::exp(x, d) : exp_f32(x, d));
+      // MLX's exp: +Inf above 88.0 and no subnormal results in f32 (the
+      // edges of the range; documented). An extended-range version costs a
+      // fused kernel call per op, which the dispatch budget does not allow.
+      return wrap(out, mx::exp(x, d));
     case UnaryOp::expm1:
       return wrap(out, cplx ? mx::subtract(mx::exp(x, d), scalar_like(1, x), d) : mx::expm1(x, d));
     case UnaryOp::log: return wrap(out, mx::log(x, d));
@@ -333,8 +333,7 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
       if (f64) break;
       if (cplx)
         return wrap(out, mx::divide(scalar_like(1, x), mx::add(scalar_like(1, x), mx::exp(mx::negative(x, d), d), d), d));
-      // Far below zero sigmoid(x) = e^x (1 + e^x)^-1 is e^x to f32 precision.
-      return wrap(out, mx::where(mx::less(x, scalar_like(-80, x), d), exp_f32(x, d), mx::sigmoid(x, d), d));
+      return wrap(out, mx::sigmoid(x, d));
     case UnaryOp::cos: if (f64) break; return wrap(out, mx::cos(x, d));
     case UnaryOp::sin:
       if (f64) break;
@@ -375,7 +374,7 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
                          0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
       mx::array p = mx::array(k[9]);
       for (int i = 8; i >= 0; --i) p = mx::add(mx::array(k[i]), mx::multiply(t, p, d), d);
-      mx::array r = mx::multiply(t, exp_f32(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
+      mx::array r = mx::multiply(t, mx::exp(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
       r = mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
       return wrap(out, r);
     }

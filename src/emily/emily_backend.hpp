@@ -27,6 +27,9 @@ class Backend final : public nx::Backend {
   // linear algebra run on the CPU).
   mx::Device mx_device(nx::Type type) const;
   mx::Device mx_device() const;
+  // MLX's CUDA scatter takes no 64-bit integer inputs or updates: scatters of
+  // s64/u64 run on the CPU stream.
+  mx::Device scatter_device(nx::Type type) const;
 
   // creation.cpp
   Tensor constant(const Spec& out, const nx::Scalar& value) override;

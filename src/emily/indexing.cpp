@@ -202,7 +202,7 @@ Tensor Backend::indexed_add(const Spec& out, const Tensor& target, const Tensor&
                             const Axes& axes) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "indexed_add", &nx::Backend::indexed_add, out, target, indices, updates, axes);
-  auto d = mx_device(out.type);
+  auto d = scatter_device(out.type);
   ScatterPlan p = plan_scatter("indexed_add", *this, out, target, indices, updates, axes, d);
   mx::array a = with_drop_slot(cast(target, out.type), axes[0], d);
   a = mx::scatter_add(a, p.coords, p.updates, int_axes(axes), d);
@@ -224,7 +224,7 @@ Tensor Backend::indexed_put(const Spec& out, const Tensor& target, const Tensor&
   }
   if (table > std::numeric_limits<std::int32_t>::max())
     return fallback::run(*this, "indexed_put", &nx::Backend::indexed_put, out, target, indices, updates, axes);
-  auto d = mx_device(out.type);
+  auto d = scatter_device(out.type);
   ScatterPlan p = plan_scatter("indexed_put", *this, out, target, indices, updates, axes, d);
   const std::int32_t n = static_cast<std::int32_t>(indices.dim(0));
   mx::array key = mx::zeros({n}, mx::int32, d);

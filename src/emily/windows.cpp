@@ -146,7 +146,8 @@ Tensor window_scatter(Backend& self, const Spec& out, const Tensor& t, const Ten
                       const Shape& window, const nx::WindowOptions& opts, bool is_max) {
   const nx::Type sel = nx::merge(t.type(), init.type());
   const bool f64 = sel == nx::f64 || out.type == nx::f64;
-  const mx::Device d = f64 ? mx::Device::cpu : self.mx_device();
+  const bool wide_int = nx::is_integer(out.type) && out.type.bits == 64;  // no 64-bit CUDA scatter
+  const mx::Device d = f64 || wide_int ? mx::Device::cpu : self.mx_device();
   const int r = t.rank();
   const Shape& grid = source.shape();
   const std::int64_t total = t.size();

@@ -15,6 +15,13 @@ const std::vector<std::uint8_t>& bytes_of(const Tensor& t, std::vector<std::uint
   return scratch;
 }
 
+std::vector<std::uint8_t> bytes_as(const Tensor& t, Type type) {
+  std::vector<std::uint8_t> scratch;
+  if (t.type() == type) return bytes_of(t, scratch);
+  Tensor c = binary_backend()->as_type(Spec{t.shape(), type, {}}, t);
+  return bytes_of(c, scratch);
+}
+
 std::vector<std::int64_t> strides_of(const Shape& shape) {
   std::vector<std::int64_t> s(shape.size(), 1);
   for (int d = static_cast<int>(shape.size()) - 2; d >= 0; --d)

@@ -73,6 +73,22 @@ inline bool next_index(std::vector<std::int64_t>& idx, const Shape& shape) {
   return false;
 }
 
+// Integer addition/multiplication wrapping modulo 2^64 (no signed-overflow
+// UB); plain arithmetic for floats.
+template <class C>
+C add_wrap(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+  else return a + b;
+}
+template <class C>
+C mul_wrap(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
+  else return a * b;
+}
+
+// The unpacked bytes of `t` stored as `type` (converted when it differs).
+std::vector<std::uint8_t> bytes_as(const Tensor& t, Type type);
+
 // Truthiness of a value (non-zero; NaN is true; complex if either part).
 template <class C>
 bool truthy(C v) {

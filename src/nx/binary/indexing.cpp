@@ -15,14 +15,10 @@ namespace nx {
 
 using host::cdouble;
 
+using host::bytes_as;
+
 namespace {
 
-std::vector<std::uint8_t> bytes_as(const Tensor& t, Type type) {
-  std::vector<std::uint8_t> scratch;
-  if (t.type() == type) return host::bytes_of(t, scratch);
-  Tensor c = binary_backend()->as_type(Spec{t.shape(), type, {}}, t);
-  return host::bytes_of(c, scratch);
-}
 
 // Every element of an integer tensor, exactly (u64 included).
 std::vector<__int128> read_ints(const Tensor& t) {

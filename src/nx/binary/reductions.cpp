@@ -8,7 +8,9 @@
 
 namespace nx {
 
+using host::add_wrap;
 using host::cdouble;
+using host::mul_wrap;
 
 namespace {
 
@@ -52,16 +54,6 @@ std::vector<C> fold(const Tensor& t, const Spec& out, const ReduceOptions& opts,
   return acc;
 }
 
-template <class C>
-C add_wrap(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
-  else return a + b;
-}
-template <class C>
-C mul_wrap(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
-  else return a * b;
-}
 
 template <class C>
 bool is_nan_v(C v) {

@@ -8,15 +8,10 @@
 
 namespace nx {
 
+using host::bytes_as;
+
 namespace {
 
-// The unpacked bytes of `t` stored as `type`.
-std::vector<std::uint8_t> bytes_as(const Tensor& t, Type type) {
-  std::vector<std::uint8_t> scratch;
-  if (t.type() == type) return host::bytes_of(t, scratch);
-  Tensor c = binary_backend()->as_type(Spec{t.shape(), type, {}}, t);
-  return host::bytes_of(c, scratch);
-}
 
 // Copies src elements into an array of `out_shape`: output element at index
 // i reads src[base + sum(i_d * steps_d)] (steps may be 0 or negative).

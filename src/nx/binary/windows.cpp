@@ -11,7 +11,9 @@
 
 namespace nx {
 
+using host::add_wrap;
 using host::cdouble;
+using host::mul_wrap;
 
 namespace {
 
@@ -55,17 +57,6 @@ WindowTable window_table(const Shape& in, const Shape& out, const Shape& window,
   return tab;
 }
 
-template <class C>
-C add_wrap(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
-  else return a + b;
-}
-
-template <class C>
-C mul_wrap(C a, C b) {
-  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
-  else return a * b;
-}
 
 // The smallest (or largest) value of `t`: the identity of max (min).
 template <class C>

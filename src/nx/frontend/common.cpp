@@ -34,9 +34,10 @@ namespace nx::front {
 
 BackendPtr or_default(const BackendPtr& b) { return b ? b : default_backend(); }
 
-BackendPtr pick_backend(std::string_view op, const std::vector<const Tensor*>& tensors) {
+BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::size_t count) {
   BackendPtr chosen;
-  for (const Tensor* t : tensors) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const Tensor* t = tensors[i];
     if (!t || !t->defined()) continue;
     const BackendPtr& b = t->backend();
     if (!chosen) {
@@ -156,6 +157,15 @@ Type operand_type(const Operand& o) {
 Tensor operand_tensor(const Operand& o, const BackendPtr& backend) {
   if (o.is_tensor()) return on(o.tensor(), backend);
   return scalar_tensor(o.scalar(), backend);
+}
+
+const Tensor& operand_ref(const Operand& o, const BackendPtr& backend, Tensor& storage) {
+  if (o.is_tensor()) {
+    const Tensor& t = o.tensor();
+    if (t.backend() == backend || (t.backend()->name() == backend->name() && backend->name() != "binary")) return t;
+  }
+  storage = operand_tensor(o, backend);
+  return storage;
 }
 
 std::string type_name(Type t) {

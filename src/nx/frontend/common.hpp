@@ -2,6 +2,7 @@
 // name rules shared by every front-end function.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,13 @@ namespace nx::front {
 
 // The backend an op on these tensors runs on: reference-backend tensors join
 // the other backend; two different non-reference backends are an error.
-BackendPtr pick_backend(std::string_view op, const std::vector<const Tensor*>& tensors);
+BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::size_t count);
+inline BackendPtr pick_backend(std::string_view op, std::initializer_list<const Tensor*> tensors) {
+  return pick_backend(op, tensors.begin(), tensors.size());
+}
+inline BackendPtr pick_backend(std::string_view op, const std::vector<const Tensor*>& tensors) {
+  return pick_backend(op, tensors.data(), tensors.size());
+}
 // `t` moved onto `backend` if it lives elsewhere.
 Tensor on(const Tensor& t, const BackendPtr& backend);
 BackendPtr or_default(const BackendPtr& b);
@@ -34,6 +41,9 @@ Tensor scalar_tensor(const Scalar& s, const BackendPtr& backend, std::optional<T
 Type operand_type(const Operand& o);
 // The operand as a tensor on `backend`.
 Tensor operand_tensor(const Operand& o, const BackendPtr& backend);
+// The same without copying a tensor that is already usable on `backend`;
+// `storage` keeps a converted or created tensor alive.
+const Tensor& operand_ref(const Operand& o, const BackendPtr& backend, Tensor& storage);
 
 std::string type_name(Type t);  // "{:f, 32}" as Nx prints it in errors
 std::string axes_to_string(const Axes& axes);

@@ -90,7 +90,9 @@ Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
   Type out_type = merged;
   if (is_predicate(op)) out_type = u8;
   else if (op == BinaryOp::divide || op == BinaryOp::atan2) out_type = to_floating(merged);
-  Tensor ta_t = front::operand_tensor(a, backend), tb_t = front::operand_tensor(b, backend);
+  Tensor sa, sb;
+  const Tensor& ta_t = front::operand_ref(a, backend, sa);
+  const Tensor& tb_t = front::operand_ref(b, backend, sb);
   Shape shape = front::broadcast_shapes(name, ta_t.shape(), tb_t.shape());
   Spec out{shape, out_type, front::broadcast_names(name, ta_t, tb_t, static_cast<int>(shape.size()))};
   return (backend.get()->*binary_member(op))(out, ta_t, tb_t);
@@ -120,7 +122,8 @@ bool is_float_function(UnaryOp op) {
 Tensor unary(UnaryOp op, const Operand& x) {
   const std::string_view name = op_name(op);
   BackendPtr backend = front::pick_backend(name, {x.is_tensor() ? &x.tensor() : nullptr});
-  Tensor t = front::operand_tensor(x, backend);
+  Tensor storage;
+  const Tensor& t = front::operand_ref(x, backend, storage);
   const Type in = t.type();
   Type out_type = in;
   switch (op) {

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""PyTorch (eager, CUDA) side of the GPU benchmarks: the same cases as
+`emily_bench --gpu`, timed the same way (best of repeated runs after a
+warm-up, synchronised), plus the device-to-device copy bandwidth.
+
+    torch_bench.py --json out.json [--quick]
+"""
+import argparse
+import json
+import math
+import time
+
+import torch
+
+DEV = "cuda"
+
+
+def data(shape, scale=1.0, dtype=torch.float32):
+    g = torch.Generator(device="cpu").manual_seed(12345)
+    return (scale * (torch.rand(shape, generator=g) - 0.5)).to(DEV, dtype)
+
+
+def timeit(fn, min_time):
+    fn()
+    torch.cuda.synchronize()
+    times = []
+    start = time.perf_counter()
+    while True:
+        t0 = time.perf_counter()
+        fn()
+        torch.cuda.synchronize()
+        times.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > min_time and len(times) >= 3:
+            break
+    return min(times) * 1e3
+
+
+def block(x, p, heads):
+    b, l, w = x.shape
+    hd = w // heads
+
+    def ln(v, g, bias):
+        m = v.mean(-1, keepdim=True)
+        c = v - m
+        var = (c * c).mean(-1, keepdim=True)
+        return c * torch.rsqrt(var + 1e-5) * g + bias
+
+    def split(t):
+        return t.reshape(b, l, heads, hd).transpose(1, 2)
+
+    h = ln(x, p["g1"], p["b1"])
+    q, k, v = split(h @ p["wq"]), split(h @ p["wk"]), split(h @ p["wv"])
+    att = torch.softmax((q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(hd)), dim=-1)
+    o = (att @ v).transpose(1, 2).reshape(b, l, w)
+    y = x + o @ p["wo"]
+    h2 = ln(y, p["g2"], p["b2"])
+    return y + torch.relu(h2 @ p["w1"]) @ p["w2"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    mt = 0.05 if a.quick else 0.5
+    torch.backends.cuda.matmul.allow_tf32 = True  # MLX uses TF32 for f32 matmul by default
+    big = 64 * 1024 * 1024
+    x, y = data((big,), 4.0), data((big,), 2.0)
+    m = data((8192, 8192), 4.0)
+    res = {
+        "copy_256MB": timeit(lambda: x.clone(), mt),
+        "exp_64M": timeit(lambda: torch.exp(x), mt),
+        "add_64M": timeit(lambda: x + y, mt),
+        "sum_axis0_8192": timeit(lambda: m.sum(0), mt),
+        "sum_axis1_8192": timeit(lambda: m.sum(1), mt),
+        "argmax_axis1_8192": timeit(lambda: m.argmax(1), mt),
+        "softmax_8192": timeit(lambda: torch.softmax(m, 1), mt),
+    }
+    for n in (4096, 8192):
+        for name, dt in (("f32", torch.float32), ("bf16", torch.bfloat16)):
+            p, q = data((n, n), 4.0, dt), data((n, n), 2.0, dt)
+            res[f"matmul_{name}_{n}"] = timeit(lambda: p @ q, mt)
+    w = 1024
+    params = {k: data(s, 0.05, torch.bfloat16) for k, s in {"wq": (w, w), "wk": (w, w), "wv": (w, w), "wo": (w, w),
+                                                             "w1": (w, 4 * w), "w2": (4 * w, w)}.items()}
+    params.update({"g1": torch.ones(w, device=DEV, dtype=torch.bfloat16), "b1": torch.zeros(w, device=DEV, dtype=torch.bfloat16),
+                   "g2": torch.ones(w, device=DEV, dtype=torch.bfloat16), "b2": torch.zeros(w, device=DEV, dtype=torch.bfloat16)})
+    for b in (1, 8):
+        for l in (128, 1024):
+            t = data((b, l, w), 1.0, torch.bfloat16)
+            res[f"transformer_bf16_b{b}_l{l}"] = timeit(lambda: block(t, params, 16), mt)
+    s = data((16, 16))
+
+    def chain():
+        v = s
+        for _ in range(200):
+            v = v + 1.0
+            v = v * 0.5
+            v = torch.exp(-v)
+            v = v.sum(1, keepdim=True)
+            v = v + torch.ones(16, 16, device=DEV)
+        return v
+
+    res["dispatch"] = timeit(chain, mt)
+    for k, v in res.items():
+        print(f"torch {k:28s} {v:10.3f} ms", flush=True)
+    info = {"torch_version": torch.__version__, "cuda": torch.version.cuda,
+            "device": torch.cuda.get_device_name(0), "ms": res}
+    json.dump(info, open(a.json, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
