@@ -15,14 +15,8 @@ using cd = std::complex<double>;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-// Exact integer values (any integer type).
-void expect_ints(const Tensor& t, Type type, const nx::Shape& shape, const std::vector<std::int64_t>& v) {
-  test::expect_tensor<std::int64_t>(t, type, shape, v);
-}
-// Exact float values, NaN-aware.
-void expect_floats(const Tensor& t, Type type, const nx::Shape& shape, const std::vector<double>& v) {
-  test::expect_tensor<double>(t, type, shape, v);
-}
+using test::expect_floats;
+using test::expect_ints;
 void expect_signbits(const Tensor& t, const std::vector<bool>& neg) {
   auto got = nx::to_flat_list<double>(t);
   ASSERT_EQ(got.size(), neg.size());

@@ -13,12 +13,8 @@ using cd = std::complex<double>;
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double nan_v = std::numeric_limits<double>::quiet_NaN();
 
-void expect_ints(const Tensor& t, Type type, const nx::Shape& shape, const std::vector<std::int64_t>& v) {
-  test::expect_tensor<std::int64_t>(t, type, shape, v);
-}
-void expect_floats(const Tensor& t, Type type, const nx::Shape& shape, const std::vector<double>& v) {
-  test::expect_tensor<double>(t, type, shape, v);
-}
+using test::expect_floats;
+using test::expect_ints;
 
 class Reductions : public test::BackendTest {
  protected:

@@ -31,6 +31,15 @@ void expect_tensor(const nx::Tensor& t, nx::Type type, const nx::Shape& shape, c
   }
 }
 
+// Exact integer values (any integer type) / exact float values, NaN-aware.
+inline void expect_ints(const nx::Tensor& t, nx::Type type, const nx::Shape& shape,
+                        const std::vector<std::int64_t>& v) {
+  expect_tensor<std::int64_t>(t, type, shape, v);
+}
+inline void expect_floats(const nx::Tensor& t, nx::Type type, const nx::Shape& shape, const std::vector<double>& v) {
+  expect_tensor<double>(t, type, shape, v);
+}
+
 // Asserts type, shape and values within a relative/absolute tolerance.
 inline void expect_close(const nx::Tensor& t, nx::Type type, const nx::Shape& shape,
                          const std::vector<double>& values, double rtol = 1e-5, double atol = 1e-6) {

@@ -432,20 +432,27 @@ std::int64_t matrices(const Tensor& a) { return a.size() / (a.dim(a.rank() - 1) 
 
 // ---------------------------------------------------------------- FFT blocks
 
-Tensor Backend::fft2(const Spec& out, const Tensor& t, const Fft2Options& opts) {
-  detail::note_composed("fft2");
+namespace {
+
+// fft2/ifft2 default: the 1-D transform on axes[1], then on axes[0].
+using Transform1d = Tensor (Backend::*)(const Spec&, const Tensor&, const FftOptions&);
+Tensor two_transforms(Backend& b, Transform1d f, const Spec& out, const Tensor& t, const Fft2Options& opts) {
   Shape mid = t.shape();
   mid[idx(opts.axes[1])] = opts.lengths[1];
-  Tensor inner = fft(Spec{mid, out.type, out.names}, t, FftOptions{opts.lengths[1], opts.axes[1], opts.eps});
-  return fft(out, inner, FftOptions{opts.lengths[0], opts.axes[0], opts.eps});
+  Tensor inner = (b.*f)(Spec{mid, out.type, out.names}, t, FftOptions{opts.lengths[1], opts.axes[1], opts.eps});
+  return (b.*f)(out, inner, FftOptions{opts.lengths[0], opts.axes[0], opts.eps});
+}
+
+}  // namespace
+
+Tensor Backend::fft2(const Spec& out, const Tensor& t, const Fft2Options& opts) {
+  detail::note_composed("fft2");
+  return two_transforms(*this, &Backend::fft, out, t, opts);
 }
 
 Tensor Backend::ifft2(const Spec& out, const Tensor& t, const Fft2Options& opts) {
   detail::note_composed("ifft2");
-  Shape mid = t.shape();
-  mid[idx(opts.axes[1])] = opts.lengths[1];
-  Tensor inner = ifft(Spec{mid, out.type, out.names}, t, FftOptions{opts.lengths[1], opts.axes[1], opts.eps});
-  return ifft(out, inner, FftOptions{opts.lengths[0], opts.axes[0], opts.eps});
+  return two_transforms(*this, &Backend::ifft, out, t, opts);
 }
 
 Tensor Backend::rfft(const Spec& out, const Tensor& t, const FftOptions& opts) {
