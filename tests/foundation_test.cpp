@@ -138,3 +138,17 @@ TEST(Backends, UnimplementedCallbackNamesItself) {
 }
 
 }  // namespace
+
+namespace {
+class Linspace : public test::BackendTest {};
+TEST_P(Linspace, NxExamples) {
+  test::expect_tensor<int>(nx::linspace(0, 24, {.n = 8, .type = nx::u8, .backend = b()}), nx::u8, {8},
+                           {0, 3, 6, 10, 13, 17, 20, 24});
+  test::expect_close(nx::linspace(0, 1, {.n = 5, .backend = b()}), nx::f32, {5}, {0, 0.25, 0.5, 0.75, 1});
+  test::expect_close(nx::linspace(0, 1, {.n = 4, .endpoint = false, .backend = b()}), nx::f32, {4},
+                     {0, 0.25, 0.5, 0.75});
+  test::expect_close(nx::linspace(2.5, 7, {.n = 1, .backend = b()}), nx::f32, {1}, {2.5});
+  EXPECT_THROW(nx::linspace(0, 1, {.n = 0, .backend = b()}), nx::ArgumentError);
+}
+NX_ALL_BACKENDS(Linspace);
+}  // namespace

@@ -269,3 +269,24 @@ Tensor bitcast(const Tensor& t, Type type) {
 }
 
 }  // namespace nx
+
+namespace nx {
+
+// start + iota * step, computed in float (f64 for f64 results) and converted
+// to `type` once, as Nx does (linspace(0, 24, n: 8, type: u8) is
+// [0, 3, 6, 10, 13, 17, 20, 24]).
+Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts) {
+  if (opts.n < 1) raise("linspace", "n must be positive, got " + std::to_string(opts.n));
+  if (start.is_complex() || stop.is_complex()) raise("linspace", "start and stop must be real numbers");
+  front::check_names("linspace", opts.names, 1);
+  const BackendPtr b = front::or_default(opts.backend);
+  const Type ct = opts.type == f64 ? f64 : f32;
+  const double s = start.as_double(), e = stop.as_double();
+  const std::int64_t div = opts.endpoint ? opts.n - 1 : opts.n;
+  const double step = div > 0 ? (e - s) / static_cast<double>(div) : 0.0;
+  Tensor t = add(multiply(iota({opts.n}, {.type = ct, .backend = b}), step), s);
+  t = as_type(t, opts.type);
+  return opts.names.empty() ? t : rename(t, opts.names);
+}
+
+}  // namespace nx
