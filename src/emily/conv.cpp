@@ -4,14 +4,15 @@
 // the given permutations and folded into one transpose to MLX's
 // {N, S..., C} / {O, K..., C/G}; the result {N', S'..., O} is transposed
 // straight to the requested output layout. Details:
-// - f16/bf16/integer inputs are computed in f32, f64 on the CPU device;
-//   complex64 as four real convolutions.
+// - f16/bf16/integer inputs are computed in f32; complex64 as four real
+//   convolutions; f64 runs on the reference backend (MLX's CPU convolution
+//   computes float64 in single precision).
 // - Batch groups: the batch is folded into the channels ({N, S, C} ->
 //   {N/B, S, B*C}) and run as B feature groups, which is the same sum.
 // - Feature groups on 3 spatial dims (MLX groups are 1-D/2-D only): one
-//   convolution per group, concatenated. float64 (CPU only in MLX) supports
-//   neither dilation nor 2-D groups: the input and kernel are dilated
-//   explicitly and the groups split.
+//   convolution per group, concatenated.
+// - On the GPU the input is dilated explicitly (MLX's CUDA convolution gave
+//   wrong values with input dilation).
 // - Negative padding crops whole input elements before the convolution
 //   (MLX mis-sizes negative padding combined with input dilation).
 // - More than 3 spatial dims falls back.
@@ -49,20 +50,13 @@ mx::array dilate(mx::array x, const std::vector<int>& factors, mx::Device dev) {
 }
 
 mx::array run_conv(mx::array x, mx::array w, Plan p, int d, mx::Device dev) {
-  // MLX's float64 convolution has no dilation and no 2-D groups: dilate
-  // explicitly and split the groups.
-  const bool f64 = x.dtype() == mx::float64;
-  if (f64 || dev.type == mx::Device::gpu) {
+  if (dev.type == mx::Device::gpu) {
     // MLX's CUDA convolution gave wrong values with input dilation (seen on
-    // an H100 with mlx-cuda-13 0.32.4): dilate the input explicitly there too.
+    // an H100 with mlx-cuda-13 0.32.4): dilate the input explicitly.
     x = dilate(x, p.idil, dev);
     p.idil.assign(p.idil.size(), 1);
   }
-  if (f64) {
-    w = dilate(w, p.kdil, dev);
-    p.kdil.assign(p.kdil.size(), 1);
-  }
-  const bool split = p.groups > 1 && (d == 3 || (f64 && d == 2));
+  const bool split = p.groups > 1 && d == 3;  // MLX groups are 1-D/2-D only
   if (!split) return mx::conv_general(x, w, p.strides, p.lo, p.hi, p.kdil, p.idil, p.groups, false, dev);
   const int cg = x.shape(-1) / p.groups, og = w.shape(0) / p.groups;
   std::vector<mx::array> parts;
@@ -115,9 +109,8 @@ Tensor Backend::conv(const Spec& out, const Tensor& input, const Tensor& kernel,
   }
 
   const bool cplx = nx::is_complex(ot);
-  const nx::Type ct = ot == nx::f64 ? nx::f64 : nx::f32;
-  const mx::Device dev = mx_device(ct);
-  const mx::Dtype cdt = to_dtype(ct, "conv");
+  const mx::Device dev = mx_device(nx::f32);  // f64 fell back above
+  const mx::Dtype cdt = mx::float32;
 
   // Straight to MLX layouts.
   std::vector<int> xp{opts.input_permutation[0]}, wp{opts.kernel_permutation[0]};
