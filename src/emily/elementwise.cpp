@@ -4,8 +4,6 @@
 // half-away rounding, NaN-aware sign, guarded integer division and shifts,
 // SWAR bit counts); what MLX cannot do falls back.
 #include <cmath>
-#include <functional>
-#include <map>
 
 #include "emily_backend.hpp"
 #include "fallback.hpp"
