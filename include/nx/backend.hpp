@@ -48,6 +48,10 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual std::string name() const = 0;
   // "cpu", "gpu", ...
   virtual std::string device_name() const { return "cpu"; }
+  // True for the expression backend of traced functions (nx/defn.hpp): its
+  // tensors win the backend choice of every op, and other tensors meeting
+  // them are captured into the graph.
+  virtual bool traces() const { return false; }
   // Extra line shown by inspect (e.g. "Emily.Backend<gpu>"); empty for none.
   virtual std::string inspect_header() const { return {}; }
 

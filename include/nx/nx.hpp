@@ -4,6 +4,7 @@
 #include "nx/backend.hpp"
 #include "nx/binary_backend.hpp"
 #include "nx/creation.hpp"
+#include "nx/defn.hpp"
 #include "nx/elementwise.hpp"
 #include "nx/indexing.hpp"
 #include "nx/linalg.hpp"

@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include "nx/defn.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -45,6 +47,11 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
       continue;
     }
     if (b == chosen) continue;
+    if (chosen->traces()) continue;
+    if (b->traces()) {
+      chosen = b;
+      continue;
+    }
     bool b_ref = b->name() == "binary", c_ref = chosen->name() == "binary";
     if (b_ref) continue;
     if (c_ref) {
@@ -58,9 +65,17 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
   return chosen ? chosen : default_backend();
 }
 
+bool usable_on(const Tensor& t, const BackendPtr& backend) {
+  if (t.backend() == backend) return true;
+  if (backend->traces() || t.backend()->traces()) return false;
+  return t.backend()->name() == backend->name() && backend->name() != "binary";
+}
+
 Tensor on(const Tensor& t, const BackendPtr& backend) {
-  if (t.backend() == backend) return t;
-  if (t.backend()->name() == backend->name() && backend->name() != "binary") return t;
+  if (usable_on(t, backend)) return t;
+  if (backend->traces()) return defn::capture(t);
+  if (t.backend()->traces())
+    raise("backend_copy", "a traced tensor (inside nx::jit or nx::grad) cannot move to another backend");
   return t.backend()->backend_copy(t, backend);
 }
 
@@ -162,7 +177,7 @@ Tensor operand_tensor(const Operand& o, const BackendPtr& backend) {
 const Tensor& operand_ref(const Operand& o, const BackendPtr& backend, Tensor& storage) {
   if (o.is_tensor()) {
     const Tensor& t = o.tensor();
-    if (t.backend() == backend || (t.backend()->name() == backend->name() && backend->name() != "binary")) return t;
+    if (usable_on(t, backend)) return t;
   }
   storage = operand_tensor(o, backend);
   return storage;

@@ -20,7 +20,10 @@ inline BackendPtr pick_backend(std::string_view op, std::initializer_list<const 
 inline BackendPtr pick_backend(std::string_view op, const std::vector<const Tensor*>& tensors) {
   return pick_backend(op, tensors.data(), tensors.size());
 }
-// `t` moved onto `backend` if it lives elsewhere.
+// Whether `t` can be handed to `backend`'s callbacks as it is.
+bool usable_on(const Tensor& t, const BackendPtr& backend);
+// `t` moved onto `backend` if it lives elsewhere (captured into the graph
+// when `backend` is the expression backend).
 Tensor on(const Tensor& t, const BackendPtr& backend);
 BackendPtr or_default(const BackendPtr& b);
 

@@ -6,6 +6,7 @@
 
 #include "../element.hpp"
 #include "common.hpp"
+#include "nx/defn.hpp"
 
 namespace nx {
 
@@ -141,6 +142,7 @@ std::string values(const Tensor& t, std::int64_t limit, int indent) {
 std::string format_values(const Tensor& t) { return values(t, -1, 0); }
 
 std::string inspect(const Tensor& t, const InspectOptions& opts) {
+  if (defn::is_expr(t)) return defn::inspect_expr(t);
   std::string s = "#Nx.Tensor<\n  " + header(t) + "\n";
   std::string extra = t.backend()->inspect_header();
   if (!extra.empty()) s += "  " + extra + "\n";
