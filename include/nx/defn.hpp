@@ -35,7 +35,8 @@ namespace nx::defn {
 // stop_grad, custom_grad), one per non-element-wise callback and block, and
 // `binary`/`unary` for the element-wise families (the op is in the node).
 #define NX_DEFN_OPS(X)                                                                           \
-  X(parameter) X(constant) X(tensor) X(elem) X(stop_grad) X(custom_grad) X(binary) X(unary)      \
+  X(parameter) X(constant) X(tensor) X(elem) X(stop_grad) X(custom_grad) X(external) X(binary)    \
+  X(unary)                                                                                       \
   X(eye) X(iota) X(as_type) X(bitcast) X(reshape) X(squeeze) X(broadcast) X(transpose) X(pad)    \
   X(reverse) X(concatenate) X(stack) X(dot) X(conv) X(clip) X(select) X(slice) X(put_slice)      \
   X(gather) X(indexed_add) X(indexed_put) X(all) X(any) X(sum) X(product) X(reduce_max)          \
@@ -73,6 +74,9 @@ struct Node {
   Evaluate evaluate;           // empty for parameter, constant, tensor, elem, stop_grad, custom_grad
   // custom_grad: the user's rule, from the output's gradient to the inputs' (inputs[1..]).
   std::function<std::vector<Tensor>(const Tensor& g)> custom_rule;
+  // external: the op written with nx:: calls, traced for its gradient.
+  std::function<Tensor(const std::vector<Tensor>&)> compose;
+  std::string external_name;  // external: e.g. "emily.fast.layer_norm"
 
   std::string name() const;  // "add", "sum", "parameter", ...
 };
@@ -99,6 +103,14 @@ struct Graph {
 std::string inspect_expr(const Tensor& t);
 std::string inspect(const Graph& g);
 std::ostream& operator<<(std::ostream& os, const Graph& g);
+
+// An op outside the callback table, such as a fused kernel: `evaluate` runs
+// it on real tensors (all on one backend), `compose` writes it with nx:: ops
+// and is traced for its gradient. Returns `evaluate(inputs)` directly when no
+// input is traced.
+Tensor external(std::string name, const Spec& out, const std::vector<Tensor>& inputs,
+                std::function<Tensor(const std::vector<Tensor>&)> evaluate,
+                std::function<Tensor(const std::vector<Tensor>&)> compose);
 
 // ---- evaluation and compilers (Nx.Defn.Evaluator, Nx.Defn.Compiler) ----
 

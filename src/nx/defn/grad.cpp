@@ -36,6 +36,10 @@ Rule rule_for(Op op) {
     case Op::lu: case Op::determinant: case Op::fft: case Op::ifft: case Op::fft2: case Op::ifft2:
     case Op::rfft: case Op::irfft:
       return linalg;
+    case Op::external:
+      return [](const Node& n, const std::vector<Tensor>&, const std::vector<Tensor>& g) {
+        return through_composition(n, g);
+      };
     default: return nullptr;  // graph-level nodes: handled by the walker
   }
 }
@@ -83,7 +87,8 @@ Tensor expand_reduced(const Tensor& g, const std::optional<Axes>& axes, const Sh
 std::vector<Tensor> through_composition(const Node& node, const std::vector<Tensor>& g) {
   // Trace the block's default body on the node's own inputs and
   // differentiate sum_i <g_i, out_i> through it (g held constant).
-  std::vector<Tensor> outs = expr().expand_block(node);
+  std::vector<Tensor> outs = node.op == Op::external ? std::vector<Tensor>{node.compose(node.inputs)}
+                                                    : expr().expand_block(node);
   // Contract the output gradients with the expansion: d/dx sum_i <g_i, out_i>.
   Tensor total;
   for (std::size_t i = 0; i < outs.size() && i < g.size(); ++i) {

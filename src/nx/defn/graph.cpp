@@ -30,6 +30,7 @@ const std::vector<Op>& all_ops() {
 std::string Node::name() const {
   if (op == Op::binary) return std::string(nx::op_name(binary_op));
   if (op == Op::unary) return std::string(nx::op_name(unary_op));
+  if (op == Op::external) return external_name;
   return std::string(op_name(op));
 }
 
@@ -152,6 +153,18 @@ Graph trace_flat(const std::function<std::vector<Tensor>(const std::vector<Tenso
   for (auto& o : g.outputs)
     if (!is_expr(o)) o = capture(o);
   return g;
+}
+
+Tensor external(std::string name, const Spec& out, const std::vector<Tensor>& inputs,
+                std::function<Tensor(const std::vector<Tensor>&)> evaluate,
+                std::function<Tensor(const std::vector<Tensor>&)> compose) {
+  if (!any_expr(inputs)) return evaluate(inputs);
+  Tensor t = expr().record(Op::external, out, inputs, {}, "",
+                           [evaluate](Backend&, const std::vector<Tensor>& in) { return evaluate(in); });
+  auto& node = const_cast<Node&>(node_of(t));
+  node.external_name = std::move(name);
+  node.compose = std::move(compose);
+  return t;
 }
 
 Tensor check_grad_output(const Tensor& y) {
