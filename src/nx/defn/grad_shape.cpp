@@ -23,9 +23,13 @@ Tensor unpad(const Tensor& g, const Shape& shape, const std::vector<PadConfig>& 
   }
   Tensor t = nx::pad(g, 0, inverse);
   if (!interior) return t;
-  std::vector<std::int64_t> starts(shape.size(), 0), strides;
-  for (const auto& c : config) strides.push_back(c.interior + 1);
-  return nx::slice(t, starts, shape, {.strides = strides});
+  // Slice lengths are window extents, not element counts.
+  std::vector<std::int64_t> starts(shape.size(), 0), strides, extents;
+  for (std::size_t i = 0; i < config.size(); ++i) {
+    strides.push_back(config[i].interior + 1);
+    extents.push_back((shape[i] - 1) * strides.back() + 1);
+  }
+  return nx::slice(t, starts, extents, {.strides = strides});
 }
 
 }  // namespace
@@ -85,7 +89,9 @@ std::vector<Tensor> shape(const Node& n, const std::vector<Tensor>& self, const 
         std::vector<PadConfig> config;
         for (int d = 0; d < x.rank(); ++d) {
           const auto i = static_cast<std::size_t>(d);
-          const std::int64_t extent = (args.lengths[i] - 1) * args.strides[i] + 1;
+          // `lengths` is the window extent; the output holds ceil(length / stride) elements.
+          const std::int64_t count = (args.lengths[i] + args.strides[i] - 1) / args.strides[i];
+          const std::int64_t extent = (count - 1) * args.strides[i] + 1;
           config.push_back({args.starts[i], x.dim(d) - args.starts[i] - extent, args.strides[i] - 1});
         }
         r[0] = nx::pad(g, 0, config);
