@@ -75,6 +75,7 @@ std::vector<Case> binary_cases() {
                    {r({2, 3}, 8), r({3}, 9)}});
   cases.push_back({"clip", [](const Args& a) { return weigh(nx::clip(a[0], a[1], a[2])); },
                    {r({2, 3}, 10, -2, 2), r({}, 11, -1.5, -0.5), r({}, 12, 0.5, 1.5)}});
+  cases.push_back({"phase", [](const Args& a) { return weigh(nx::add(nx::phase(a[0]), a[0])); }, {r({4}, 14, 0.2, 1)}});
   cases.push_back({"square_and_log2", [](const Args& a) { return weigh(nx::log2(nx::square(a[0]))); }, {r({3}, 13, 0.5, 2)}});
   return cases;
 }
@@ -137,7 +138,7 @@ class GradRule : public ::testing::TestWithParam<Case> {};
 
 TEST_P(GradRule, MatchesFiniteDifferences) {
   const Case& c = GetParam();
-  test::check_grad(c.f, c.args, 1e-6);
+  test::check_grad(c.f, c.args, c.tol);
 }
 
 TEST_P(GradRule, EmilyMatchesReference) {
@@ -200,6 +201,56 @@ TEST(GradHand, ReferenceAndEmilyGradientsStayOnTheirBackend) {
   auto g = nx::grad(f)(nx::tensor({0.0, 1.0}, {.backend = e}));
   EXPECT_EQ(g.backend()->name(), "emily");
   test::expect_close(g, nx::f32, {2}, {1, std::exp(1.0)}, 1e-6);
+}
+
+TEST(GradHand, CapturedTensorsConstantsAndCreationCarryNone) {
+  auto w = nx::tensor({2.0, 3.0});  // captured by the function: a constant of the graph
+  auto f = [w](const Tensor& t) {
+    return nx::sum(nx::multiply(nx::add(t, nx::as_type(nx::iota({2}), nx::f32)), nx::add(w, nx::eye(2))));
+  };
+  auto x = nx::tensor({1.0, 1.0});
+  test::expect_close(nx::grad(f)(x), nx::f32, {2}, {5, 7});  // column sums of w + eye
+  auto g = nx::trace(f, x);
+  std::string text = nx::defn::inspect(g);
+  EXPECT_NE(text.find("tensor f32[2]"), std::string::npos) << text;
+  EXPECT_NE(text.find("eye"), std::string::npos) << text;
+  EXPECT_NE(text.find("iota"), std::string::npos) << text;
+}
+
+TEST(GradHand, AsTypeAndBitcast) {
+  auto x = nx::tensor({1.0, 2.0});
+  // f32 -> f64 -> f32: the gradient is cast back at each step.
+  auto g = nx::grad([](const Tensor& t) { return nx::sum(nx::multiply(nx::as_type(t, nx::f64), 3.0)); })(x);
+  test::expect_close(g, nx::f32, {2}, {3, 3});
+  // Through an integer cast or a bitcast nothing flows.
+  auto h = nx::grad([](const Tensor& t) {
+    return nx::add(nx::sum(nx::as_type(nx::as_type(t, nx::s32), nx::f32)), nx::sum(nx::bitcast(nx::bitcast(t, nx::s32), nx::f32)));
+  })(x);
+  test::expect_close(h, nx::f32, {2}, {0, 0});
+}
+
+TEST(GradHand, IntegerValuesAndPredicatesCarryNone) {
+  auto x = nx::tensor({1.5, -2.5, 3.0});
+  auto f = [](const Tensor& t) {
+    Tensor i = nx::as_type(t, nx::s32);
+    Tensor q = nx::as_type(nx::quotient(i, 2), nx::f32);
+    Tensor p = nx::as_type(nx::logical_not(nx::greater(t, 0)), nx::f32);
+    Tensor c = nx::as_type(nx::all_close(t, nx::tensor({1.5, -2.5, 3.0})), nx::f32);
+    return nx::sum(nx::add(nx::add(q, p), c));
+  };
+  test::expect_close(nx::grad(f)(x), nx::f32, {3}, {0, 0, 0});
+}
+
+TEST(GradHand, ReduceWithAUserFunctionHasNoGradient) {
+  auto x = nx::tensor({1.0, 2.0});
+  auto f = [](const Tensor& t) {
+    return nx::reduce(t, 0.0, [](const Tensor& e, const Tensor& acc) { return nx::add(e, acc); });
+  };
+  EXPECT_THROW(nx::grad(f)(x), nx::ArgumentError);
+  auto w = [](const Tensor& t) {
+    return nx::sum(nx::window_reduce(t, 0.0, {2}, [](const Tensor& e, const Tensor& acc) { return nx::add(e, acc); }));
+  };
+  EXPECT_THROW(nx::grad(w)(x), nx::ArgumentError);
 }
 
 }  // namespace

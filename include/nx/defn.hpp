@@ -91,6 +91,18 @@ Tensor parameter(const Spec& spec, int index);
 // A tensor of another backend, captured into a graph as a `tensor` node.
 Tensor capture(const Tensor& t);
 
+// While alive on this thread, a trace is being recorded: tensors created
+// without an explicit backend (nx::iota, nx::tensor, nx::eye, ...) are
+// expressions, as the default backend inside Nx's defn is Nx.Defn.Expr.
+class TracingScope {
+ public:
+  TracingScope();
+  ~TracingScope();
+  TracingScope(const TracingScope&) = delete;
+  TracingScope& operator=(const TracingScope&) = delete;
+};
+bool tracing();
+
 // A traced function: its parameters and outputs (expression tensors).
 struct Graph {
   std::vector<Tensor> parameters;
@@ -249,6 +261,7 @@ Graph trace(F&& f, const A&... args) {
   auto params = defn::parameters_like(args...);
   Graph g;
   g.parameters = std::apply([](const auto&... p) { return defn::flatten_all(p...); }, params);
+  defn::TracingScope scope;
   auto result = std::apply(f, params);
   defn::Tree<decltype(result)>::flatten(result, g.outputs);
   for (auto& o : g.outputs)
@@ -295,7 +308,10 @@ class Jitted {
       auto params = defn::parameters_like(args...);
       Graph g;
       g.parameters = std::apply([](const auto&... p) { return defn::flatten_all(p...); }, params);
-      R result = std::apply(state_->f, params);
+      R result = [&] {
+        defn::TracingScope scope;
+        return std::apply(state_->f, params);
+      }();
       defn::Tree<R>::flatten(result, g.outputs);
       for (auto& o : g.outputs)
         if (!defn::is_expr(o)) o = defn::capture(o);

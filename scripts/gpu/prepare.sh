@@ -3,7 +3,7 @@
 # the official mlx-cuda-13 wheel at the pinned version, with its device code
 # pruned to one GPU architecture (default sm_90, the H100) and compressed.
 #
-#   scripts/gpu/prepare.sh [ARCH]        -> .gpu/mlx-cuda.tar.xz (+ sizes printed)
+#   scripts/gpu/prepare.sh [ARCH]        -> .gpu/mlx-cuda.tar.xz and .gpu/debs/ (+ sizes printed)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ARCH="${1:-90}"
@@ -26,3 +26,8 @@ mv "$lib.pruned" "$lib"
 tar -C "$out/site" -cf - mlx mlx_cuda_13.libs | xz -T0 -6 > "$out/mlx-cuda.tar.xz"
 echo "travels: $out/mlx-cuda.tar.xz ($(du -m "$out/mlx-cuda.tar.xz" | cut -f1) MiB)"
 rm -rf "$out/site"
+# The GPU machine has no GoogleTest or Google Benchmark and reaches no
+# registry: carry Debian's packages (run.sh unpacks them into a prefix).
+mkdir -p "$out/debs"
+(cd "$out/debs" && apt-get download -q libgtest-dev libgmock-dev googletest libbenchmark-dev libbenchmark1debian > /dev/null)
+echo "debs: $(ls "$out/debs" | tr '\n' ' ')"

@@ -145,10 +145,19 @@ void Tree<Tensor>::describe(const Tensor& t, std::string& key) {
   key += ">";
 }
 
+namespace {
+thread_local int g_tracing = 0;
+}
+
+TracingScope::TracingScope() { ++g_tracing; }
+TracingScope::~TracingScope() { --g_tracing; }
+bool tracing() { return g_tracing > 0; }
+
 Graph trace_flat(const std::function<std::vector<Tensor>(const std::vector<Tensor>&)>& f,
                  const std::vector<Spec>& specs) {
   Graph g;
   for (std::size_t i = 0; i < specs.size(); ++i) g.parameters.push_back(parameter(specs[i], static_cast<int>(i)));
+  TracingScope scope;
   g.outputs = f(g.parameters);
   for (auto& o : g.outputs)
     if (!is_expr(o)) o = capture(o);

@@ -5,6 +5,7 @@
 
 #include "../element.hpp"
 #include "common.hpp"
+#include "nx/defn.hpp"
 
 namespace nx {
 
@@ -25,6 +26,7 @@ BackendPtr global_default_backend(BackendPtr backend) {
 }
 
 BackendPtr default_backend() {
+  if (defn::tracing()) return defn::expr_backend();
   std::lock_guard lock(g_default_mutex);
   return default_slot() ? default_slot() : binary_backend();
 }
