@@ -132,6 +132,14 @@ TEST(DefnGradConvWindow, ConvHandValued) {
   EXPECT_EQ(grad_values(fs, {x, w}, 1), (std::vector<double>{4, 6}));
 }
 
+TEST(DefnGradConvWindow, ConvIntegerInputGivesKernelGradient) {
+  auto x = nx::reshape(nx::tensor(std::vector<std::int32_t>{1, 2, 3, 4}, {.backend = nx::binary_backend()}), {1, 1, 4});
+  auto w = f64({10, 100}, {1, 1, 2});
+  test::VecFn f = [](const Args& a) { return nx::sum(nx::conv(a[0], a[1])); };
+  EXPECT_EQ(grad_values(f, {x, w}, 0), (std::vector<double>{0, 0, 0, 0}));  // integers carry no gradient
+  EXPECT_EQ(grad_values(f, {x, w}, 1), (std::vector<double>{6, 9}));
+}
+
 TEST(DefnGradConvWindow, ConvGradOfGrad) {
   // sum(conv(x, w)^2): the second derivative goes through the gradient convs.
   auto x = test::random_f64({1, 2, 5}, 7), w = test::random_f64({2, 2, 2}, 8);
@@ -214,10 +222,11 @@ TEST(DefnGradConvWindow, WindowMaxMinTiesGoToTheLastPosition) {
   auto grad_of = [&](WindowFn fn, const nx::Tensor& t, nx::Shape window, nx::WindowFrontOptions opts) {
     return grad_values([fn, window, opts](const Args& a) { return nx::sum(fn(a[0], window, opts)); }, {t}, 0);
   };
-  // Windows [1,3] [3,3] [3,2]: the tied window routes its gradient to the
-  // later 3, as window_scatter_max selects.
-  EXPECT_EQ(grad_of(nx::window_max, x, {2}, {}), (std::vector<double>{0, 2, 1, 0}));
-  EXPECT_EQ(grad_of(nx::window_min, nx::negate(x), {2}, {}), (std::vector<double>{0, 2, 1, 0}));
+  // Windows (x0,x1) = [1,3], (x1,x2) = [3,3], (x2,x3) = [3,2]: the tied
+  // window routes its gradient to the later 3 (x2), as window_scatter_max
+  // selects (first-tie routing would give {0, 2, 1, 0}).
+  EXPECT_EQ(grad_of(nx::window_max, x, {2}, {}), (std::vector<double>{0, 1, 2, 0}));
+  EXPECT_EQ(grad_of(nx::window_min, nx::negate(x), {2}, {}), (std::vector<double>{0, 1, 2, 0}));
   // With a dilation (the explicit-window route), the same rule:
   // windows (0,2) = [3,3], (1,3) = [0,0], (2,4) = [3,1].
   auto y = f64({3, 0, 3, 0, 1}, {5});
@@ -235,6 +244,23 @@ TEST(DefnGradConvWindow, WindowMaxMinTiesGoToTheLastPosition) {
   test::compare_grad_backends([](const Args& a) { return nx::sum(nx::window_max(a[0], {2})); }, {x}, emily_cpu());
   test::compare_grad_backends([](const Args& a) { return nx::sum(nx::window_max(a[0], {2}, {.window_dilations = {2}})); },
                               {y}, emily_cpu());
+}
+
+TEST(DefnGradConvWindow, WindowMaxGradOfGrad) {
+  // The second derivative runs through the window_scatter rule (no
+  // dilation) and through the explicit-window route (dilation).
+  for (const auto& opts : {nx::WindowFrontOptions{.padding = nx::Padding::same, .strides = {2, 1}},
+                           nx::WindowFrontOptions{.padding = Pads{{1, 0}, {0, 1}}, .window_dilations = {2, 1}}}) {
+    test::VecFn inner = [opts](const Args& a) {
+      auto y = nx::window_max(a[0], {2, 2}, opts);
+      return nx::sum(nx::multiply(y, nx::multiply(y, y)));
+    };
+    test::VecFn outer = [inner](const Args& a) {
+      auto gx = nx::grad([inner](const Args& b) { return inner(b); })(a)[0];
+      return nx::sum(nx::multiply(gx, gx));
+    };
+    test::check_grad(outer, {test::random_f64({5, 4}, 31)}, 1e-5);
+  }
 }
 
 TEST(DefnGradConvWindow, WindowProduct) {
@@ -319,6 +345,20 @@ TEST(DefnGradConvWindow, WindowScatterHandValued) {
   // selects the padding, so its source element scatters nowhere.
   g = grads(f64({-1, -2, -3, -4}, {4}), {.padding = Pads{{1, 1}}, .strides = {3}}, true);
   EXPECT_EQ(nx::to_flat_list<double>(g[1]), (std::vector<double>{0, 30}));
+}
+
+TEST(DefnGradConvWindow, WindowScatterInitValueGradient) {
+  // The front end takes init_value as a number; the callback takes a tensor,
+  // so call it directly to differentiate with respect to init_value (it
+  // fills every element: d init = sum(g)).
+  auto f = [](const Args& a) {
+    const nx::WindowOptions o{.padding = {{1, 0}, {0, 1}}, .strides = {2, 1}, .window_dilations = {1, 1}};
+    auto s = a[0].backend()->window_scatter_max(nx::Spec{a[0].shape(), nx::f64, {}}, a[0], a[1], a[2], {2, 2}, o);
+    return nx::sum(nx::multiply(s, a[3]));
+  };
+  Args args{test::random_f64({4, 3}, 41), test::random_f64({2, 3}, 42), f64({0.5}, {}), test::random_f64({4, 3}, 43)};
+  auto grads = test::check_grad(f, args);
+  EXPECT_NEAR(nx::to_number<double>(grads[2]), nx::to_number<double>(nx::sum(args[3])), 1e-12);
 }
 
 TEST(DefnGradConvWindow, WindowReduceIsNotDifferentiable) {

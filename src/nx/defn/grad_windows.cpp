@@ -47,10 +47,12 @@ Tensor patches(const Tensor& t, const Tensor& pad_value, const Shape& window, co
   const std::size_t r = window.size();
   Tensor p = any_padding(o) ? nx::pad(t, pad_value, edge_padding(o, false)) : t;
   std::vector<Tensor> parts;
-  std::vector<std::int64_t> j(r, 0), starts(r);
+  std::vector<std::int64_t> j(r, 0), starts(r), spans(r);
+  // slice takes the covered length, not the element count.
+  for (std::size_t d = 0; d < r; ++d) spans[d] = (out_shape[d] - 1) * o.strides[d] + 1;
   for (std::int64_t k = 0; k < shape_size(window); ++k) {
     for (std::size_t d = 0; d < r; ++d) starts[d] = j[d] * dilation(o, d);
-    parts.push_back(nx::slice(p, starts, out_shape, {.strides = o.strides}));
+    parts.push_back(nx::slice(p, starts, spans, {.strides = o.strides}));
     for (std::size_t d = r; d-- > 0;) {
       if (++j[d] < window[d]) break;
       j[d] = 0;
