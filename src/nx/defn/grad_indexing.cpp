@@ -12,7 +12,11 @@ namespace nx::defn::grad {
 namespace {
 
 Tensor positions(const Shape& shape, int axis) {
-  return nx::iota(shape, {.type = s64, .axis = axis, .backend = expr_backend()});
+  IotaOptions o;
+  o.type = s64;
+  o.axis = axis;
+  o.backend = expr_backend();
+  return nx::iota(shape, o);
 }
 
 // Scatter-adds `rows` ({n, rest...}: one row per index row) into zeros of
