@@ -8,7 +8,7 @@
 //
 // eigh and cholesky read one triangle of their input. Like Nx, their rules
 // return the gradient with respect to a symmetric input (eigh: a symmetric
-// matrix; cholesky: Nx's L^-H Phi(L^H G) L^-1), so finite-difference checks
+// matrix; cholesky: Nx's L^-H Phi(L^T tril(G)) L^-1), so finite-difference checks
 // symmetrise the input first.
 #include "grad.hpp"
 
