@@ -75,6 +75,18 @@ std::vector<Case> binary_cases() {
                    {r({2, 3}, 8), r({3}, 9)}});
   cases.push_back({"clip", [](const Args& a) { return weigh(nx::clip(a[0], a[1], a[2])); },
                    {r({2, 3}, 10, -2, 2), r({}, 11, -1.5, -0.5), r({}, 12, 0.5, 1.5)}});
+  // Through complex values: the loss is real, the rules of real/imag/conjugate
+  // and complex multiplication carry it back to the real inputs.
+  cases.push_back({"complex_real", [](const Args& a) {
+                     return weigh(nx::real(nx::multiply(nx::complex(a[0], a[1]), nx::complex(a[1], 0.5))));
+                   }, {r({3}, 15), r({3}, 16)}});
+  cases.push_back({"complex_imag", [](const Args& a) {
+                     return weigh(nx::imag(nx::multiply(nx::complex(a[0], a[1]), nx::complex(a[0], -0.25))));
+                   }, {r({3}, 17), r({3}, 18)}});
+  cases.push_back({"complex_conjugate_abs", [](const Args& a) {
+                     Tensor z = nx::complex(a[0], a[1]);
+                     return weigh(nx::add(nx::real(nx::multiply(nx::conjugate(z), z)), nx::abs(z)));
+                   }, {r({3}, 19, 0.2, 1), r({3}, 20, 0.2, 1)}});
   cases.push_back({"phase", [](const Args& a) { return weigh(nx::add(nx::phase(a[0]), a[0])); }, {r({4}, 14, 0.2, 1)}});
   cases.push_back({"square_and_log2", [](const Args& a) { return weigh(nx::log2(nx::square(a[0]))); }, {r({3}, 13, 0.5, 2)}});
   return cases;

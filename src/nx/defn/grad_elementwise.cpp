@@ -1,7 +1,10 @@
 // Gradient rules of the element-wise family. Binary rules undo broadcasting
 // by summing over the broadcast axes; ties of min/max split the gradient
 // equally between both sides; comparison, bitwise, rounding and predicate
-// ops pass no gradient.
+// ops pass no gradient. Complex values follow Nx's convention: rules are
+// the holomorphic derivative (no conjugation), and a complex gradient G of
+// z = a + ib stands for dL/da - i dL/db, so real(z) gets complex(g, 0),
+// imag(z) gets complex(0, -g) and a real operand takes real(G).
 #include <cmath>
 
 #include "grad.hpp"
@@ -89,12 +92,17 @@ Tensor unary_rule(const Node& n, const Tensor& out, const Tensor& g) {
     case UnaryOp::erf_inv: return times(nx::multiply(nx::exp(nx::multiply(out, out)), std::sqrt(kPi) / 2.0));
     case UnaryOp::abs:
       // Nx: the gradient at 0 is g (select(x >= 0, g, -g)).
-      if (is_complex(x.type())) return nx::multiply(g, nx::divide(x, nx::abs(x)));
+      if (is_complex(x.type())) {
+        // conj(z) / |z| (0 at z == 0), in the convention stated in the header.
+        Tensor mag = nx::abs(x);
+        Tensor unit = nx::divide(nx::conjugate(x), nx::select(nx::equal(mag, 0), 1, mag));
+        return nx::multiply(nx::real(g), unit);
+      }
       return nx::select(nx::greater_equal(x, 0), g, nx::negate(g));
     case UnaryOp::negate: return nx::negate(g);
     case UnaryOp::conjugate: return nx::conjugate(g);
     case UnaryOp::real: return is_complex(x.type()) ? nx::complex(g, 0) : g;
-    case UnaryOp::imag: return nx::complex(0, g);
+    case UnaryOp::imag: return nx::complex(0, nx::negate(g));
     default: return {};  // ceil, floor, round, sign, bitwise_not, counts, is_nan, is_infinity
   }
 }
