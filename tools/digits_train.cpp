@@ -55,8 +55,8 @@ Data take_rows(const Data& d, std::span<const std::int64_t> rows) {
 }
 
 // Rows `rows` of `d` as device tensors: pixels {n, 64} and one-hot labels
-// {n, 10}. One-hot targets keep the loss free of gather/take, whose
-// gradients the loss does not need anyway.
+// {n, 10}. One-hot targets keep take/gather, whose gradient rules are still
+// placeholders, out of the differentiated graph.
 std::pair<nx::Tensor, nx::Tensor> batch(const Data& d, std::span<const std::int64_t> rows,
                                         const nx::BackendPtr& backend) {
   const auto n = static_cast<std::int64_t>(rows.size());
