@@ -15,20 +15,17 @@
 #include <map>
 #include <thread>
 
+#include "bench_common.hpp"
 #include "emily/emily.hpp"
 
-namespace mx = mlx::core;
-
-namespace {
+namespace bench {
 
 bool g_quick = false;
 bool g_gpu = false;  // --gpu: Emily and raw MLX on the GPU device
-
 nx::BackendPtr emily_cpu() { return emily::backend({.device = g_gpu ? emily::Device::gpu : emily::Device::cpu}); }
 mx::Device mx_dev() { return g_gpu ? mx::Device::gpu : mx::Device::cpu; }
 
-// Deterministic f32 data of `shape` on a backend.
-nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale = 1.0f) {
+nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale) {
   std::int64_t n = nx::shape_size(shape);
   std::vector<float> v(static_cast<std::size_t>(n));
   std::uint32_t s = 12345;
@@ -40,6 +37,11 @@ nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale = 1
   std::memcpy(bytes.data(), v.data(), bytes.size());
   return nx::from_binary(bytes, nx::f32, shape, {.backend = b});
 }
+
+}  // namespace bench
+
+namespace {
+using namespace bench;
 
 mx::array mx_data(const nx::Shape& shape, float scale = 1.0f) {
   auto t = data(shape, nx::binary_backend(), scale);
@@ -254,7 +256,6 @@ nx::Tensor nx_block(const nx::Tensor& x, const BlockParams& p, const BlockShape&
   return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
 }
 
-
 // The same block with emily::fast's fused layer norm and attention.
 nx::Tensor nx_block_fast(const nx::Tensor& x, const BlockParams& p, const BlockShape& s) {
   const int hd = s.width / s.heads;
@@ -329,7 +330,6 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
       auto p = block_params(b, s.type, s.width);
       std::vector<nx::Tensor> w{p.wq, p.wk, p.wv, p.wo, p.w1, p.w2, p.g1, p.b1, p.g2, p.b2};
       auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
-      force(x);
       auto f = nx::jit([s, fast](const nx::Tensor& x, const std::vector<nx::Tensor>& w) {
         BlockParams q{w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9]};
         return fast ? nx_block_fast(x, q, s) : nx_block(x, q, s);
@@ -338,10 +338,9 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
       for (auto _ : st) force(f(x, w));
     };
   };
-  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_jit").c_str(), jitted(false))
-      ->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
-  benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_jitfast").c_str(), jitted(true))
-      ->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
+  for (bool fast : {false, true})
+    benchmark::RegisterBenchmark(("BM_transformer_" + suffix + (fast ? "_jitfast" : "_jit")).c_str(), jitted(fast))
+        ->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
   benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_mlx").c_str(), [s](benchmark::State& st) {
     auto b = emily_cpu();
     auto w = mx_params(block_params(b, s.type, s.width));
@@ -351,99 +350,6 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
     mx::eval(mx_block(x, w, s));
     for (auto _ : st) mx::eval(mx_block(x, w, s));
   })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
-}
-
-// ---- MLP training step: 64-512-512-10, batch 256, softmax cross-entropy,
-// value_and_grad and an SGD update ----
-constexpr int kMlpBatch = 256;
-constexpr double kLr = 0.01;
-
-nx::Tensor mlp_loss(const std::vector<nx::Tensor>& p, const nx::Tensor& x, const nx::Tensor& y) {
-  auto h = nx::max(nx::add(nx::dot(x, p[0]), p[1]), 0.0);
-  h = nx::max(nx::add(nx::dot(h, p[2]), p[3]), 0.0);
-  auto logp = nx::log_softmax(nx::add(nx::dot(h, p[4]), p[5]), 1);
-  return nx::negate(nx::mean(nx::sum(nx::multiply(y, logp), {.axes = {{1}}})));
-}
-
-// {loss, updated params}
-std::pair<nx::Tensor, std::vector<nx::Tensor>> mlp_step(const std::vector<nx::Tensor>& p, const nx::Tensor& x,
-                                                        const nx::Tensor& y) {
-  auto [loss, g] = nx::value_and_grad(mlp_loss)(p, x, y);
-  std::vector<nx::Tensor> next;
-  for (std::size_t i = 0; i < p.size(); ++i) next.push_back(nx::subtract(p[i], nx::multiply(g[i], kLr)));
-  return {loss, next};
-}
-
-struct MlpData {
-  std::vector<nx::Tensor> p;
-  nx::Tensor x, y;
-};
-
-MlpData mlp_data() {
-  auto b = emily_cpu();
-  MlpData d;
-  d.p = {data({64, 512}, b, 0.2f), data({512}, b, 0.02f), data({512, 512}, b, 0.1f), data({512}, b, 0.02f),
-         data({512, 10}, b, 0.1f), data({10}, b, 0.02f)};
-  d.x = data({kMlpBatch, 64}, b, 2.0f);
-  auto labels = nx::remainder(nx::iota({kMlpBatch, 1}, {.backend = b}), 10);
-  d.y = nx::as_type(nx::equal(labels, nx::iota({1, 10}, {.backend = b})), nx::f32);
-  std::vector<nx::Tensor> all = d.p;
-  all.push_back(d.x);
-  all.push_back(d.y);
-  emily::eval(all);
-  return d;
-}
-
-template <class Step>
-void run_mlp(benchmark::State& st, Step step) {
-  MlpData d = mlp_data();
-  auto force_step = [&] {
-    auto [loss, next] = step(d.p, d.x, d.y);
-    next.push_back(loss);
-    emily::eval(next);
-  };
-  force_step();  // warm-up (traces and compiles the jitted ones)
-  for (auto _ : st) force_step();  // same parameters each time: the work of one step
-}
-
-void BM_mlp_step_emily(benchmark::State& st) { run_mlp(st, mlp_step); }
-void BM_mlp_step_jit(benchmark::State& st) { run_mlp(st, nx::jit(mlp_step, {.compiler = emily::compiler()})); }
-void BM_mlp_step_jitnofuse(benchmark::State& st) {
-  run_mlp(st, nx::jit(mlp_step, {.compiler = emily::compiler({.mlx_compile = false})}));
-}
-// Raw MLX: mx::value_and_grad of the same loss, the update, mx::compile'd.
-void BM_mlp_step_mlx(benchmark::State& st) {
-  auto d = mx_dev();
-  auto step = mx::compile([d](const std::vector<mx::array>& in) {  // w1 b1 w2 b2 w3 b3 x y
-    const mx::array x = in[6], y = in[7];
-    auto loss = [x, y, d](const std::vector<mx::array>& p) {
-      auto relu = [d](const mx::array& a) { return mx::maximum(a, mx::array(0.0f), d); };
-      auto h = relu(mx::add(mx::matmul(x, p[0], d), p[1], d));
-      h = relu(mx::add(mx::matmul(h, p[2], d), p[3], d));
-      auto logits = mx::add(mx::matmul(h, p[4], d), p[5], d);
-      auto logp = mx::subtract(logits, mx::logsumexp(logits, 1, true, d), d);
-      return std::vector<mx::array>{mx::negative(mx::mean(mx::sum(mx::multiply(y, logp, d), 1, false, d), false, d), d)};
-    };
-    std::vector<mx::array> p(in.begin(), in.begin() + 6);
-    auto [v, g] = mx::value_and_grad(loss, std::vector<int>{0, 1, 2, 3, 4, 5})(p);
-    std::vector<mx::array> out{v[0]};
-    for (std::size_t i = 0; i < 6; ++i)
-      out.push_back(mx::subtract(p[i], mx::multiply(g[i], mx::array(static_cast<float>(kLr)), d), d));
-    return out;
-  });
-  MlpData m = mlp_data();
-  std::vector<mx::array> in;
-  for (const auto& t : m.p) in.push_back(*static_cast<mx::array*>(t.data().get()));
-  in.push_back(*static_cast<mx::array*>(m.x.data().get()));
-  in.push_back(*static_cast<mx::array*>(m.y.data().get()));
-  mx::eval(step(in));
-  for (auto _ : st) mx::eval(step(in));
-}
-
-void register_mlp_cases() {
-  for (auto [name, fn] : {std::pair{"BM_mlp_step_emily", &BM_mlp_step_emily}, {"BM_mlp_step_jit", &BM_mlp_step_jit},
-                          {"BM_mlp_step_jitnofuse", &BM_mlp_step_jitnofuse}, {"BM_mlp_step_mlx", &BM_mlp_step_mlx}})
-    benchmark::RegisterBenchmark(name, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
 }
 
 // GPU-only cases: larger element-wise/reduction inputs, f32 and bf16 matmul,
