@@ -15,20 +15,17 @@
 #include <map>
 #include <thread>
 
+#include "bench_common.hpp"
 #include "emily/emily.hpp"
 
-namespace mx = mlx::core;
-
-namespace {
+namespace bench {
 
 bool g_quick = false;
 bool g_gpu = false;  // --gpu: Emily and raw MLX on the GPU device
-
 nx::BackendPtr emily_cpu() { return emily::backend({.device = g_gpu ? emily::Device::gpu : emily::Device::cpu}); }
 mx::Device mx_dev() { return g_gpu ? mx::Device::gpu : mx::Device::cpu; }
 
-// Deterministic f32 data of `shape` on a backend.
-nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale = 1.0f) {
+nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale) {
   std::int64_t n = nx::shape_size(shape);
   std::vector<float> v(static_cast<std::size_t>(n));
   std::uint32_t s = 12345;
@@ -40,6 +37,11 @@ nx::Tensor data(const nx::Shape& shape, const nx::BackendPtr& b, float scale = 1
   std::memcpy(bytes.data(), v.data(), bytes.size());
   return nx::from_binary(bytes, nx::f32, shape, {.backend = b});
 }
+
+}  // namespace bench
+
+namespace {
+using namespace bench;
 
 mx::array mx_data(const nx::Shape& shape, float scale = 1.0f) {
   auto t = data(shape, nx::binary_backend(), scale);
@@ -254,7 +256,6 @@ nx::Tensor nx_block(const nx::Tensor& x, const BlockParams& p, const BlockShape&
   return nx::add(y, nx::dot(nx::max(nx::dot(h2, p.w1), 0), p.w2));
 }
 
-
 // The same block with emily::fast's fused layer norm and attention.
 nx::Tensor nx_block_fast(const nx::Tensor& x, const BlockParams& p, const BlockShape& s) {
   const int hd = s.width / s.heads;
@@ -321,6 +322,25 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
     force(nx_block_fast(x, p, s));
     for (auto _ : st) force(nx_block_fast(x, p, s));
   })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
+  // The same two blocks through nx::jit with emily::compiler(): traced once,
+  // each call runs the mx::compile'd graph (fused kernels kept as one node).
+  auto jitted = [s](bool fast) {
+    return [s, fast](benchmark::State& st) {
+      auto b = emily_cpu();
+      auto p = block_params(b, s.type, s.width);
+      std::vector<nx::Tensor> w{p.wq, p.wk, p.wv, p.wo, p.w1, p.w2, p.g1, p.b1, p.g2, p.b2};
+      auto x = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
+      auto f = nx::jit([s, fast](const nx::Tensor& x, const std::vector<nx::Tensor>& w) {
+        BlockParams q{w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9]};
+        return fast ? nx_block_fast(x, q, s) : nx_block(x, q, s);
+      }, {.compiler = emily::compiler()});
+      force(f(x, w));  // trace, compile, and on CUDA JIT the kernels
+      for (auto _ : st) force(f(x, w));
+    };
+  };
+  for (bool fast : {false, true})
+    benchmark::RegisterBenchmark(("BM_transformer_" + suffix + (fast ? "_jitfast" : "_jit")).c_str(), jitted(fast))
+        ->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
   benchmark::RegisterBenchmark(("BM_transformer_" + suffix + "_mlx").c_str(), [s](benchmark::State& st) {
     auto b = emily_cpu();
     auto w = mx_params(block_params(b, s.type, s.width));
@@ -372,6 +392,7 @@ void register_gpu_cases() {
     for (nx::Type t : {nx::f32, nx::bf16})
       both("matmul_" + nx::to_string(t) + "_" + std::to_string(n), [](auto& x, auto& y) { return nx::dot(x, y); },
            [dv](auto& x, auto& y) { return mx::matmul(x, y, dv); }, {n, n}, t);
+  register_mlp_cases();
   for (int batch : {1, 8})
     for (int seq : {128, 1024})
       register_block_cases("bf16_b" + std::to_string(batch) + "_l" + std::to_string(seq),
@@ -465,6 +486,7 @@ int main(int argc, char** argv) {
   REG(BM_stream_copy);
   REG(BM_stream_triad);
   register_block_cases("f32_b1_l128", {1, 128, 256, 4, nx::f32});
+  register_mlp_cases();
   register_reference_cases();
 #define CASE(name) REG(BM_##name##_emily); REG(BM_##name##_mlx);
   CASE(exp_16M) CASE(add_16M) CASE(sum_axis0_4096) CASE(sum_axis1_4096) CASE(argmax_axis0_4096)

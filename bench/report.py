@@ -81,7 +81,10 @@ def main():
         r, n = ms.get(f"BM_{c}_reference"), np_doc["ms"].get(c)
         tt = torch_doc["ms"].get(c)
         row = {"case": c, "emily_ms": e, "mlx_ms": m, "numpy_ms": n, "reference_ms": r, "torch_ms": tt,
-               "fast_ms": ms.get(f"BM_{c}_fast"), "emily_over_torch": e / tt if e and tt else None,
+               "fast_ms": ms.get(f"BM_{c}_fast"), "jit_ms": ms.get(f"BM_{c}_jit"),
+               "jitfast_ms": ms.get(f"BM_{c}_jitfast"), "jitnofuse_ms": ms.get(f"BM_{c}_jitnofuse"),
+               "torch_fused_ms": torch_doc["ms"].get(f"{c}_fused"), "torch_compile_ms": torch_doc["ms"].get(f"{c}_compile"),
+               "emily_over_torch": e / tt if e and tt else None,
                "emily_over_mlx": e / m if e and m else None,
                "emily_over_numpy": e / n if e and n else None}
         if c in BYTES and e:
@@ -144,6 +147,15 @@ def main():
         lines.append(f"| {r['case']} | {f(r['emily_ms'], 3)} | {f(r['mlx_ms'], 3)} | {f(r['numpy_ms'], 3)} | "
                      f"{f(r['reference_ms'], 1) if r['reference_ms'] else SKIPPED.get('BM_' + r['case'] + '_reference', 'not run')} | {f(r['emily_over_mlx'])} | "
                      f"{f(r['emily_over_numpy'])} | {rate} |")
+    # nx::jit with emily::compiler() next to the eager rows (transformer blocks, MLP step).
+    jit_rows = [r for r in rows if r["jit_ms"] or r["jitfast_ms"]]
+    if jit_rows:
+        lines += ["", "| case (compiled) | Emily eager ms | Emily fused eager ms | jit ms | jit fused ms | jit, mx::compile off ms | "
+                  "raw MLX ms | PyTorch ms | PyTorch fused ms | torch.compile ms |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in jit_rows:
+            lines.append(f"| {r['case']} | {f(r['emily_ms'], 3)} | {f(r['fast_ms'], 3)} | {f(r['jit_ms'], 3)} | "
+                         f"{f(r['jitfast_ms'], 3)} | {f(r['jitnofuse_ms'], 3)} | {f(r['mlx_ms'], 3)} | {f(r['torch_ms'], 3)} | "
+                         f"{f(r['torch_fused_ms'], 3)} | {f(r['torch_compile_ms'], 3)} |")
     table = "\n".join(lines)
     print(table)
     if dispatch:

@@ -3,7 +3,11 @@
 `emily_bench --gpu`, timed the same way (best of repeated runs after a
 warm-up, synchronised), plus the device-to-device copy bandwidth.
 
-    torch_bench.py --json out.json [--quick]
+    torch_bench.py --json out.json [--quick] [--only 'transformer|matmul']
+
+Transformer blocks run three ways: the composed block (as Emily's `_emily`
+row), the block with F.layer_norm + F.scaled_dot_product_attention
+(`_fused`), and torch.compile of that fused block (`_compile`).
 """
 import argparse
 import json
@@ -57,27 +61,56 @@ def block(x, p, heads):
     return y + torch.relu(h2 @ p["w1"]) @ p["w2"]
 
 
+def block_fused(x, p, heads):
+    """The same block with PyTorch's fused layer norm and attention (the
+    counterpart of emily::fast's, which the compiled Emily rows use)."""
+    import torch.nn.functional as F
+    b, l, w = x.shape
+    hd = w // heads
+
+    def split(t):
+        return t.reshape(b, l, heads, hd).transpose(1, 2)
+
+    h = F.layer_norm(x, (w,), p["g1"], p["b1"], 1e-5)
+    q, k, v = split(h @ p["wq"]), split(h @ p["wk"]), split(h @ p["wv"])
+    o = F.scaled_dot_product_attention(q, k, v, scale=1.0 / math.sqrt(hd)).transpose(1, 2).reshape(b, l, w)
+    y = x + o @ p["wo"]
+    h2 = F.layer_norm(y, (w,), p["g2"], p["b2"], 1e-5)
+    return y + torch.relu(h2 @ p["w1"]) @ p["w2"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", required=True)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="", help="run only the cases whose name contains one of these |-separated words")
     a = ap.parse_args()
+    words = [w for w in a.only.split("|") if w]
+
+    def wanted(name):
+        return not words or any(w in name for w in words)
     mt = 0.05 if a.quick else 0.5
     torch.backends.cuda.matmul.allow_tf32 = True  # MLX uses TF32 for f32 matmul by default
+    res = {}
     big = 64 * 1024 * 1024
     x, y = data((big,), 4.0), data((big,), 2.0)
     m = data((8192, 8192), 4.0)
-    res = {
-        "copy_256MB": timeit(lambda: x.clone(), mt),
-        "exp_64M": timeit(lambda: torch.exp(x), mt),
-        "add_64M": timeit(lambda: x + y, mt),
-        "sum_axis0_8192": timeit(lambda: m.sum(0), mt),
-        "sum_axis1_8192": timeit(lambda: m.sum(1), mt),
-        "argmax_axis1_8192": timeit(lambda: m.argmax(1), mt),
-        "softmax_8192": timeit(lambda: torch.softmax(m, 1), mt),
+    basics = {
+        "copy_256MB": lambda: x.clone(),
+        "exp_64M": lambda: torch.exp(x),
+        "add_64M": lambda: x + y,
+        "sum_axis0_8192": lambda: m.sum(0),
+        "sum_axis1_8192": lambda: m.sum(1),
+        "argmax_axis1_8192": lambda: m.argmax(1),
+        "softmax_8192": lambda: torch.softmax(m, 1),
     }
+    for k, fn in basics.items():
+        if wanted(k):
+            res[k] = timeit(fn, mt)
     for n in (4096, 8192):
         for name, dt in (("f32", torch.float32), ("bf16", torch.bfloat16)):
+            if not wanted(f"matmul_{name}_{n}"):
+                continue
             p, q = data((n, n), 4.0, dt), data((n, n), 2.0, dt)
             res[f"matmul_{name}_{n}"] = timeit(lambda: p @ q, mt)
     w = 1024
@@ -85,11 +118,29 @@ def main():
                                                              "w1": (w, 4 * w), "w2": (4 * w, w)}.items()}
     params.update({"g1": torch.ones(w, device=DEV, dtype=torch.bfloat16), "b1": torch.zeros(w, device=DEV, dtype=torch.bfloat16),
                    "g2": torch.ones(w, device=DEV, dtype=torch.bfloat16), "b2": torch.zeros(w, device=DEV, dtype=torch.bfloat16)})
+    # torch.compile of the fused block: compiled once, re-specialised per shape.
+    try:
+        compiled = torch.compile(block_fused)
+    except Exception as e:  # no compiler toolchain on this machine
+        print("torch.compile unavailable:", e)
+        compiled = None
     for b in (1, 8):
         for l in (128, 1024):
+            key = f"transformer_bf16_b{b}_l{l}"
+            if not wanted(key):
+                continue
             t = data((b, l, w), 1.0, torch.bfloat16)
-            res[f"transformer_bf16_b{b}_l{l}"] = timeit(lambda: block(t, params, 16), mt)
+            with torch.no_grad():
+                res[key] = timeit(lambda: block(t, params, 16), mt)
+                res[key + "_fused"] = timeit(lambda: block_fused(t, params, 16), mt)
+                if compiled is not None:
+                    try:
+                        res[key + "_compile"] = timeit(lambda: compiled(t, params, 16), mt)
+                    except Exception as e:
+                        print("torch.compile failed on", key, ":", e)
     s = data((16, 16))
+    if not wanted("dispatch"):
+        return finish(res, a.json)
 
     def chain():
         v = s
@@ -102,11 +153,15 @@ def main():
         return v
 
     res["dispatch"] = timeit(chain, mt)
+    finish(res, a.json)
+
+
+def finish(res, path):
     for k, v in res.items():
         print(f"torch {k:28s} {v:10.3f} ms", flush=True)
     info = {"torch_version": torch.__version__, "cuda": torch.version.cuda,
             "device": torch.cuda.get_device_name(0), "ms": res}
-    json.dump(info, open(a.json, "w"), indent=1)
+    json.dump(info, open(path, "w"), indent=1)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "emily/backend.hpp"
+#include "emily/compiler.hpp"
 #include "emily/fast.hpp"
 #include "emily/memory.hpp"
 #include "emily/telemetry.hpp"

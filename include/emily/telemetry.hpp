@@ -5,6 +5,8 @@
 //   emily.eval       span: shape, type, byte_size
 //   emily.to_binary  span: shape, type, byte_size
 //   emily.memory     event: active_bytes, peak_bytes, cache_bytes
+//   emily.compiler.eager  event: op, id, reason (a node kept out of mx::compile)
+//   emily.compiler.plan   event: segments, compiled_nodes, eager_nodes, mlx_compile
 #pragma once
 
 #include <cstdint>

@@ -10,7 +10,9 @@ ARCH="${1:-90}"
 MLX_VERSION="${MLX_VERSION:-0.32.4}"
 out=.gpu
 mkdir -p "$out/wheel"
-grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+exclude=$(git rev-parse --git-path info/exclude)  # a worktree's .git is a file
+mkdir -p "$(dirname "$exclude")"
+grep -qx '/.gpu/' "$exclude" 2>/dev/null || echo '/.gpu/' >> "$exclude"
 if ! ls "$out"/wheel/mlx_cuda_13-"$MLX_VERSION"-*.whl > /dev/null 2>&1; then
   python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
     --platform manylinux_2_35_x86_64 -d "$out/wheel" "mlx-cuda-13==$MLX_VERSION"

@@ -5,11 +5,21 @@
 # environment, builds the project, and runs doctor, the test suite, coverage
 # and (with --bench) the GPU benchmarks. Logs go to $OUT when it is set.
 #
-#   scripts/gpu/run.sh [--bench] [--tests-only]
+#   scripts/gpu/run.sh [--bench] [--bench-only] [--tests-only]
+#
+# --bench-only builds the benchmarks and runs them without doctor, coverage
+# and tests; BENCH_FILTER (a regex for emily_bench, its |-separated words for
+# torch_bench.py) narrows them, e.g. the compiled transformer block rows:
+#   BENCH_FILTER='transformer_bf16' scripts/gpu/run.sh --bench-only
 set -uo pipefail
 OUT="${OUT:-/tmp/emily-gpu-out}"; mkdir -p "$OUT"
 SITE=/tmp/emily-site
-BENCH=0; for a in "$@"; do [ "$a" = --bench ] && BENCH=1; done
+BENCH=0; BENCH_ONLY=0
+for a in "$@"; do
+  [ "$a" = --bench ] && BENCH=1
+  [ "$a" = --bench-only ] && BENCH=1 && BENCH_ONLY=1
+done
+BENCH_FILTER="${BENCH_FILTER:-}"
 log() { echo "== $*"; }
 
 log "machine"
@@ -40,8 +50,9 @@ cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLX_ROOT="$SITE/ml
   -DCUDNN_INCLUDE_PATH="$SITE/nvidia/cudnn/include" -DCUDNN_LIBRARY_PATH="$SITE/nvidia/cudnn/lib" \
   -DEMILY_BUILD_BENCH=$([ "$BENCH" = 1 ] && echo ON || echo OFF) "${PREFIX_ARGS[@]}" > /tmp/emily-configure.log 2>&1 \
   || { tail -30 /tmp/emily-configure.log; exit 1; }
-cmake --build build-gpu -j"$(nproc)" > /tmp/emily-build.log 2>&1 || { grep -E "error" -A3 /tmp/emily-build.log | head -40; exit 1; }
+cmake --build build-gpu -j"$(nproc)" $([ "$BENCH_ONLY" = 1 ] && echo "--target emily_bench") > /tmp/emily-build.log 2>&1 || { grep -E "error" -A3 /tmp/emily-build.log | head -40; exit 1; }
 
+if [ "$BENCH_ONLY" = 0 ]; then
 log "doctor"
 build-gpu/emily doctor 2>&1 | tee "$OUT/doctor.txt"
 
@@ -64,11 +75,15 @@ for a in "$@"; do
   fi
 done
 
+fi  # BENCH_ONLY
+
 if [ "$BENCH" = 1 ]; then
-  log "bench (gpu): Emily vs raw MLX"
+  log "bench (gpu): Emily vs raw MLX${BENCH_FILTER:+ (filter $BENCH_FILTER)}"
   build-gpu/bench/emily_bench --gpu --benchmark_out="$OUT/bench-gpu.json" --benchmark_out_format=json \
-    > "$OUT/bench-gpu.txt" 2>&1
+    ${BENCH_FILTER:+--benchmark_filter="$BENCH_FILTER"} > "$OUT/bench-gpu.txt" 2>&1
   grep -E "^BM_" "$OUT/bench-gpu.txt" | sed 's/\/min_time:[0-9.]*//; s/\/real_time//' | awk '{print $1, $2, $3}'
   log "bench (gpu): PyTorch"
-  "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" 2>&1 | tail -30
+  "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" ${BENCH_FILTER:+--only "$BENCH_FILTER"} 2>&1 | tail -30
+  log "report"
+  "$PY" bench/report.py --emily "$OUT/bench-gpu.json" --torch "$OUT/torch-gpu.json" --out "$OUT" --tag gpu 2>&1 | tail -40
 fi
