@@ -6,12 +6,17 @@
 #include "coverage.hpp"
 #include "emily/emily.hpp"
 
+namespace emily_tool {
+int quant_error(int argc, char** argv);  // quant_error.cpp
+}
+
 namespace {
 
 int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
-               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n";
+               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
+               "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n";
   return 2;
 }
 
@@ -121,6 +126,7 @@ int main(int argc, char** argv) {
     if (cmd == "example") return example();
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
+    if (cmd == "quant-error") return emily_tool::quant_error(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;
