@@ -7,6 +7,10 @@
 #include "digits.hpp"
 #include "emily/emily.hpp"
 
+namespace emily_tool {
+int quant_error(int argc, char** argv);  // quant_error.cpp
+}
+
 namespace {
 
 int usage() {
@@ -14,6 +18,7 @@ int usage() {
                "       emily doctor\n"
                "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
                "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n";
+               "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n";
   return 2;
 }
 
@@ -124,6 +129,7 @@ int main(int argc, char** argv) {
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
     if (cmd == "digits") return emily_tool::digits(argc, argv);
+    if (cmd == "quant-error") return emily_tool::quant_error(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;

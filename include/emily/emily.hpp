@@ -5,5 +5,6 @@
 #include "emily/compiler.hpp"
 #include "emily/fast.hpp"
 #include "emily/memory.hpp"
+#include "emily/quantize.hpp"
 #include "emily/telemetry.hpp"
 #include "nx/nx.hpp"
