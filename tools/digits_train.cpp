@@ -9,7 +9,7 @@
 #include <numeric>
 #include <span>
 
-#include "emily/emily.hpp"  // emily::eval; emily::compiler() once it lands
+#include "emily/emily.hpp"  // emily::eval, emily::compiler()
 #include "nx/io.hpp"
 
 namespace digits {
@@ -137,9 +137,9 @@ Split split(const Data& all, double test_fraction, std::uint64_t seed) {
 // The reference backend always keeps the evaluator: it is the oracle the
 // Emily run is compared with (tests/digits_test.cpp).
 nx::defn::CompilerPtr step_compiler(const nx::BackendPtr& backend) {
-  // Once emily::compiler() lands, the next line is the one to change, to:
-  //   if (backend && backend->name() == "emily") return emily::compiler();
-  if (backend && backend->name() == "emily") return nx::defn::evaluator();
+  // Emily lowers the step onto MLX's graph compiler; the reference backend,
+  // the oracle of the tests, keeps the node-by-node evaluator.
+  if (backend && backend->name() == "emily") return emily::compiler();
   return nx::defn::evaluator();
 }
 

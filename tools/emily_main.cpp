@@ -17,7 +17,7 @@ int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
                "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
-               "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n";
+               "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n"
                "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n";
   return 2;
 }
