@@ -28,8 +28,8 @@ mv "$lib.pruned" "$lib"
 tar -C "$out/site" -cf - mlx mlx_cuda_13.libs | xz -T0 -6 > "$out/mlx-cuda.tar.xz"
 echo "travels: $out/mlx-cuda.tar.xz ($(du -m "$out/mlx-cuda.tar.xz" | cut -f1) MiB)"
 rm -rf "$out/site"
-# The GPU machine has no GoogleTest or Google Benchmark and reaches no
+# The GPU machine has no GoogleTest, Google Benchmark or nlohmann-json and reaches no
 # registry: carry Debian's packages (run.sh unpacks them into a prefix).
 mkdir -p "$out/debs"
-(cd "$out/debs" && apt-get download -q libgtest-dev libgmock-dev googletest libbenchmark-dev libbenchmark1debian > /dev/null)
+(cd "$out/debs" && apt-get download -q libgtest-dev libgmock-dev googletest libbenchmark-dev libbenchmark1debian nlohmann-json3-dev zlib1g-dev > /dev/null)
 echo "debs: $(ls "$out/debs" | tr '\n' ' ')"

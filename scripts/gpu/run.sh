@@ -29,6 +29,10 @@ PY=$(command -v python3)
 TORCH_SITE=$("$PY" -c "import torch, os; print(os.path.dirname(os.path.dirname(torch.__file__)))")
 echo "python: $PY, torch site-packages: $TORCH_SITE"
 
+# The digits data set comes with scikit-learn, installed there through pip.
+export EMILY_DIGITS_CSV="${EMILY_DIGITS_CSV:-$("$PY" -c "import sklearn, os; print(os.path.join(os.path.dirname(sklearn.__file__), 'datasets', 'data', 'digits.csv.gz'))" 2>/dev/null)}"
+echo "digits data: $EMILY_DIGITS_CSV"
+
 log "unpack MLX (pruned mlx-cuda-13)"
 rm -rf "$SITE" && mkdir -p "$SITE"
 tar -C "$SITE" -xJf .gpu/mlx-cuda.tar.xz
@@ -38,11 +42,19 @@ ls "$SITE/nvidia"
 
 log "build tools"
 PREFIX_ARGS=()
-if [ ! -f /usr/lib/x86_64-linux-gnu/cmake/GTest/GTestConfig.cmake ] && [ -d .gpu/debs ]; then
+if [ -d .gpu/debs ]; then
   mkdir -p /tmp/emily-deps
   for d in .gpu/debs/*.deb; do dpkg -x "$d" /tmp/emily-deps; done
   PREFIX_ARGS=(-DCMAKE_PREFIX_PATH=/tmp/emily-deps/usr)
-  echo "using GoogleTest/Benchmark from the carried Debian packages"
+  echo "using GoogleTest, Google Benchmark, nlohmann-json and zlib from the carried Debian packages"
+fi
+
+# zlib's headers may be missing there: take them from the carried package and
+# link the machine's own libz.so.1.
+if [ ! -f /usr/include/zlib.h ] && [ -f /tmp/emily-deps/usr/include/zlib.h ]; then
+  zlib_so=$(ldconfig -p | awk '/libz\.so\.1 .*x86-64/ {print $NF; exit}')
+  PREFIX_ARGS+=(-DZLIB_INCLUDE_DIR=/tmp/emily-deps/usr/include -DZLIB_LIBRARY="$zlib_so")
+  echo "zlib: headers carried, library $zlib_so"
 fi
 
 log "configure and build"
