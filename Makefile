@@ -8,9 +8,13 @@ CMAKE_FLAGS ?=
 
 .PHONY: run test deps build bench clean coverage test-asan test-tsan fuzz
 
+# The digits example trains on the Emily backend (default device), writes the
+# loss per epoch and plots it (README, "Training: digits").
 run: build
 	$(BUILD)/emily example
 	$(BUILD)/emily doctor
+	$(BUILD)/emily digits --backend emily --out docs/digits-loss.csv
+	.venv/bin/python scripts/plot_loss.py docs/digits-loss.csv docs/digits-loss.png
 
 # The suite, then the same suite built with AddressSanitizer + UBSan (about
 # 19 minutes on a 2-core machine; the whole CI run stays well under an hour).

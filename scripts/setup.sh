@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a Debian 12 machine: the Debian
-# packages (compiler, CMake, GoogleTest, Google Benchmark, numpy, ccache) and
+# packages (compiler, CMake, GoogleTest, Google Benchmark, numpy, matplotlib,
+# ccache, zlib, scikit-learn for the digits data) and
 # MLX's official PyPI backend package at the pinned version into .venv.
 #
 #   scripts/setup.sh [MLX_VERSION]        (default: 0.32.4)
@@ -9,8 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MLX_VERSION="${1:-0.32.4}"
 MLX_PACKAGE="${EMILY_MLX_PACKAGE:-mlx-cpu}"
+# python3-sklearn ships the digits data set (make run, tests/digits_test.cpp);
+# zlib1g-dev lets nx::load_csv read it gzip-compressed.
 PACKAGES=(g++ cmake make python3 python3-venv python3-numpy python3-matplotlib libgtest-dev libgmock-dev
-          libbenchmark-dev libopenblas-dev ccache)
+          libbenchmark-dev libopenblas-dev ccache python3-sklearn zlib1g-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

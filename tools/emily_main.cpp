@@ -1,9 +1,10 @@
-// The `emily` command: example, doctor, coverage.
+// The `emily` command: example, doctor, coverage, digits.
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "coverage.hpp"
+#include "digits.hpp"
 #include "emily/emily.hpp"
 
 namespace {
@@ -11,7 +12,8 @@ namespace {
 int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
-               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n";
+               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
+               "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n";
   return 2;
 }
 
@@ -121,6 +123,7 @@ int main(int argc, char** argv) {
     if (cmd == "example") return example();
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
+    if (cmd == "digits") return emily_tool::digits(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;
