@@ -6,6 +6,7 @@
 #include "coverage.hpp"
 #include "digits.hpp"
 #include "emily/emily.hpp"
+#include "launch.hpp"
 
 namespace {
 
@@ -13,7 +14,10 @@ int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
                "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
-               "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n";
+               "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n"
+               "       emily launch -n N [--hostfile F] -- PROGRAM ARGS...\n"
+               "       emily digits-dp [--epochs N] [--batch B] [--check] [--json FILE]   (under emily launch)\n"
+               "       emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE]       (under emily launch)\n";
   return 2;
 }
 
@@ -124,6 +128,9 @@ int main(int argc, char** argv) {
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
     if (cmd == "digits") return emily_tool::digits(argc, argv);
+    if (cmd == "launch") return emily_tool::launch(argc, argv);
+    if (cmd == "digits-dp") return emily_tool::digits_dp(argc, argv);
+    if (cmd == "allsum-bench") return emily_tool::allsum_bench(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;
