@@ -201,13 +201,13 @@ TEST(DistributedFaults, KilledPeerMakesTheOtherFail) {
 TEST(DistributedFaults, HungPeerTimesOut) {
   // Rank 1 stops (SIGSTOP) between collectives: its sockets stay open, so
   // only the watchdog can fail rank 0. The launcher kills rank 1 afterwards.
-  auto r = run_workers(2, "hang", {"EMILY_DISTRIBUTED_TIMEOUT=2"}, /*grace=*/1);
+  auto r = run_workers(2, "hang", {"EMILY_DISTRIBUTED_TIMEOUT=5"}, /*grace=*/1);
   EXPECT_FALSE(r.result.timed_out) << r.output;
   ASSERT_EQ(r.result.exit_codes.size(), 2u);
   EXPECT_EQ(r.result.exit_codes[0], 3) << r.output;  // the worker's "failed as expected" status
   EXPECT_FALSE(r.result.killed_by_launcher[0]) << r.output;
   EXPECT_TRUE(r.result.killed_by_launcher[1]) << r.output;
-  EXPECT_NE(r.output.find("[0] failure: emily::distributed: all_sum on rank 0 of 2 made no progress for 2 s"),
+  EXPECT_NE(r.output.find("[0] failure: emily::distributed: all_sum on rank 0 of 2 made no progress for 5 s"),
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("[0] later: emily::distributed::all_sum: the group failed earlier"), std::string::npos)

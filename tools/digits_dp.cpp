@@ -39,6 +39,18 @@ double max_abs_diff(const std::vector<nx::Tensor>& a, const std::vector<nx::Tens
 
 }  // namespace
 
+namespace {
+
+// The 1-minute load average (the machine is shared: figures are noisy).
+std::string loadavg() {
+  std::ifstream f("/proc/loadavg");
+  std::string one;
+  f >> one;
+  return one.empty() ? "null" : one;
+}
+
+}  // namespace
+
 int digits_dp(int argc, char** argv) {
   digits::TrainOptions opts;
   opts.epochs = 10;
@@ -65,6 +77,7 @@ int digits_dp(int argc, char** argv) {
     if (!ok) return dp_usage();
   }
   auto group = emily::distributed::init();
+  const std::string load_start = loadavg();
   const int rank = group.rank(), size = group.size();
   if (opts.batch % size != 0) {
     std::cerr << "emily digits-dp: the batch (" << opts.batch << ") must be a multiple of the processes (" << size
@@ -120,7 +133,8 @@ int digits_dp(int argc, char** argv) {
     f << std::setprecision(9) << "{\"processes\": " << size << ", \"epochs\": " << opts.epochs
       << ", \"global_batch\": " << opts.batch << ", \"steps_timed\": " << step_ms.size()
       << ", \"ms_per_step\": " << mean_ms << ", \"accuracy\": " << r.accuracy
-      << ", \"final_loss\": " << r.epoch_loss.back();
+      << ", \"final_loss\": " << r.epoch_loss.back() << ", \"loadavg_1min_start\": " << load_start
+      << ", \"loadavg_1min_end\": " << loadavg();
     if (check) f << ", \"single_accuracy\": " << single_accuracy << ", \"max_abs_weight_diff\": " << diff;
     f << "}\n";
   }

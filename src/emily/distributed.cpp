@@ -3,6 +3,8 @@
 #include <mlx/distributed/ops.h>
 #include <mlx/primitives.h>
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <future>
 #include <sstream>
@@ -214,6 +216,12 @@ Group init(const InitOptions& opts) {
     if (world_group && world_group->backend() == "ring") return *world_group;
     // MLX reads its configuration from the environment only; options given
     // here are put there, and taken back if the ring does not form.
+    // MLX's ring writes to its sockets without MSG_NOSIGNAL: a write to a
+    // dead peer (or one the watchdog shut down) would kill this process with
+    // SIGPIPE instead of failing the collective. Ignore it unless the
+    // program installed its own handler.
+    struct sigaction old_action {};
+    if (sigaction(SIGPIPE, nullptr, &old_action) == 0 && old_action.sa_handler == SIG_DFL) signal(SIGPIPE, SIG_IGN);
     // A ring of one would connect to itself: a group of one needs no MLX backend.
     EnvGuard guard;
     guard.set("MLX_RANK", cfg.size() == 1 ? std::nullopt : std::optional(rank_text));
