@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 def main(argv):
@@ -26,6 +27,7 @@ def main(argv):
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
     ax.plot(epochs, loss, "o-", color="tab:blue", label="training loss")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("mean softmax cross-entropy", color="tab:blue")
     ax.set_yscale("log")
     ax.grid(True, which="both", alpha=0.3)
@@ -33,7 +35,7 @@ def main(argv):
     ax2.plot(epochs, acc, "s--", color="tab:orange", label="held-out accuracy")
     ax2.set_ylabel("held-out accuracy (%)", color="tab:orange")
     ax2.set_ylim(min(80.0, min(acc)), 100)
-    ax.set_title(f"Digits MLP on Emily: {acc[-1]:.2f}% held out after {epochs[-1]} epochs")
+    ax.set_title(f"Digits MLP 64-128-10: {acc[-1]:.2f}% held out after {epochs[-1]} epochs")
     lines = ax.get_lines() + ax2.get_lines()
     ax.legend(lines, [line.get_label() for line in lines], loc="center right")
     fig.tight_layout()

@@ -157,8 +157,8 @@ TEST(Digits, LoadsAndSplitsDeterministically) {
 
 // The same training (20 epochs, seed 42, identical initial parameters and
 // batches) on the reference backend and on Emily. Measured: both 96.66%
-// held out (347/359), first-step loss 2.3948 on both, every epoch's mean loss
-// equal to 6 digits; about 2 s on the reference backend, 1 s on Emily.
+// held out (347/359), first-step loss 2.595994 on both, every epoch's mean
+// loss equal to 6 digits; about 0.8 s on the reference backend, 0.5 s on Emily.
 TEST(Digits, ReferenceAndEmilyTrainAlike) {
   if (!have_digits()) GTEST_SKIP() << "no " << digits::default_data_path() << " (scripts/setup.sh installs python3-sklearn)";
   const auto data = digits::split(digits::load(digits::default_data_path()), 0.2, 42);
@@ -173,14 +173,17 @@ TEST(Digits, ReferenceAndEmilyTrainAlike) {
   EXPECT_EQ(ref.step_traces, 1);
   EXPECT_EQ(emi.step_traces, 1);
 
-  // Near ln(10) = 2.303 for small initial logits, and equal across backends.
-  EXPECT_NEAR(ref.first_step_loss, std::log(10.0), 0.3);
+  // The initial parameters are drawn on the reference backend for both, so
+  // the first loss is one value (ln 10 = 2.30 plus the Glorot logits' spread).
+  EXPECT_NEAR(ref.first_step_loss, 2.595994, 1e-5);
   EXPECT_NEAR(emi.first_step_loss, ref.first_step_loss, 1e-5 * ref.first_step_loss);
 
   ASSERT_EQ(ref.epoch_loss.size(), 20u);
   ASSERT_EQ(emi.epoch_loss.size(), 20u);
+  // Equal to 6 digits on the cpu; 1% leaves room for a GPU's summation order
+  // compounding over 880 steps.
   for (std::size_t e = 0; e < ref.epoch_loss.size(); ++e)
-    EXPECT_NEAR(emi.epoch_loss[e], ref.epoch_loss[e], 1e-3 * ref.epoch_loss[e]) << "epoch " << e + 1;
+    EXPECT_NEAR(emi.epoch_loss[e], ref.epoch_loss[e], 1e-2 * ref.epoch_loss[e]) << "epoch " << e + 1;
   EXPECT_LT(ref.epoch_loss.back(), 0.1 * ref.epoch_loss.front());  // it learns
 
   EXPECT_GE(ref.accuracy, 0.95);

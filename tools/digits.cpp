@@ -116,6 +116,7 @@ int digits(int argc, char** argv) {
 
   std::cout << "held-out accuracy: " << fixed(100 * r.accuracy, 2) << "% (" << r.correct << "/" << split.test.size()
             << ")\n"
+            << "first step loss: " << fixed(r.first_step_loss, 6) << "\n"
             << "jit: the step was traced " << r.step_traces << " time(s) for " << r.steps_per_epoch * opts.epochs
             << " steps\n"
             << "time: " << fixed(total, 2) << " s total, " << fixed(r.seconds, 2) << " s training ("

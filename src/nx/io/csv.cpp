@@ -104,7 +104,14 @@ Tensor load_csv(const std::string& path, const CsvOptions& opts) {
       const std::string why = code == Z_ERRNO ? std::strerror(errno) : (msg && *msg ? msg : "read error");
       parser.fail(line_no, "cannot read (corrupt gzip data?): " + why);
     }
-    if (n == 0) break;
+    if (n == 0) {
+      // zlib reports a truncated stream as a short read with Z_BUF_ERROR set,
+      // so the end of the data needs its own check.
+      int code = Z_OK;
+      gzerror(file.get(), &code);
+      if (code != Z_OK) parser.fail(line_no, "cannot read (corrupt gzip data?): truncated gzip stream");
+      break;
+    }
     std::string_view chunk(buf.data(), static_cast<std::size_t>(n));
     std::size_t pos = 0;
     for (std::size_t nl; (nl = chunk.find('\n', pos)) != std::string_view::npos; pos = nl + 1) {
