@@ -103,11 +103,11 @@ int digits_dp(int argc, char** argv) {
   opts.on_epoch = [&](int epoch, double loss, double acc) {
     if (rank == 0)
       std::cout << "epoch " << epoch << "/" << opts.epochs << " loss " << std::fixed << std::setprecision(4) << loss
-                << "  held-out acc " << std::setprecision(2) << 100 * acc << "%\n";
+                << "  held-out acc " << std::setprecision(2) << 100 * acc << "%" << std::endl;  // flushed: under the launcher stdout is a pipe
     last = Clock::now();
   };
   std::cout << "rank " << rank << " of " << size << " (" << group.backend() << "): " << opts.batch / size
-            << " of every " << opts.batch << " samples\n";
+            << " of every " << opts.batch << " samples" << std::endl;
   const auto r = digits::train(split, opts);
   double mean_ms = 0;
   for (double t : step_ms) mean_ms += t / static_cast<double>(step_ms.size());

@@ -80,7 +80,7 @@ int allsum_bench(int argc, char** argv) {
     if (g.rank() == 0) {
       std::cout << std::setw(12) << bytes << " B  " << std::fixed << std::setprecision(3) << std::setw(10)
                 << median * 1e3 << " ms  algbw " << std::setprecision(3) << algbw << " GB/s  busbw " << busbw
-                << " GB/s  (" << reps << " reps)\n";
+                << " GB/s  (" << reps << " reps)" << std::endl;  // flushed: stdout is a pipe
       if (f.is_open())
         f << (first ? "" : ",\n") << std::setprecision(9) << "  {\"bytes\": " << bytes << ", \"reps\": " << reps
           << ", \"median_s\": " << median << ", \"min_s\": " << secs.front() << ", \"algbw_GBps\": " << algbw
