@@ -101,9 +101,9 @@ int digits_dp(int argc, char** argv) {
     last = now;
   };
   opts.on_epoch = [&](int epoch, double loss, double acc) {
-    if (rank == 0)
+    if (rank == 0)  // std::endl flushes: under the launcher stdout is a pipe
       std::cout << "epoch " << epoch << "/" << opts.epochs << " loss " << std::fixed << std::setprecision(4) << loss
-                << "  held-out acc " << std::setprecision(2) << 100 * acc << "%" << std::endl;  // flushed: under the launcher stdout is a pipe
+                << "  held-out acc " << std::setprecision(2) << 100 * acc << "%" << std::endl;
     last = Clock::now();
   };
   std::cout << "rank " << rank << " of " << size << " (" << group.backend() << "): " << opts.batch / size

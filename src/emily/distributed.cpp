@@ -146,6 +146,11 @@ mx::array watched(const detail::GroupState& s, const mx::array& x, const std::st
 
 using Collective = std::function<mx::array(const mx::array&, const mx::distributed::Group&)>;
 
+// MLX's (array, group) collectives, bound to the group's default stream.
+Collective over_group(mx::array (*f)(const mx::array&, std::optional<mx::distributed::Group>, mx::StreamOrDevice)) {
+  return [f](const mx::array& a, const mx::distributed::Group& g) { return f(a, g, {}); };
+}
+
 // One collective on x: evaluated at once on Emily tensors, recorded as an
 // external node inside nx::jit (so gradients can be reduced inside a jitted
 // training step) and evaluated when the step runs.
@@ -259,24 +264,25 @@ nx::Tensor all_sum(const nx::Tensor& x, const std::optional<Group>& group) {
     });
   };
   return collective("all_sum", x, x.spec(), group,
-                    [](const mx::array& a, const mx::distributed::Group& g) { return mx::distributed::all_sum(a, g); },
+                    over_group(mx::distributed::all_sum),
                     compose);
 }
 
 nx::Tensor all_max(const nx::Tensor& x, const std::optional<Group>& group) {
   return collective("all_max", x, x.spec(), group,
-                    [](const mx::array& a, const mx::distributed::Group& g) { return mx::distributed::all_max(a, g); },
+                    over_group(mx::distributed::all_max),
                     nullptr);
 }
 
 nx::Tensor all_min(const nx::Tensor& x, const std::optional<Group>& group) {
   return collective("all_min", x, x.spec(), group,
-                    [](const mx::array& a, const mx::distributed::Group& g) { return mx::distributed::all_min(a, g); },
+                    over_group(mx::distributed::all_min),
                     nullptr);
 }
 
 nx::Tensor all_mean(const nx::Tensor& x, const std::optional<Group>& group) {
-  if (!nx::is_float(x.type())) nx::raise("emily::distributed::all_mean", "expects a floating-point tensor, got " + nx::to_string(x.type()));
+  if (x.defined() && !nx::is_float(x.type()))
+    nx::raise("emily::distributed::all_mean", "expects a floating-point tensor, got " + nx::to_string(x.type()));
   return nx::divide(all_sum(x, group), static_cast<double>(group_or_world(group)->size()));
 }
 
@@ -286,7 +292,7 @@ nx::Tensor all_gather(const nx::Tensor& x, const std::optional<Group>& group) {
   nx::Spec out{v.shape(), v.type(), {}};
   out.shape[0] *= group_or_world(group)->size();
   return collective("all_gather", v, out, group,
-                    [](const mx::array& a, const mx::distributed::Group& g) { return mx::distributed::all_gather(a, g); },
+                    over_group(mx::distributed::all_gather),
                     nullptr);
 }
 
@@ -310,7 +316,9 @@ nx::Tensor send(const nx::Tensor& x, int dst, const std::optional<Group>& group)
   Group g = *group_or_world(group);
   check_peer("send", dst, g);
   return collective("send", x, x.spec(), g,
-                    [dst](const mx::array& a, const mx::distributed::Group& mg) { return mx::distributed::send(a, dst, mg); },
+                    [dst](const mx::array& a, const mx::distributed::Group& mg) {
+                      return mx::distributed::send(a, dst, mg);
+                    },
                     nullptr);
 }
 
@@ -328,7 +336,9 @@ nx::Tensor recv_like(const nx::Tensor& like, int src, const std::optional<Group>
   Group g = *group_or_world(group);
   check_peer("recv", src, g);
   return collective("recv", like, like.spec(), g,
-                    [src](const mx::array& a, const mx::distributed::Group& mg) { return mx::distributed::recv_like(a, src, mg); },
+                    [src](const mx::array& a, const mx::distributed::Group& mg) {
+                      return mx::distributed::recv_like(a, src, mg);
+                    },
                     nullptr);
 }
 

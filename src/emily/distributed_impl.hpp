@@ -4,6 +4,7 @@
 #include <mlx/distributed/distributed.h>
 #include <mlx/mlx.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
