@@ -196,6 +196,10 @@ TEST(DistributedFaults, KilledPeerMakesTheOtherFail) {
   EXPECT_EQ(r.result.exit_codes[0], 0) << r.output;  // rank 0 caught the error and passed
   EXPECT_FALSE(r.result.killed_by_launcher[0]) << r.output;
   EXPECT_NE(r.output.find("[0] caught: [ring] connection to a peer was lost"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("[0] failure: emily::distributed: all_sum on rank 0 of 2 failed: the connection to a peer "
+                          "was lost (the peer exited or crashed)"),
+            std::string::npos)
+      << r.output;
 }
 
 TEST(DistributedFaults, HungPeerTimesOut) {
@@ -317,6 +321,12 @@ void worker_die(const dist::Group& g) {
   } catch (const std::exception& e) {
     std::cout << "caught: " << e.what() << std::endl;
   }
+  if (g.rank() != 0) return;
+  // The group is marked failed once the stream passes the failed collective
+  // (asynchronously: wait for it, at most 60 s), and later ops raise.
+  for (int i = 0; i < 600 && !g.failure(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::cout << "failure: " << g.failure().value_or("none") << std::endl;
+  EXPECT_THROW(dist::all_sum(x, g), std::runtime_error);
 }
 
 void worker_hang(const dist::Group& g) {

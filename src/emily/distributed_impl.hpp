@@ -57,14 +57,17 @@ class Watch {
   void begin(std::uint64_t token, const std::string& op);
   void end(std::uint64_t token);
   std::optional<std::string> failure() const;
-  void fail(const std::string& why);  // records why, closes the sockets
+  // Records why (printing it to stderr when `print`) and closes the sockets.
+  void fail(const std::string& why, bool print = true);
   double timeout() const { return timeout_; }
 
  private:
   void run();
+  bool peer_gone() const;  // a ring connection is no longer established
   using Clock = std::chrono::steady_clock;
   double timeout_;
   RingConfig ring_;
+  std::vector<int> sockets_;  // the ring's connections, found once they are made
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::map<std::uint64_t, std::pair<std::string, Clock::time_point>> pending_;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -201,14 +202,26 @@ std::vector<int> ring_sockets(const RingConfig& cfg) {
   return fds;
 }
 
+
 void shut_down(const std::vector<int>& fds) {
   for (int fd : fds) ::shutdown(fd, SHUT_RDWR);
 }
 
 // ---- the watchdog ----
 
-Watch::Watch(double timeout_seconds, RingConfig ring) : timeout_(timeout_seconds), ring_(std::move(ring)) {
+Watch::Watch(double timeout_seconds, RingConfig ring)
+    : timeout_(timeout_seconds), ring_(std::move(ring)), sockets_(ring_sockets(ring_)) {
   if (timeout_ > 0) thread_ = std::thread([this] { run(); });
+}
+
+bool Watch::peer_gone() const {
+  for (int fd : sockets_) {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) continue;
+    if (info.tcpi_state != TCP_ESTABLISHED) return true;
+  }
+  return false;
 }
 
 Watch::~Watch() {
@@ -226,8 +239,23 @@ void Watch::begin(std::uint64_t token, const std::string& op) {
 }
 
 void Watch::end(std::uint64_t token) {
-  std::lock_guard lock(mutex_);
-  pending_.erase(token);
+  std::string op;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(token);
+    if (it == pending_.end()) return;
+    op = it->second.first;
+    pending_.erase(it);
+  }
+  // MLX fails a collective whose peer vanished, and the stream goes on to
+  // this marker: record that the group is broken so later ops raise at once.
+  // Quietly, since a peer that exits right after the last collective looks
+  // the same.
+  if (peer_gone())
+    fail("emily::distributed: " + op + " on rank " + std::to_string(ring_.rank) + " of " +
+             std::to_string(ring_.size()) +
+             " failed: the connection to a peer was lost (the peer exited or crashed); the group is unusable",
+         /*print=*/false);
 }
 
 std::optional<std::string> Watch::failure() const {
@@ -235,16 +263,16 @@ std::optional<std::string> Watch::failure() const {
   return failure_;
 }
 
-void Watch::fail(const std::string& why) {
+void Watch::fail(const std::string& why, bool print) {
   {
     std::lock_guard lock(mutex_);
     if (failure_) return;
     failure_ = why;
   }
-  std::cerr << why << "\n" << std::flush;
+  if (print) std::cerr << why << "\n" << std::flush;
   // Closing the connections makes MLX's blocked transfers fail, so the
   // evaluation that waits on them raises instead of hanging.
-  shut_down(ring_sockets(ring_));
+  shut_down(sockets_);
 }
 
 void Watch::run() {
@@ -257,10 +285,13 @@ void Watch::run() {
       double waited = std::chrono::duration<double>(now - p.second).count();
       if (waited < timeout_) continue;
       std::ostringstream why;
-      why << "emily::distributed: " << p.first << " on rank " << ring_.rank << " of " << ring_.size()
-          << " made no progress for " << timeout_
-          << " s (the timeout): a peer is hung, dead, or did not run the same collective; the group's "
-             "connections are closed and the group is unusable";
+      why << "emily::distributed: " << p.first << " on rank " << ring_.rank << " of " << ring_.size();
+      if (peer_gone())
+        why << " failed: the connection to a peer was lost (the peer exited or crashed); the group is unusable";
+      else
+        why << " made no progress for " << timeout_
+            << " s (the timeout): a peer is hung, dead, or did not run the same collective; the group's "
+               "connections are closed and the group is unusable";
       lock.unlock();
       fail(why.str());
       lock.lock();
