@@ -281,13 +281,15 @@ nx::Tensor all_min(const nx::Tensor& x, const std::optional<Group>& group) {
 }
 
 nx::Tensor all_mean(const nx::Tensor& x, const std::optional<Group>& group) {
+  if (!nx::defn::is_expr(x)) emily_backend_of(x, "all_mean");
   if (x.defined() && !nx::is_float(x.type()))
     nx::raise("emily::distributed::all_mean", "expects a floating-point tensor, got " + nx::to_string(x.type()));
   return nx::divide(all_sum(x, group), static_cast<double>(group_or_world(group)->size()));
 }
 
 nx::Tensor all_gather(const nx::Tensor& x, const std::optional<Group>& group) {
-  if (!x.defined()) nx::raise("emily::distributed::all_gather", "got an undefined tensor");
+  // Checked before the group is looked up (which may join the default group).
+  if (!nx::defn::is_expr(x)) emily_backend_of(x, "all_gather");
   nx::Tensor v = x.rank() == 0 ? nx::reshape(x, {1}) : x;
   nx::Spec out{v.shape(), v.type(), {}};
   out.shape[0] *= group_or_world(group)->size();
@@ -313,6 +315,7 @@ void check_peer(const char* op, int peer, const Group& g) {
 }  // namespace
 
 nx::Tensor send(const nx::Tensor& x, int dst, const std::optional<Group>& group) {
+  if (!nx::defn::is_expr(x)) emily_backend_of(x, "send");
   Group g = *group_or_world(group);
   check_peer("send", dst, g);
   return collective("send", x, x.spec(), g,
