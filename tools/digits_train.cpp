@@ -149,6 +149,9 @@ TrainResult train(const Split& data, const TrainOptions& opts) {
   const std::int64_t n_train = data.train.size();
   const int steps = static_cast<int>(n_train / opts.batch);
   if (steps < 1) nx::raise("digits", "fewer training samples than one batch");
+  if (opts.shards < 1 || opts.shard < 0 || opts.shard >= opts.shards || opts.batch % opts.shards != 0)
+    nx::raise("digits", "the batch must split into `shards` equal shares and 0 <= shard < shards");
+  const int local = opts.batch / opts.shards;
   const auto start = std::chrono::steady_clock::now();
 
   // The state is {w1, b1, w2, b2, and their momenta}; a flat vector so that
@@ -158,9 +161,14 @@ TrainResult train(const Split& data, const TrainOptions& opts) {
     state.push_back(nx::zeros(state[static_cast<std::size_t>(i)].shape(), {.type = nx::f32, .backend = opts.backend}));
 
   const double lr = opts.learning_rate, mu = opts.momentum;
-  auto step = [lr, mu](const std::vector<nx::Tensor>& s, const nx::Tensor& x, const nx::Tensor& y) {
+  auto step = [lr, mu, mean = opts.all_mean](const std::vector<nx::Tensor>& s, const nx::Tensor& x,
+                                             const nx::Tensor& y) {
     std::vector<nx::Tensor> params(s.begin(), s.begin() + kParams);
     auto [value, grads] = nx::value_and_grad(loss)(params, x, y);
+    if (mean) {
+      value = mean(value);
+      for (auto& g : grads) g = mean(g);
+    }
     std::vector<nx::Tensor> next(s.size());
     for (std::size_t i = 0; i < kParams; ++i) {
       next[kParams + i] = nx::add(nx::multiply(s[kParams + i], mu), grads[i]);
@@ -195,8 +203,8 @@ TrainResult train(const Split& data, const TrainOptions& opts) {
     auto order = permutation(n_train, opts.seed * 1000003u + static_cast<std::uint64_t>(epoch));
     double total = 0;
     for (int k = 0; k < steps; ++k) {
-      auto [x, y] = batch(data.train, std::span(order).subspan(static_cast<std::size_t>(k) * opts.batch, opts.batch),
-                          opts.backend);
+      const auto first = static_cast<std::size_t>(k * opts.batch + opts.shard * local);
+      auto [x, y] = batch(data.train, std::span(order).subspan(first, local), opts.backend);
       auto [value, next] = jitted_step(state, x, y);
       state = std::move(next);
       // Emily is lazy: evaluate the step's outputs together so the graph
@@ -215,6 +223,7 @@ TrainResult train(const Split& data, const TrainOptions& opts) {
     if (opts.on_epoch) opts.on_epoch(epoch, r.epoch_loss.back(), r.accuracy);
   }
   r.step_traces = jitted_step.trace_count();
+  r.parameters.assign(state.begin(), state.begin() + kParams);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

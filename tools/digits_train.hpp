@@ -47,6 +47,11 @@ struct TrainOptions {
   std::function<void(int, int, int, double)> on_step;
   // After every epoch: epoch, mean training loss, held-out accuracy.
   std::function<void(int, double, double)> on_epoch;
+  // Data parallelism (tools/digits_dp.cpp): this process trains on share
+  // `shard` of `shards` equal parts of every global batch, and `all_mean`
+  // averages the gradients and the loss over the processes inside the step.
+  int shard = 0, shards = 1;
+  std::function<nx::Tensor(const nx::Tensor&)> all_mean;
 };
 
 struct TrainResult {
@@ -58,6 +63,7 @@ struct TrainResult {
   int steps_per_epoch = 0;
   int step_traces = 0;  // signatures traced by the jitted step (1: fixed shapes)
   double seconds = 0;   // training and evaluation, wall clock
+  std::vector<nx::Tensor> parameters;  // the final w1, b1, w2, b2
 };
 
 TrainResult train(const Split& data, const TrainOptions& opts);

@@ -6,6 +6,7 @@
 #include "coverage.hpp"
 #include "digits.hpp"
 #include "emily/emily.hpp"
+#include "launch.hpp"
 
 namespace emily_tool {
 int quant_error(int argc, char** argv);  // quant_error.cpp
@@ -18,7 +19,10 @@ int usage() {
                "       emily doctor\n"
                "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
                "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n"
-               "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n";
+               "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n"
+               "       emily launch -n N [--hostfile F] -- PROGRAM ARGS...\n"
+               "       emily digits-dp [--epochs N] [--batch B] [--check] [--json FILE]   (under emily launch)\n"
+               "       emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE]       (under emily launch)\n";
   return 2;
 }
 
@@ -130,6 +134,9 @@ int main(int argc, char** argv) {
     if (cmd == "coverage") return coverage(argc, argv);
     if (cmd == "digits") return emily_tool::digits(argc, argv);
     if (cmd == "quant-error") return emily_tool::quant_error(argc, argv);
+    if (cmd == "launch") return emily_tool::launch(argc, argv);
+    if (cmd == "digits-dp") return emily_tool::digits_dp(argc, argv);
+    if (cmd == "allsum-bench") return emily_tool::allsum_bench(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;
