@@ -273,6 +273,9 @@ void worker_collectives(const dist::Group& g) {
   EXPECT_EQ(floats(f(x)), (std::vector<float>{5, 20, 100}));
   EXPECT_FALSE(g.failure().has_value());
   EXPECT_THROW(g.split(0), nx::UnsupportedError);
+  // A last collective keeps each rank's sockets open until the other has
+  // checked failure(): a peer that already exited would count as lost.
+  emily::eval(dist::all_sum(x, g));
 }
 
 void worker_data_parallel(const dist::Group& g) {
