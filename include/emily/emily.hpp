@@ -4,5 +4,6 @@
 #include "emily/backend.hpp"
 #include "emily/fast.hpp"
 #include "emily/memory.hpp"
+#include "emily/quantize.hpp"
 #include "emily/telemetry.hpp"
 #include "nx/nx.hpp"
