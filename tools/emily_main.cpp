@@ -1,4 +1,4 @@
-// The `emily` command: example, doctor, coverage.
+// The `emily` command: example, doctor, coverage, generate.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -6,12 +6,17 @@
 #include "coverage.hpp"
 #include "emily/emily.hpp"
 
+namespace emily_tool {
+int generate(int argc, char** argv);  // tools/generate.cpp
+}
+
 namespace {
 
 int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
-               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n";
+               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
+               "       emily generate --model DIR --prompt-ids 1,2,3 [--max-tokens N] [--bits 4|8] ...\n";
   return 2;
 }
 
@@ -121,6 +126,7 @@ int main(int argc, char** argv) {
     if (cmd == "example") return example();
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
+    if (cmd == "generate") return emily_tool::generate(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;
