@@ -40,7 +40,7 @@ GenerateResult generate(const Qwen3& model, const std::vector<std::int64_t>& pro
     r.prefill_logits = nx::reshape(logits, {L, vocab});
     emily::eval(std::vector<nx::Tensor>{next, r.prefill_logits});
   }
-  r.tokens.push_back(nx::to_number<std::int64_t>(next));
+  r.tokens.push_back(nx::to_number<std::int64_t>(nx::reshape(next, {})));
   r.prefill_seconds = seconds_since(t0);
 
   // Decode: one cached forward per further token; `next` [1, 1] feeds the
@@ -49,7 +49,7 @@ GenerateResult generate(const Qwen3& model, const std::vector<std::int64_t>& pro
   for (int step = 1; step < opts.max_tokens; ++step) {
     logits = model.forward(next, cache, true);
     next = nx::argmax(logits, {.axis = 2, .tie_break = nx::TieBreak::low, .keep_axis = false, .type = nx::s32});
-    r.tokens.push_back(nx::to_number<std::int64_t>(next));
+    r.tokens.push_back(nx::to_number<std::int64_t>(nx::reshape(next, {})));
   }
   r.decode_seconds = seconds_since(t0);
   r.decode_tokens = opts.max_tokens - 1;
