@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a Debian 12 machine: the Debian
-# packages (compiler, CMake, GoogleTest, Google Benchmark, numpy, ccache) and
+# packages (compiler, CMake, GoogleTest, Google Benchmark, numpy, ccache, and
+# nlohmann-json and zlib for the tensor-file readers) and
 # MLX's official PyPI backend package at the pinned version into .venv.
 #
 #   scripts/setup.sh [MLX_VERSION]        (default: 0.32.4)
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 MLX_VERSION="${1:-0.32.4}"
 MLX_PACKAGE="${EMILY_MLX_PACKAGE:-mlx-cpu}"
 PACKAGES=(g++ cmake make python3 python3-venv python3-numpy python3-matplotlib libgtest-dev libgmock-dev
+          nlohmann-json3-dev zlib1g-dev
           libbenchmark-dev libopenblas-dev ccache)
 
 missing=()
