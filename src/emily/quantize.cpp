@@ -216,7 +216,9 @@ nx::Tensor quantized_dot(const nx::Tensor& x, const QuantizedTensor& w, bool tra
     return mx::quantized_matmul(b->cast(x, t), b->array_of(w.weights), scales, biases_as(b, w, t), transpose,
                                 w.opts.group_size, w.opts.bits, to_string(w.opts.mode), dev);
   });
-  return checked(op, b->wrap(nx::Spec{to_nx_shape(r.shape()), t, {}}, std::move(r)));
+  // The spec first: a by-value std::move(r) argument may be built before r.shape() runs.
+  nx::Spec spec{to_nx_shape(r.shape()), t, {}};
+  return checked(op, b->wrap(spec, std::move(r)));
 }
 
 nx::Tensor quantized_take(const QuantizedTensor& table, const nx::Tensor& indices) {
