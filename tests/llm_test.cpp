@@ -14,6 +14,7 @@
 
 #include "emily/emily.hpp"
 #include "emily/llm.hpp"
+#include "emily/quantize.hpp"
 #include "nx/serialize.hpp"
 
 namespace {
@@ -179,19 +180,45 @@ TEST(Llm, QuantizedAndHalfPrecisionStayClose) {
     auto model = emily::llm::Qwen3::load(r.dir.string(), o);
     return rel_max_error(nx::reshape(model.forward(ids_tensor(r.prompt, cpu())), {L, 128}), ref);
   };
-  // Affine groups of 64: 4 bits keep each weight within ~1/30 of its group's
-  // range; through two layers the logits stay within 15% of their largest value.
+  // Affine groups of 64. The tiny model's scaled-up output projections
+  // amplify weight error: measured 0.33 (4-bit), 0.022 (8-bit), 0.014 (bf16)
+  // of the largest logit; QuantizedEqualsDequantizedCheckpoint checks the
+  // quantized path itself tightly.
   const double e4 = err({.backend = cpu(), .type = std::nullopt, .bits = 4, .group_size = 64});
   const double e8 = err({.backend = cpu(), .type = std::nullopt, .bits = 8, .group_size = 64});
   const double ebf16 = err({.backend = cpu(), .type = nx::bf16, .bits = 0, .group_size = 64});
-  EXPECT_LT(e4, 0.15);
-  EXPECT_LT(e8, 0.01);
-  EXPECT_LT(e8, e4);
+  EXPECT_LT(e4, 0.5);
+  EXPECT_LT(e8, 0.05);
+  EXPECT_LT(e8, e4 / 4);
   EXPECT_LT(ebf16, 0.03);  // bf16 keeps 8 bits of mantissa
   RecordProperty("rel_err_4bit", std::to_string(e4));
   RecordProperty("rel_err_8bit", std::to_string(e8));
   RecordProperty("rel_err_bf16", std::to_string(ebf16));
   std::cout << "relative max logit error: 4-bit " << e4 << ", 8-bit " << e8 << ", bf16 " << ebf16 << "\n";
+}
+
+TEST(Llm, QuantizedEqualsDequantizedCheckpoint) {
+  // A float checkpoint holding dequantize(quantize(w)) for every projection and
+  // the embeddings must give the quantized model's logits: the quantized
+  // matmuls and embedding lookup compute what the 4-bit weights say.
+  const Reference& r = checkpoint(true);
+  ASSERT_FALSE(r.prompt.empty());
+  auto weights = nx::load_safetensors((r.dir / "model.safetensors").string(), {.backend = cpu()});
+  for (auto& [name, w] : weights)
+    if (w.rank() == 2) w = emily::dequantize(emily::quantize(w, {.bits = 4, .group_size = 64,
+                                                                  .mode = emily::QuantMode::affine}));
+  const fs::path dq = scratch_dir() / "dequantized";
+  fs::create_directories(dq);
+  fs::copy_file(r.dir / "config.json", dq / "config.json", fs::copy_options::overwrite_existing);
+  nx::save_safetensors((dq / "model.safetensors").string(), weights);
+  const auto L = static_cast<std::int64_t>(r.prompt.size());
+  auto q4 = emily::llm::Qwen3::load(r.dir.string(), {.backend = cpu(), .type = std::nullopt, .bits = 4,
+                                                     .group_size = 64});
+  EXPECT_EQ(q4.bits(), 4);
+  auto fl = emily::llm::Qwen3::load(dq.string(), on(cpu()));
+  nx::Tensor a = q4.forward(ids_tensor(r.prompt, cpu())), b = fl.forward(ids_tensor(r.prompt, cpu()));
+  EXPECT_LT(rel_max_error(nx::reshape(a, {L, 128}), nx::reshape(b, {L, 128})), 1e-5);
+  fs::remove_all(dq);
 }
 
 void copy_checkpoint(const fs::path& from, const fs::path& to) {
