@@ -20,14 +20,14 @@ import struct
 import numpy as np
 
 
-def make_config(tie):
+def make_config(tie, layers=2):
     return {
         "architectures": ["Qwen3ForCausalLM"],
         "model_type": "qwen3",
         "vocab_size": 128,
         "hidden_size": 64,
         "intermediate_size": 128,
-        "num_hidden_layers": 2,
+        "num_hidden_layers": layers,
         "num_attention_heads": 4,
         "num_key_value_heads": 2,
         # head_dim * heads != hidden, as in the real Qwen3 shapes.
@@ -143,9 +143,10 @@ def main():
     ap.add_argument("--tie", type=int, choices=[0, 1], default=1)
     ap.add_argument("--prompt", default="1,5,9,77,3,120,42,8")
     ap.add_argument("--new-tokens", type=int, default=8)
+    ap.add_argument("--layers", type=int, default=2)
     args = ap.parse_args()
 
-    cfg = make_config(bool(args.tie))
+    cfg = make_config(bool(args.tie), args.layers)
     w = make_weights(cfg, args.seed)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "config.json"), "w") as f:

@@ -1,6 +1,8 @@
 // Greedy batch-1 generation with timings (see include/emily/llm.hpp).
 #include <chrono>
 
+#include <mlx/transforms.h>
+
 #include "emily/backend.hpp"
 #include "emily/llm.hpp"
 #include "nx/nx.hpp"
@@ -12,6 +14,15 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+
+// Starts computing an Emily tensor without waiting (other backends: nothing
+// to start), so the next step's graph is built while this one runs.
+void start(const nx::Tensor& t) {
+  if (t.defined() && t.backend()->name() == "emily")
+    mlx::core::async_eval({*static_cast<mlx::core::array*>(t.data().get())});
+}
+
+std::int64_t read_id(const nx::Tensor& t) { return nx::to_number<std::int64_t>(nx::reshape(t, {})); }
 
 }  // namespace
 
@@ -40,16 +51,24 @@ GenerateResult generate(const Qwen3& model, const std::vector<std::int64_t>& pro
     r.prefill_logits = nx::reshape(logits, {L, vocab});
     emily::eval(std::vector<nx::Tensor>{next, r.prefill_logits});
   }
-  r.tokens.push_back(nx::to_number<std::int64_t>(nx::reshape(next, {})));
+  r.tokens.push_back(read_id(next));
   r.prefill_seconds = seconds_since(t0);
 
-  // Decode: one cached forward per further token; `next` [1, 1] feeds the
-  // following step directly, and reading it is the per-token synchronisation.
+  // Decode: one cached forward per further token, its argmax fed straight
+  // into the next step. Step n + 1 is queued (async) before step n's id is
+  // read, so graph building overlaps the device's work.
   t0 = std::chrono::steady_clock::now();
-  for (int step = 1; step < opts.max_tokens; ++step) {
-    logits = model.forward(next, cache, true);
-    next = nx::argmax(logits, {.axis = 2, .tie_break = nx::TieBreak::low, .keep_axis = false, .type = nx::s32});
-    r.tokens.push_back(nx::to_number<std::int64_t>(nx::reshape(next, {})));
+  auto step = [&](const nx::Tensor& prev) {
+    nx::Tensor n = nx::argmax(model.forward(prev, cache, true),
+                              {.axis = 2, .tie_break = nx::TieBreak::low, .keep_axis = false, .type = nx::s32});
+    start(n);
+    return n;
+  };
+  if (opts.max_tokens > 1) next = step(next);
+  for (int i = 1; i < opts.max_tokens; ++i) {
+    nx::Tensor after = i + 1 < opts.max_tokens ? step(next) : nx::Tensor();
+    r.tokens.push_back(read_id(next));
+    next = after;
   }
   r.decode_seconds = seconds_since(t0);
   r.decode_tokens = opts.max_tokens - 1;
