@@ -111,8 +111,10 @@ TEST_P(Qwen3Tie, LogitsMatchNumpyF32) {
   nx::Tensor got = model.forward(ids_tensor(r.prompt, cpu()));
   const auto L = static_cast<std::int64_t>(r.prompt.size());
   ASSERT_EQ(got.shape(), (nx::Shape{1, L, 128}));
-  // Logits reach ~40 in magnitude; f32 against float64 agrees to ~1e-6 of that.
-  EXPECT_LT(rel_max_error(nx::reshape(got, {L, 128}), reference_logits(r)), 2e-5);
+  // Logits reach ~40 in magnitude; f32 against float64: measured ~4e-7 of that.
+  const double e = rel_max_error(nx::reshape(got, {L, 128}), reference_logits(r));
+  EXPECT_LT(e, 2e-6);
+  std::cout << "f32 logits vs numpy float64: " << e << " of the largest logit\n";
 }
 
 TEST_P(Qwen3Tie, GreedyIdsMatchNumpy) {
@@ -125,7 +127,7 @@ TEST_P(Qwen3Tie, GreedyIdsMatchNumpy) {
   EXPECT_EQ(out.tokens, r.greedy);
   EXPECT_EQ(out.prefill_tokens, static_cast<int>(r.prompt.size()));
   EXPECT_EQ(out.decode_tokens, 7);
-  EXPECT_LT(rel_max_error(out.prefill_logits, reference_logits(r)), 2e-5);
+  EXPECT_LT(rel_max_error(out.prefill_logits, reference_logits(r)), 2e-6);
 }
 
 TEST_P(Qwen3Tie, ReferenceBackendMatchesNumpy) {
@@ -135,7 +137,9 @@ TEST_P(Qwen3Tie, ReferenceBackendMatchesNumpy) {
   auto model = emily::llm::Qwen3::load(r.dir.string(), on(nx::binary_backend()));
   nx::Tensor got = model.forward(ids_tensor(r.prompt, nx::binary_backend()));
   const auto L = static_cast<std::int64_t>(r.prompt.size());
-  EXPECT_LT(rel_max_error(nx::reshape(got, {L, 128}), reference_logits(r)), 2e-5);
+  const double e = rel_max_error(nx::reshape(got, {L, 128}), reference_logits(r));
+  EXPECT_LT(e, 2e-6);
+  std::cout << "reference backend logits vs numpy float64: " << e << "\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Llm, Qwen3Tie, ::testing::Bool(),
@@ -161,7 +165,9 @@ TEST(Llm, KvCacheDecodingEqualsFullRecomputation) {
   }
   ASSERT_EQ(at, N);
   EXPECT_EQ(cache.length(), N);
-  EXPECT_LT(rel_max_error(nx::concatenate(parts, 0), full), 1e-5);
+  const double e = rel_max_error(nx::concatenate(parts, 0), full);
+  EXPECT_LT(e, 5e-6);
+  std::cout << "cached chunks vs full recomputation: " << e << "\n";
 
   // last_only gives the final row; a full cache raises.
   auto c2 = model.make_cache(1, 4);
@@ -217,7 +223,9 @@ TEST(Llm, QuantizedEqualsDequantizedCheckpoint) {
   EXPECT_EQ(q4.bits(), 4);
   auto fl = emily::llm::Qwen3::load(dq.string(), on(cpu()));
   nx::Tensor a = q4.forward(ids_tensor(r.prompt, cpu())), b = fl.forward(ids_tensor(r.prompt, cpu()));
-  EXPECT_LT(rel_max_error(nx::reshape(a, {L, 128}), nx::reshape(b, {L, 128})), 1e-5);
+  const double e = rel_max_error(nx::reshape(a, {L, 128}), nx::reshape(b, {L, 128}));
+  EXPECT_LT(e, 5e-6);
+  std::cout << "4-bit model vs dequantized float checkpoint: " << e << "\n";
   fs::remove_all(dq);
 }
 
