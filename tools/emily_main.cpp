@@ -7,7 +7,8 @@
 #include "emily/emily.hpp"
 
 namespace emily_tool {
-int generate(int argc, char** argv);  // tools/generate.cpp
+int generate(int argc, char** argv);     // tools/generate.cpp
+int quant_error(int argc, char** argv);  // quant_error.cpp
 }
 
 namespace {
@@ -16,7 +17,8 @@ int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
                "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
-               "       emily generate --model DIR --prompt-ids 1,2,3 [--max-tokens N] [--bits 4|8] ...\n";
+               "       emily generate --model DIR --prompt-ids 1,2,3 [--max-tokens N] [--bits 4|8] ...\n"
+               "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n";
   return 2;
 }
 
@@ -127,6 +129,7 @@ int main(int argc, char** argv) {
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
     if (cmd == "generate") return emily_tool::generate(argc, argv);
+    if (cmd == "quant-error") return emily_tool::quant_error(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "emily " << cmd << ": " << e.what() << "\n";
     return 1;

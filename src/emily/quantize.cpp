@@ -72,7 +72,8 @@ void check_options(std::string_view op, const QuantizeOptions& o) {
       return;
     }
   }
-  nx::raise(op, "unknown quantization mode " + std::to_string(static_cast<int>(o.mode)));
+  nx::raise(op, "unknown quantization mode " + std::to_string(static_cast<int>(o.mode)) + " (bits=" +
+                    std::to_string(o.bits) + " group_size=" + std::to_string(o.group_size) + ")");
 }
 
 // A QuantizedTensor as quantize() builds it: its parts on Emily and in the
@@ -178,8 +179,8 @@ nx::Tensor dequantize(const QuantizedTensor& q) {
   mx::array r = mlx_call(op, [&] {
     std::optional<mx::array> biases;
     if (q.biases.defined()) biases = b->array_of(q.biases);
-    return mx::dequantize(b->array_of(q.weights), b->array_of(q.scales), biases, q.opts.group_size, q.opts.bits, to_string(q.opts.mode), std::nullopt,
-                          to_dtype(q.type, op), dev);
+    return mx::dequantize(b->array_of(q.weights), b->array_of(q.scales), biases, q.opts.group_size, q.opts.bits,
+                          to_string(q.opts.mode), std::nullopt, to_dtype(q.type, op), dev);
   });
   return checked(op, b->wrap(nx::Spec{q.shape, q.type, {}}, std::move(r)));
 }
@@ -216,9 +217,8 @@ nx::Tensor quantized_dot(const nx::Tensor& x, const QuantizedTensor& w, bool tra
     return mx::quantized_matmul(b->cast(x, t), b->array_of(w.weights), scales, biases_as(b, w, t), transpose,
                                 w.opts.group_size, w.opts.bits, to_string(w.opts.mode), dev);
   });
-  // The spec first: a by-value std::move(r) argument may be built before r.shape() runs.
-  nx::Spec spec{to_nx_shape(r.shape()), t, {}};
-  return checked(op, b->wrap(spec, std::move(r)));
+  nx::Spec out{to_nx_shape(r.shape()), t, {}};  // before r is moved from
+  return checked(op, b->wrap(out, std::move(r)));
 }
 
 nx::Tensor quantized_take(const QuantizedTensor& table, const nx::Tensor& indices) {
