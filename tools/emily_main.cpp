@@ -1,4 +1,4 @@
-// The `emily` command: example, doctor, coverage, generate.
+// The `emily` command: example, doctor, coverage, generate, quant-error.
 #include <cstring>
 #include <iostream>
 #include <string>
