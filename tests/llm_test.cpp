@@ -289,6 +289,8 @@ TEST(Llm, BadCheckpointsRaiseArgumentError) {
   EXPECT_THROW(emily::llm::generate(model, {1, 128}, {}), nx::ArgumentError);
   EXPECT_THROW(emily::llm::Qwen3::load(r.dir.string(), {.backend = cpu(), .type = std::nullopt, .bits = 3}),
                nx::ArgumentError);
+  EXPECT_THROW(emily::llm::Qwen3::load(r.dir.string(), {.backend = cpu(), .type = nx::s32, .bits = 0}),
+               nx::ArgumentError);
   fs::remove_all(bad);
 }
 

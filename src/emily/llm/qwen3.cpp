@@ -102,6 +102,8 @@ Qwen3Config read_qwen3_config(const std::string& path) {
 
 Qwen3 Qwen3::load(const std::string& dir_name, const ModelOptions& opts) {
   if (opts.bits != 0 && opts.bits != 4 && opts.bits != 8) nx::raise(kLoad, "bits must be 0, 4 or 8");
+  if (opts.type && (!nx::is_float(*opts.type) || opts.type->bits < 16))
+    nx::raise(kLoad, "type must be f16, bf16, f32 or f64, got " + nx::to_string(*opts.type));
   const fs::path dir(dir_name);
   if (!fs::is_directory(dir)) nx::raise(kLoad, dir_name + ": not a directory");
   auto w = std::make_shared<Weights>();
