@@ -32,6 +32,16 @@ fs::path scratch_dir() {
   return d;
 }
 
+// Removes this process's checkpoints when the tests end.
+class ScratchCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(scratch_dir(), ec);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const cleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
+
 struct Reference {
   fs::path dir;
   std::vector<std::int64_t> prompt, greedy;
