@@ -187,6 +187,19 @@ TEST(Llm, KvCacheDecodingEqualsFullRecomputation) {
   EXPECT_THROW(model.forward(ids_tensor({seq[4]}, cpu()), c2), nx::ArgumentError);
 }
 
+TEST(Llm, BatchRowsEqualSingleRuns) {
+  const Reference& r = checkpoint(true);
+  ASSERT_FALSE(r.prompt.empty());
+  auto model = emily::llm::Qwen3::load(r.dir.string(), on(cpu()));
+  std::vector<std::int64_t> a = r.prompt, b(r.prompt.rbegin(), r.prompt.rend());
+  const auto L = static_cast<std::int64_t>(a.size());
+  std::vector<std::int64_t> both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  nx::Tensor batch = model.forward(nx::reshape(ids_tensor(both, cpu()), {2, L}));
+  nx::Tensor single = nx::concatenate({model.forward(ids_tensor(a, cpu())), model.forward(ids_tensor(b, cpu()))}, 0);
+  EXPECT_LT(rel_max_error(batch, single), 5e-6);
+}
+
 TEST(Llm, QuantizedAndHalfPrecisionStayClose) {
   const Reference& r = checkpoint(true);
   ASSERT_FALSE(r.prompt.empty());
