@@ -284,6 +284,15 @@ TEST(Llm, BadCheckpointsRaiseArgumentError) {
   EXPECT_NE(load_error().find("intermediate_size"), std::string::npos);
 
   copy_checkpoint(r.dir, bad);
+  {
+    std::ifstream in(r.dir / "config.json");
+    std::string cfg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    cfg.insert(cfg.find('{') + 1, "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0},");
+    std::ofstream(bad / "config.json") << cfg;
+  }
+  EXPECT_NE(load_error().find("rope type yarn is not supported"), std::string::npos);
+
+  copy_checkpoint(r.dir, bad);
   std::ofstream(bad / "config.json") << "{not json";
   EXPECT_NE(load_error().find("not valid JSON"), std::string::npos);
 

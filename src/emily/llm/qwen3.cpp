@@ -95,8 +95,20 @@ Qwen3Config read_qwen3_config(const std::string& path) {
   };
   flag("tie_word_embeddings", c.tie_word_embeddings);
   flag("attention_bias", c.attention_bias);
-  if (j.contains("rope_scaling") && !j["rope_scaling"].is_null())
-    nx::raise(kLoad, path + ": rope_scaling is not supported");
+  // Plain rotary embeddings only. Newer transformers write rope_parameters
+  // {rope_type, rope_theta} instead of a top-level rope_theta.
+  for (const char* key : {"rope_scaling", "rope_parameters"}) {
+    if (!j.contains(key) || j[key].is_null()) continue;
+    const json& r = j[key];
+    if (!r.is_object()) nx::raise(kLoad, path + ": \"" + key + "\" must be an object");
+    const std::string kind = r.value("rope_type", r.value("type", std::string("default")));
+    if (kind != "default") nx::raise(kLoad, path + ": rope type " + kind + " is not supported");
+    if (r.contains("rope_theta")) {
+      if (!r["rope_theta"].is_number() || !(r["rope_theta"].get<double>() > 0))
+        nx::raise(kLoad, path + ": rope_theta must be > 0");
+      c.rope_theta = r["rope_theta"].get<double>();
+    }
+  }
   return c;
 }
 
