@@ -1,4 +1,5 @@
 // The `emily` command: example, doctor, coverage, digits.
+// The `emily` command: example, doctor, coverage, generate, quant-error.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -9,6 +10,7 @@
 #include "launch.hpp"
 
 namespace emily_tool {
+int generate(int argc, char** argv);     // tools/generate.cpp
 int quant_error(int argc, char** argv);  // quant_error.cpp
 }
 
@@ -22,7 +24,8 @@ int usage() {
                "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n"
                "       emily launch -n N [--hostfile F] -- PROGRAM ARGS...\n"
                "       emily digits-dp [--epochs N] [--batch B] [--check] [--json FILE]   (under emily launch)\n"
-               "       emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE]       (under emily launch)\n";
+               "       emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE]       (under emily launch)\n"
+               "       emily generate --model DIR --prompt-ids 1,2,3 [--max-tokens N] [--bits 4|8] ...\n";
   return 2;
 }
 
@@ -133,6 +136,7 @@ int main(int argc, char** argv) {
     if (cmd == "doctor") return doctor();
     if (cmd == "coverage") return coverage(argc, argv);
     if (cmd == "digits") return emily_tool::digits(argc, argv);
+    if (cmd == "generate") return emily_tool::generate(argc, argv);
     if (cmd == "quant-error") return emily_tool::quant_error(argc, argv);
     if (cmd == "launch") return emily_tool::launch(argc, argv);
     if (cmd == "digits-dp") return emily_tool::digits_dp(argc, argv);
