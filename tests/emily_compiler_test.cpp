@@ -78,17 +78,26 @@ nx::Tensor chain(const nx::Tensor& x, const nx::Tensor& y) {
   return nx::select(nx::greater(t, 0.5), t, nx::multiply(t, y));
 }
 
-TEST_P(EmilyCompiler, LongElementwiseChainIsOneSegmentAndBitIdentical) {
+TEST_P(EmilyCompiler, LongElementwiseChainIsOneSegmentAndMatchesEager) {
   auto x = data({64, 64}, b(), 4.0f, 1), y = data({64, 64}, b(), 2.0f, 2);
   Events plan("emily.compiler.plan");
   auto got = nx::jit(chain, {.compiler = emily::compiler()})(x, y);
-  expect_bits(got, nx::jit(chain)(x, y));
-  expect_bits(got, chain(x, y));
+  if (GetParam() == "emily_gpu") {
+    // MLX's fused CUDA kernels contract a * b + c into one FMA, which
+    // rounds once where the op-by-op kernels round twice.
+    expect_near(got, nx::jit(chain)(x, y), 1e-6);
+    expect_near(got, chain(x, y), 1e-6);
+  } else {
+    expect_bits(got, nx::jit(chain)(x, y));
+    expect_bits(got, chain(x, y));
+  }
   ASSERT_EQ(plan.got.size(), 1u);
   EXPECT_EQ(plan.got[0].metadata.at("segments"), "1");
   EXPECT_EQ(plan.got[0].metadata.at("eager_nodes"), "0");
   // The A/B switch runs the same segments op by op.
-  expect_bits(nx::jit(chain, {.compiler = emily::compiler({.mlx_compile = false})})(x, y), got);
+  auto op_by_op = nx::jit(chain, {.compiler = emily::compiler({.mlx_compile = false})})(x, y);
+  if (GetParam() == "emily_gpu") expect_near(op_by_op, got, 1e-6);
+  else expect_bits(op_by_op, got);
 }
 
 TEST_P(EmilyCompiler, TranscendentalChainWithinTightTolerance) {

@@ -1,6 +1,8 @@
-// `emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE]`: all_sum
-// throughput over the group of emily::distributed::init(), f32 payloads from
-// --min to --max bytes (x4 each step). Start it with `emily launch -n N`.
+// `emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE] [--backend B]
+// [--device cpu|gpu]`: all_sum throughput over the group of
+// emily::distributed::init(), f32 payloads from --min to --max bytes (x4 each
+// step). Start it with `emily launch -n N` (ring), or with MLX's NCCL
+// variables for `--backend nccl --device gpu`.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -31,26 +33,30 @@ std::string loadavg() {
 
 int allsum_bench(int argc, char** argv) {
   long long lo = 4 << 10, hi = 256ll << 20;
-  std::string json;
+  std::string json, backend = "any";
+  emily::Device device = emily::Device::cpu;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) {
-      std::cerr << "usage: emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE]\n";
+      std::cerr << "usage: emily allsum-bench [--min BYTES] [--max BYTES] [--json FILE] [--backend B] [--device cpu|gpu]\n";
       return 2;
     }
     const std::string v = argv[++i];
     if (a == "--min") lo = std::atoll(v.c_str());
     else if (a == "--max") hi = std::atoll(v.c_str());
     else if (a == "--json") json = v;
+    else if (a == "--backend") backend = v;
+    else if (a == "--device") device = v == "gpu" ? emily::Device::gpu : emily::Device::cpu;
     else return 2;
   }
-  auto g = emily::distributed::init();
-  auto b = emily::backend({.device = emily::Device::cpu});
+  auto g = emily::distributed::init({.backend = backend, .strict = backend != "any"});
+  auto b = emily::backend({.device = device});
+  if (g.rank() == 0) std::cout << "group: " << g.backend() << ", " << g.size() << " process(es)" << std::endl;
   const int n = g.size();
   std::ofstream f;
   if (g.rank() == 0 && !json.empty()) {
     f.open(json);
-    f << "{\"processes\": " << n << ", \"loadavg_1min_start\": " << loadavg() << ", \"results\": [\n";
+    f << "{\"processes\": " << n << ", \"backend\": \"" << g.backend() << "\", \"loadavg_1min_start\": " << loadavg() << ", \"results\": [\n";
   }
   bool first = true;
   for (long long bytes = lo; bytes <= hi; bytes *= 4) {
