@@ -39,17 +39,6 @@ double max_abs_diff(const std::vector<nx::Tensor>& a, const std::vector<nx::Tens
 
 }  // namespace
 
-namespace {
-
-// The 1-minute load average (the machine is shared: figures are noisy).
-std::string loadavg() {
-  std::ifstream f("/proc/loadavg");
-  std::string one;
-  f >> one;
-  return one.empty() ? "null" : one;
-}
-
-}  // namespace
 
 int digits_dp(int argc, char** argv) {
   digits::TrainOptions opts;

@@ -19,17 +19,6 @@
 
 namespace emily_tool {
 
-namespace {
-
-// The 1-minute load average (the machine is shared: figures are noisy).
-std::string loadavg() {
-  std::ifstream f("/proc/loadavg");
-  std::string one;
-  f >> one;
-  return one.empty() ? "null" : one;
-}
-
-}  // namespace
 
 int allsum_bench(int argc, char** argv) {
   long long lo = 4 << 10, hi = 256ll << 20;

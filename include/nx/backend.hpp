@@ -37,6 +37,13 @@ enum class UnaryOp { NX_UNARY_CALLBACKS(NX_ENUM_ENTRY) };
 
 std::string_view op_name(BinaryOp op);
 std::string_view op_name(UnaryOp op);
+
+class Backend;
+// The named callback of an element-wise op (&Backend::add for BinaryOp::add).
+using BinaryCallback = Tensor (Backend::*)(const Spec&, const Tensor&, const Tensor&);
+using UnaryCallback = Tensor (Backend::*)(const Spec&, const Tensor&);
+BinaryCallback callback_of(BinaryOp op);
+UnaryCallback callback_of(UnaryOp op);
 const std::vector<BinaryOp>& all_binary_ops();
 const std::vector<UnaryOp>& all_unary_ops();
 

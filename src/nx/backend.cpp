@@ -21,6 +21,24 @@ const char* const kUnaryNames[] = {
 std::string_view op_name(BinaryOp op) { return kBinaryNames[static_cast<int>(op)]; }
 std::string_view op_name(UnaryOp op) { return kUnaryNames[static_cast<int>(op)]; }
 
+BinaryCallback callback_of(BinaryOp op) {
+  static const BinaryCallback table[] = {
+#define NX_MEMBER(name) &Backend::name,
+      NX_BINARY_CALLBACKS(NX_MEMBER)
+#undef NX_MEMBER
+  };
+  return table[static_cast<int>(op)];
+}
+
+UnaryCallback callback_of(UnaryOp op) {
+  static const UnaryCallback table[] = {
+#define NX_MEMBER(name) &Backend::name,
+      NX_UNARY_CALLBACKS(NX_MEMBER)
+#undef NX_MEMBER
+  };
+  return table[static_cast<int>(op)];
+}
+
 const std::vector<BinaryOp>& all_binary_ops() {
   static const std::vector<BinaryOp> ops = {
 #define NX_ENTRY(name) BinaryOp::name,

@@ -398,34 +398,9 @@ Tensor ExprBackend::ifft2(const Spec& out, const Tensor& t, const Fft2Options& o
 
 // ---- element-wise ----
 
-namespace {
-
-using BinaryMember = Tensor (Backend::*)(const Spec&, const Tensor&, const Tensor&);
-using UnaryMember = Tensor (Backend::*)(const Spec&, const Tensor&);
-
-BinaryMember binary_member(BinaryOp op) {
-  static const BinaryMember table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_BINARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
-}
-
-UnaryMember unary_member(UnaryOp op) {
-  static const UnaryMember table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_UNARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
-}
-
-}  // namespace
-
 Tensor ExprBackend::binary_op(BinaryOp op, const Spec& out, const Tensor& a, const Tensor& b) {
   Tensor t = record(Op::binary, out, {a, b}, {}, "", [out, op](Backend& be, Ins in) {
-    return (be.*binary_member(op))(out, in[0], in[1]);
+    return (be.*callback_of(op))(out, in[0], in[1]);
   });
   const_cast<Node&>(node_of(t)).binary_op = op;
   return t;
@@ -433,7 +408,7 @@ Tensor ExprBackend::binary_op(BinaryOp op, const Spec& out, const Tensor& a, con
 
 Tensor ExprBackend::unary_op(UnaryOp op, const Spec& out, const Tensor& x) {
   Tensor t = record(Op::unary, out, {x}, {}, "", [out, op](Backend& be, Ins in) {
-    return (be.*unary_member(op))(out, in[0]);
+    return (be.*callback_of(op))(out, in[0]);
   });
   const_cast<Node&>(node_of(t)).unary_op = op;
   return t;

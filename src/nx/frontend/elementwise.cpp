@@ -6,27 +6,6 @@ namespace nx {
 
 namespace {
 
-using BinaryMember = Tensor (Backend::*)(const Spec&, const Tensor&, const Tensor&);
-using UnaryMember = Tensor (Backend::*)(const Spec&, const Tensor&);
-
-BinaryMember binary_member(BinaryOp op) {
-  static const BinaryMember table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_BINARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
-}
-
-UnaryMember unary_member(UnaryOp op) {
-  static const UnaryMember table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_UNARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
-}
-
 bool is_predicate(BinaryOp op) {
   switch (op) {
     case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
@@ -95,7 +74,7 @@ Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
   const Tensor& tb_t = front::operand_ref(b, backend, sb);
   Shape shape = front::broadcast_shapes(name, ta_t.shape(), tb_t.shape());
   Spec out{shape, out_type, front::broadcast_names(name, ta_t, tb_t, static_cast<int>(shape.size()))};
-  return (backend.get()->*binary_member(op))(out, ta_t, tb_t);
+  return (backend.get()->*callback_of(op))(out, ta_t, tb_t);
 }
 
 #define NX_DEFINE_BINARY_FN(name) \
@@ -161,7 +140,7 @@ Tensor unary(UnaryOp op, const Operand& x) {
       break;
   }
   Spec out{t.shape(), out_type, t.names()};
-  return (backend.get()->*unary_member(op))(out, t);
+  return (backend.get()->*callback_of(op))(out, t);
 }
 
 #define NX_DEFINE_UNARY_FN(name) \
