@@ -42,8 +42,11 @@ struct TopKArgs {
 };
 using ConvArgs = ConvOptions;
 
-std::string format_axes(const Axes& axes);
+// Option text of printed nodes: "[1, 2]" for an integer list, "true"/"false".
 std::string format_shape_list(const std::vector<std::int64_t>& v);
+inline std::string bool_text(bool b) { return b ? "true" : "false"; }
+// Inputs handed to a node's evaluate closure.
+using Ins = const std::vector<Tensor>&;
 
 class ExprBackend final : public Backend {
  public:
@@ -58,6 +61,8 @@ class ExprBackend final : public Backend {
   std::vector<Tensor> record_multi(Op op, const std::vector<Spec>& outs, std::vector<Tensor> inputs,
                                    std::any args, std::string text, Evaluate eval);
   Tensor wrap(std::shared_ptr<Node> node, const Spec& spec);
+  // An `elem` tensor for output `i` of the multi-output node of `whole`.
+  Tensor elem(const Tensor& whole, std::size_t i);
 
   Tensor constant(const Spec& out, const Scalar& value) override;
   Tensor from_binary(const Spec& out, std::span<const std::uint8_t> bytes) override;

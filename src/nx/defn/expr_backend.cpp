@@ -3,6 +3,7 @@
 // real backend.
 #include <atomic>
 
+#include "../frontend/common.hpp"
 #include "expr.hpp"
 #include "nx/binary_backend.hpp"
 #include "nx/print.hpp"
@@ -13,12 +14,8 @@ namespace {
 
 std::atomic<std::uint64_t> g_next_id{1};
 
-using Ins = const std::vector<Tensor>&;
-
-std::string bool_text(bool b) { return b ? "true" : "false"; }
-
 std::string reduce_text(const ReduceOptions& o) {
-  return "axes: " + (o.axes ? format_axes(*o.axes) : std::string("nil")) + ", keep_axes: " + bool_text(o.keep_axes);
+  return "axes: " + (o.axes ? front::axes_to_string(*o.axes) : std::string("nil")) + ", keep_axes: " + bool_text(o.keep_axes);
 }
 
 std::string window_text(const Shape& window, const WindowOptions& o) {
@@ -31,12 +28,6 @@ std::string window_text(const Shape& window, const WindowOptions& o) {
 }
 
 }  // namespace
-
-std::string format_axes(const Axes& axes) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < axes.size(); ++i) s += (i ? ", " : "") + std::to_string(axes[i]);
-  return s + "]";
-}
 
 std::string format_shape_list(const std::vector<std::int64_t>& v) {
   std::string s = "[";
@@ -75,16 +66,19 @@ std::vector<Tensor> ExprBackend::record_multi(Op op, const std::vector<Spec>& ou
   node.outs = outs;
   node.evaluate = std::move(eval);
   std::vector<Tensor> elems;
-  for (std::size_t i = 0; i < outs.size(); ++i) {
-    auto e = std::make_shared<Node>();
-    e->id = g_next_id++;
-    e->op = Op::elem;
-    e->outs = {outs[i]};
-    e->inputs = {whole};
-    e->index = static_cast<int>(i);
-    elems.push_back(wrap(std::move(e), outs[i]));
-  }
+  for (std::size_t i = 0; i < outs.size(); ++i) elems.push_back(elem(whole, i));
   return elems;
+}
+
+Tensor ExprBackend::elem(const Tensor& whole, std::size_t i) {
+  const Node& n = node_of(whole);
+  auto e = std::make_shared<Node>();
+  e->id = g_next_id++;
+  e->op = Op::elem;
+  e->outs = {n.outs.at(i)};
+  e->inputs = {whole};
+  e->index = static_cast<int>(i);
+  return wrap(std::move(e), n.outs[i]);
 }
 
 bool is_expr(const Tensor& t) { return t.defined() && t.backend()->traces(); }
@@ -173,18 +167,18 @@ Tensor ExprBackend::reshape(const Spec& out, const Tensor& t) {
 }
 
 Tensor ExprBackend::squeeze(const Spec& out, const Tensor& t, const Axes& axes) {
-  return record(Op::squeeze, out, {t}, AxesArgs{axes}, "axes: " + format_axes(axes),
+  return record(Op::squeeze, out, {t}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.squeeze(out, in[0], axes); });
 }
 
 Tensor ExprBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) {
   return record(Op::broadcast, out, {t}, BroadcastArgs{shape, axes},
-                shape_to_string(shape) + ", axes: " + format_axes(axes),
+                shape_to_string(shape) + ", axes: " + front::axes_to_string(axes),
                 [out, shape, axes](Backend& b, Ins in) { return b.broadcast(out, in[0], shape, axes); });
 }
 
 Tensor ExprBackend::transpose(const Spec& out, const Tensor& t, const Axes& axes) {
-  return record(Op::transpose, out, {t}, AxesArgs{axes}, "axes: " + format_axes(axes),
+  return record(Op::transpose, out, {t}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.transpose(out, in[0], axes); });
 }
 
@@ -199,7 +193,7 @@ Tensor ExprBackend::pad(const Spec& out, const Tensor& t, const Tensor& pad_valu
 }
 
 Tensor ExprBackend::reverse(const Spec& out, const Tensor& t, const Axes& axes) {
-  return record(Op::reverse, out, {t}, AxesArgs{axes}, "axes: " + format_axes(axes),
+  return record(Op::reverse, out, {t}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.reverse(out, in[0], axes); });
 }
 
@@ -218,7 +212,7 @@ Tensor ExprBackend::stack(const Spec& out, const std::vector<Tensor>& tensors, i
 Tensor ExprBackend::dot(const Spec& out, const Tensor& a, const Axes& ca, const Axes& ba, const Tensor& bt,
                         const Axes& cb, const Axes& bb) {
   return record(Op::dot, out, {a, bt}, DotArgs{ca, ba, cb, bb},
-                format_axes(ca) + ", " + format_axes(ba) + ", " + format_axes(cb) + ", " + format_axes(bb),
+                front::axes_to_string(ca) + ", " + front::axes_to_string(ba) + ", " + front::axes_to_string(cb) + ", " + front::axes_to_string(bb),
                 [out, ca, ba, cb, bb](Backend& b, Ins in) { return b.dot(out, in[0], ca, ba, in[1], cb, bb); });
 }
 
@@ -271,19 +265,19 @@ Tensor ExprBackend::put_slice(const Spec& out, const Tensor& t, const StartIndic
 }
 
 Tensor ExprBackend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) {
-  return record(Op::gather, out, {t, indices}, AxesArgs{axes}, "axes: " + format_axes(axes),
+  return record(Op::gather, out, {t, indices}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.gather(out, in[0], in[1], axes); });
 }
 
 Tensor ExprBackend::indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
                                 const Tensor& updates, const Axes& axes) {
-  return record(Op::indexed_add, out, {target, indices, updates}, AxesArgs{axes}, "axes: " + format_axes(axes),
+  return record(Op::indexed_add, out, {target, indices, updates}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.indexed_add(out, in[0], in[1], in[2], axes); });
 }
 
 Tensor ExprBackend::indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
                                 const Tensor& updates, const Axes& axes) {
-  return record(Op::indexed_put, out, {target, indices, updates}, AxesArgs{axes}, "axes: " + format_axes(axes),
+  return record(Op::indexed_put, out, {target, indices, updates}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.indexed_put(out, in[0], in[1], in[2], axes); });
 }
 

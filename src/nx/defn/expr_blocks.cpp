@@ -7,10 +7,6 @@ namespace nx::defn {
 
 namespace {
 
-using Ins = const std::vector<Tensor>&;
-
-std::string bool_text(bool b) { return b ? "true" : "false"; }
-
 std::string cumulative_text(const CumulativeOptions& o) {
   return "axis: " + std::to_string(o.axis) + ", reverse: " + bool_text(o.reverse);
 }

@@ -44,19 +44,6 @@ Rule rule_for(Op op) {
   }
 }
 
-// An elem tensor for output `i` of the multi-output node `whole`.
-Tensor elem_of(const Tensor& whole, std::size_t i) {
-  const Node& n = node_of(whole);
-  auto e = std::make_shared<Node>();
-  static std::uint64_t next = 1ull << 62;  // ids of rule-made elems never collide with traced ones
-  e->id = next++;
-  e->op = Op::elem;
-  e->outs = {n.outs[i]};
-  e->inputs = {whole};
-  e->index = static_cast<int>(i);
-  return expr().wrap(std::move(e), n.outs[i]);
-}
-
 }  // namespace
 
 Tensor constant(const Scalar& value, Type type) { return front::scalar_tensor(value, expr_backend(), type); }
@@ -176,7 +163,7 @@ std::vector<Tensor> gradient(const Tensor& output, const std::vector<Tensor>& wr
     const Tensor& whole = tensor_of.at(n);
     if (n->outs.size() == 1) self = {whole};
     else
-      for (std::size_t i = 0; i < n->outs.size(); ++i) self.push_back(grad::elem_of(whole, i));
+      for (std::size_t i = 0; i < n->outs.size(); ++i) self.push_back(expr().elem(whole, i));
     std::vector<Tensor> r = rule(*n, self, gs);
     for (std::size_t i = 0; i < r.size() && i < n->inputs.size(); ++i) {
       if (!r[i].defined()) continue;
