@@ -66,8 +66,11 @@ std::string write_loopback_hostfile(int n) {
 
 struct Child {
   pid_t pid = -1;
-  int out = -1;  // read end of the child's stdout+stderr
-  std::string pending;
+  // Read ends of the child's stdout and stderr: separate pipes, so a line a
+  // library writes to stderr never splits a line of stdout.
+  int out[2] = {-1, -1};
+  std::string pending[2];
+  bool open() const { return out[0] >= 0 || out[1] >= 0; }
   bool exited = false;
   int code = 0;
   bool killed = false;
@@ -134,21 +137,24 @@ LaunchResult launch(const LaunchOptions& opts) {
 
   std::vector<Child> kids(static_cast<std::size_t>(opts.processes));
   for (int r = 0; r < opts.processes; ++r) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string(kLaunch) + ": pipe: " + std::strerror(errno));
+    int fds[2], efds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0 || pipe2(efds, O_CLOEXEC) != 0)
+      throw std::runtime_error(std::string(kLaunch) + ": pipe: " + std::strerror(errno));
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error(std::string(kLaunch) + ": fork: " + std::strerror(errno));
     if (pid == 0) {
       dup2(fds[1], STDOUT_FILENO);
-      dup2(fds[1], STDERR_FILENO);
+      dup2(efds[1], STDERR_FILENO);
       execvpe(args[0], args.data(), envps[static_cast<std::size_t>(r)].data());
       const char msg[] = "emily launch: cannot run the program\n";
       (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
       _exit(127);
     }
     close(fds[1]);
+    close(efds[1]);
     kids[static_cast<std::size_t>(r)].pid = pid;
-    kids[static_cast<std::size_t>(r)].out = fds[0];
+    kids[static_cast<std::size_t>(r)].out[0] = fds[0];
+    kids[static_cast<std::size_t>(r)].out[1] = efds[0];
   }
 
   using Clock = std::chrono::steady_clock;
@@ -164,30 +170,33 @@ LaunchResult launch(const LaunchOptions& opts) {
   };
   for (;;) {
     std::vector<pollfd> pfds;
-    std::vector<std::size_t> who;
+    std::vector<std::pair<std::size_t, int>> who;  // (rank, stream)
     for (std::size_t r = 0; r < kids.size(); ++r)
-      if (kids[r].out >= 0) {
-        pfds.push_back({kids[r].out, POLLIN, 0});
-        who.push_back(r);
-      }
+      for (int s = 0; s < 2; ++s)
+        if (kids[r].out[s] >= 0) {
+          pfds.push_back({kids[r].out[s], POLLIN, 0});
+          who.push_back({r, s});
+        }
     if (!pfds.empty()) poll(pfds.data(), pfds.size(), 100);
     for (std::size_t i = 0; i < pfds.size(); ++i) {
       if (!(pfds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      Child& k = kids[who[i]];
+      const auto [rank, stream] = who[i];
+      Child& k = kids[rank];
+      std::string& pending = k.pending[stream];
       char buf[4096];
-      ssize_t n = read(k.out, buf, sizeof buf);
+      ssize_t n = read(k.out[stream], buf, sizeof buf);
       if (n > 0) {
-        k.pending.append(buf, static_cast<std::size_t>(n));
+        pending.append(buf, static_cast<std::size_t>(n));
         std::size_t nl;
-        while ((nl = k.pending.find('\n')) != std::string::npos) {
-          emit(static_cast<int>(who[i]), k.pending.substr(0, nl));
-          k.pending.erase(0, nl + 1);
+        while ((nl = pending.find('\n')) != std::string::npos) {
+          emit(static_cast<int>(rank), pending.substr(0, nl));
+          pending.erase(0, nl + 1);
         }
       } else if (n == 0 || errno != EINTR) {
-        if (!k.pending.empty()) emit(static_cast<int>(who[i]), k.pending);
-        k.pending.clear();
-        close(k.out);
-        k.out = -1;
+        if (!pending.empty()) emit(static_cast<int>(rank), pending);
+        pending.clear();
+        close(k.out[stream]);
+        k.out[stream] = -1;
       }
     }
     bool all_exited = true;
@@ -203,7 +212,7 @@ LaunchResult launch(const LaunchOptions& opts) {
       }
     }
     bool drained = true;
-    for (auto& k : kids) drained = drained && k.out < 0;
+    for (auto& k : kids) drained = drained && !k.open();
     if (all_exited && drained) break;
     if (pfds.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const auto now = Clock::now();
@@ -217,10 +226,11 @@ LaunchResult launch(const LaunchOptions& opts) {
     if (all_exited && !drained) {
       if (++drain_rounds > 20)
         for (auto& k : kids)
-          if (k.out >= 0) {
-            close(k.out);
-            k.out = -1;
-          }
+          for (int& fd : k.out)
+            if (fd >= 0) {
+              close(fd);
+              fd = -1;
+            }
     }
   }
   for (auto& k : kids) {
