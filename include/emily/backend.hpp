@@ -49,4 +49,14 @@ enum class FallbackPolicy { silent, warn, raise };
 void set_fallback_policy(FallbackPolicy policy);
 FallbackPolicy fallback_policy();
 
+// f32 matmul and convolution on NVIDIA GPUs run in full f32 by default, as
+// Nx's f32 type promises. allow_tf32(true) opts into TF32 tensor cores
+// (faster; about 1e-3 relative error per product). The environment sets the
+// initial choice: EMILY_TF32=1|0, else MLX_ENABLE_TF32 where the user set it.
+// MLX reads the setting once for the whole process, so it is fixed when the
+// first Emily backend is created: changing it afterwards raises
+// nx::ArgumentError.
+void allow_tf32(bool on);
+bool tf32_allowed();
+
 }  // namespace emily

@@ -7,6 +7,7 @@
 #include "emily/telemetry.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
+#include "precision.hpp"
 
 namespace emily {
 
@@ -41,6 +42,7 @@ std::vector<std::string> devices() {
 }
 
 nx::BackendPtr backend(const BackendOptions& opts) {
+  detail::fix_tf32_choice();
   Device d = opts.device.value_or(default_device());
   if (d == Device::gpu && !gpu_available())
     nx::raise("emily::backend", "device gpu was requested but MLX sees no GPU on this machine "
