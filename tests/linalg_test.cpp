@@ -192,7 +192,7 @@ TEST_P(LinAlg, QrReconstructions) {
       expect_near(mh_m(q, q), identity_like({cols, cols}, b()), 1e-5, "Q^T Q");
       expect_upper(r, 1e-5);
     }
-  // Complex (the default composition on every backend).
+  // Complex (the reference backend's host code; Emily falls back to it).
   auto z = nx::tensor({{c(1, 1), c(2, 0)}, {c(0, -1), c(3, 2)}, {c(1, 0), c(0, 1)}}, {.backend = b()});
   auto [qz, rz] = nx::linalg::qr(z);
   expect_near(mm(qz, rz), z, 1e-5, "complex Q R");
@@ -549,10 +549,16 @@ TEST(LinAlgCompare, SolveCholeskyDeterminantLu) {
       auto a = well_conditioned(rng, type, {2, n, n});
       auto bv = test::random_tensor(rng, type, {2, n});
       auto bm = test::random_tensor(rng, type, {2, n, 2});
+      // Complex solve, lu, cholesky and determinants beyond 3x3 run the
+      // reference's own code on Emily (linalg_fallback_test.cpp): comparing
+      // them here would compare the reference with itself.
+      const bool native = !nx::is_complex(type);
+      if (native || n <= 3)
+        test::compare_backends([](const auto& in) { return nx::linalg::determinant(in[0]); }, {a}, "det " + ctx,
+                               test::Tolerance{tol.rtol, tol.atol * 100});
+      if (!native) continue;
       test::compare_backends([](const auto& in) { return nx::linalg::solve(in[0], in[1]); }, {a, bv}, "solve " + ctx, tol);
       test::compare_backends([](const auto& in) { return nx::linalg::solve(in[0], in[1]); }, {a, bm}, "solve " + ctx, tol);
-      test::compare_backends([](const auto& in) { return nx::linalg::determinant(in[0]); }, {a}, "det " + ctx,
-                             test::Tolerance{tol.rtol, tol.atol * 100});
       for (int part = 0; part < 3; ++part)
         test::compare_backends(
             [part](const auto& in) {
@@ -561,7 +567,7 @@ TEST(LinAlgCompare, SolveCholeskyDeterminantLu) {
             },
             {a}, "lu " + ctx, tol);
       // Hermitian positive-definite: M M^H + n I.
-      auto m = test::random_tensor(rng, nx::is_complex(type) ? nx::c128 : nx::f64, {2, n, n},
+      auto m = test::random_tensor(rng, nx::f64, {2, n, n},
                                    {.lo = nx::is_unsigned(type) ? 0.0 : -2.0, .hi = 2});
       auto spd = nx::add(mm_h(m, m), nx::multiply(nx::eye({2, n, n}, {.type = nx::f64, .names = {}, .backend = nx::binary_backend()}),
                                                   static_cast<double>(n)));
@@ -579,7 +585,9 @@ TEST(LinAlgCompare, QrEighSvd) {
     std::string ctx = nx::to_string(type);
     for (nx::Shape shape : {nx::Shape{3, 3}, nx::Shape{2, 5, 3}, nx::Shape{3, 5}, nx::Shape{1, 1}}) {
       auto a = test::random_tensor(rng, type, shape, {.lo = -6, .hi = 6, .nonzero = true});
+      // Complex qr runs the reference's own code on Emily (linalg_fallback_test.cpp).
       for (auto mode : {nx::QrMode::reduced, nx::QrMode::complete}) {
+        if (nx::is_complex(type)) break;
         auto run = [mode](const std::vector<nx::Tensor>& in, int part) {
           auto [q, r] = nx::linalg::qr(in[0], {.mode = mode});
           return part == 0 ? q : r;

@@ -1,8 +1,8 @@
-// nx::Backend: one virtual function per Nx.Backend callback. Every callback
-// receives the output template `out` (shape, type, names) already computed
-// and validated by the front end. A callback a backend does not override
-// raises nx::UnsupportedError naming itself. Blocks (Nx.Block.*) are virtuals
-// whose default body runs Nx's default composition of other callbacks.
+// nx::Backend: one virtual per Nx.Backend callback, given the output template
+// `out` (shape, type, names) computed and validated by the front end. A
+// callback a backend does not override raises nx::UnsupportedError naming it.
+// Blocks (Nx.Block.*) default to Nx's composition of other callbacks; those Nx
+// builds from while loops (cholesky, qr, eigh, svd, lu) raise the same way.
 #pragma once
 
 #include <cstdint>
@@ -167,7 +167,7 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor binary_op(BinaryOp op, const Spec& out, const Tensor& a, const Tensor& b);
   virtual Tensor unary_op(UnaryOp op, const Spec& out, const Tensor& t);
 
-  // ---- blocks (Nx.Block.*): default = Nx's composition of callbacks ----
+  // ---- blocks (Nx.Block.*): default = Nx's composition (none for cholesky, qr, eigh, svd, lu) ----
   virtual Tensor logical_not(const Spec& out, const Tensor& t);
   virtual Tensor phase(const Spec& out, const Tensor& t);
   virtual Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b,

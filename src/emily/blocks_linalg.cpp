@@ -19,8 +19,9 @@
 // - solve: LU plus two triangular solves; a singular matrix gives NaN (the
 //   reference raises), since MLX would raise at evaluation.
 // Complex inputs where MLX has no complex routine (cholesky, qr, lu, solve,
-// determinant beyond 3x3) and c128/f64 FFT outputs use the default
-// composition.
+// determinant beyond 3x3) go to the reference backend through the fallback
+// mechanism (an emily.fallback span, under the fallback policy); c128/f64 FFT
+// outputs use the default composition of fft/ifft.
 #include <cmath>
 #include <complex>
 
@@ -139,14 +140,14 @@ Tensor Backend::irfft(const Spec& out, const Tensor& t, const nx::FftOptions& op
 // ---------------------------------------------------------------- decompositions
 
 Tensor Backend::cholesky(const Spec& out, const Tensor& a) {
-  if (!real_native(out.type, a.type())) return nx::Backend::cholesky(out, a);
+  if (!real_native(out.type, a.type())) return fallback::run(*this, "cholesky", &nx::Backend::cholesky, out, a);
   mx::array x = mx::astype(array_of(a), to_dtype(compute_type(out.type), "cholesky"), kCpu);
   return wrap(out, snap(mx::linalg::cholesky(x, false, kCpu), 1e-10));
 }
 
 Tensor Backend::solve(const Spec& out, const Tensor& a, const Tensor& b) {
   if (!real_native(out.type, a.type()) || !mlx_supports(b.type()) || nx::is_complex(b.type()))
-    return nx::Backend::solve(out, a, b);
+    return fallback::run(*this, "solve", &nx::Backend::solve, out, a, b);
   const mx::Dtype ct = to_dtype(compute_type(out.type), "solve");
   mx::array x = mx::astype(array_of(a), ct, kCpu), rhs = mx::astype(array_of(b), ct, kCpu);
   const bool vector = b.rank() == a.rank() - 1;
@@ -170,7 +171,7 @@ Tensor Backend::solve(const Spec& out, const Tensor& a, const Tensor& b) {
 }
 
 std::vector<Tensor> Backend::qr(const std::vector<Spec>& out, const Tensor& a, const nx::QrOptions& opts) {
-  if (!real_native(out[0].type, a.type())) return nx::Backend::qr(out, a, opts);
+  if (!real_native(out[0].type, a.type())) return fallback::run(*this, "qr", &nx::Backend::qr, out, a, opts);
   const mx::Dtype ct = to_dtype(compute_type(out[0].type), "qr");
   mx::array x = mx::astype(array_of(a), ct, kCpu);
   const int m = static_cast<int>(a.dim(a.rank() - 2)), n = static_cast<int>(a.dim(a.rank() - 1));
@@ -223,7 +224,8 @@ std::vector<Tensor> Backend::qr(const std::vector<Spec>& out, const Tensor& a, c
 
 std::vector<Tensor> Backend::eigh(const std::vector<Spec>& out, const Tensor& a, const nx::EighOptions& opts) {
   const Type ot = out[1].type;
-  if (!mlx_supports(ot) || !mlx_supports(a.type())) return nx::Backend::eigh(out, a, opts);
+  if (!mlx_supports(ot) || !mlx_supports(a.type()))
+    return fallback::run(*this, "eigh", &nx::Backend::eigh, out, a, opts);
   const mx::Dtype ct = nx::is_complex(ot) ? mx::complex64 : to_dtype(compute_type(ot), "eigh");
   mx::array x = mx::astype(array_of(a), ct, kCpu);
   auto [w, v] = mx::linalg::eigh(x, "L", kCpu);
@@ -236,7 +238,7 @@ std::vector<Tensor> Backend::eigh(const std::vector<Spec>& out, const Tensor& a,
 }
 
 std::vector<Tensor> Backend::svd(const std::vector<Spec>& out, const Tensor& a, const nx::SvdOptions& opts) {
-  if (!real_native(out[0].type, a.type())) return nx::Backend::svd(out, a, opts);
+  if (!real_native(out[0].type, a.type())) return fallback::run(*this, "svd", &nx::Backend::svd, out, a, opts);
   mx::array x = mx::astype(array_of(a), to_dtype(compute_type(out[0].type), "svd"), kCpu);
   const int m = static_cast<int>(a.dim(a.rank() - 2)), n = static_cast<int>(a.dim(a.rank() - 1));
   const int k = std::min(m, n);
@@ -255,7 +257,7 @@ std::vector<Tensor> Backend::svd(const std::vector<Spec>& out, const Tensor& a, 
 }
 
 std::vector<Tensor> Backend::lu(const std::vector<Spec>& out, const Tensor& a) {
-  if (!real_native(out[1].type, a.type())) return nx::Backend::lu(out, a);
+  if (!real_native(out[1].type, a.type())) return fallback::run(*this, "lu", &nx::Backend::lu, out, a);
   mx::array x = mx::astype(array_of(a), to_dtype(compute_type(out[1].type), "lu"), kCpu);
   const int n = static_cast<int>(a.dim(a.rank() - 1));
   auto f = mx::linalg::lu(x, kCpu);
@@ -267,7 +269,8 @@ std::vector<Tensor> Backend::lu(const std::vector<Spec>& out, const Tensor& a) {
 Tensor Backend::determinant(const Spec& out, const Tensor& a) {
   const int n = static_cast<int>(a.dim(a.rank() - 1));
   const bool cplx = nx::is_complex(out.type);
-  if (!mlx_supports(out.type) || !mlx_supports(a.type()) || (cplx && n > 3)) return nx::Backend::determinant(out, a);
+  if (!mlx_supports(out.type) || !mlx_supports(a.type()) || (cplx && n > 3))
+    return fallback::run(*this, "determinant", &nx::Backend::determinant, out, a);
   const mx::Dtype ct = cplx ? mx::complex64 : to_dtype(compute_type(out.type), "determinant");
   const mx::Device d = ct == mx::float64 ? kCpu : mx_device();
   mx::array x = mx::astype(array_of(a), ct, d);

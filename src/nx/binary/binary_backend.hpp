@@ -44,6 +44,16 @@ class BinaryBackend final : public Backend {
   Tensor fft(const Spec& out, const Tensor& t, const FftOptions& opts) override;
   Tensor ifft(const Spec& out, const Tensor& t, const FftOptions& opts) override;
 
+  // linalg_host_lu.cpp, linalg_host_qr_eigh.cpp, linalg_host_svd.cpp: the
+  // decomposition blocks, implemented here rather than composed.
+  Tensor cholesky(const Spec& out, const Tensor& a) override;
+  Tensor solve(const Spec& out, const Tensor& a, const Tensor& b) override;
+  std::vector<Tensor> qr(const std::vector<Spec>& out, const Tensor& a, const QrOptions& opts) override;
+  std::vector<Tensor> eigh(const std::vector<Spec>& out, const Tensor& a, const EighOptions& opts) override;
+  std::vector<Tensor> svd(const std::vector<Spec>& out, const Tensor& a, const SvdOptions& opts) override;
+  std::vector<Tensor> lu(const std::vector<Spec>& out, const Tensor& a) override;
+  Tensor determinant(const Spec& out, const Tensor& a) override;
+
   // conv.cpp
   Tensor conv(const Spec& out, const Tensor& input, const Tensor& kernel,
               const ConvOptions& opts) override;
