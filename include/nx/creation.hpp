@@ -111,4 +111,11 @@ Tensor from_pointer(const Pointer& pointer, Type type, const Shape& shape,
 Tensor as_type(const Tensor& t, Type type);
 Tensor bitcast(const Tensor& t, Type type);
 
+// Nx.fill: a tensor of t's shape and names with every element `value`; the
+// type merges t's type with the number (Nx's weak-scalar rule) unless given.
+struct FillOptions {
+  std::optional<Type> type;
+};
+Tensor fill(const Tensor& t, const Scalar& value, const FillOptions& opts = {});
+
 }  // namespace nx

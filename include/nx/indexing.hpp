@@ -40,6 +40,8 @@ Tensor take(const Tensor& t, const Tensor& indices, int axis = 0);
 Tensor take_along_axis(const Tensor& t, const Tensor& indices, int axis);
 Tensor take_diagonal(const Tensor& t, std::int64_t offset = 0);
 Tensor make_diagonal(const Tensor& t, std::int64_t offset = 0);
+// Nx.put_diagonal: `diagonal` (rank 1) written on the offset diagonal of a matrix.
+Tensor put_diagonal(const Tensor& t, const Tensor& diagonal, std::int64_t offset = 0);
 
 Tensor sort(const Tensor& t, const SortOptions& opts = {});
 Tensor argsort(const Tensor& t, const SortOptions& opts = {});

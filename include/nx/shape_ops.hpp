@@ -24,4 +24,33 @@ Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps);
 std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis = 0);
 Tensor rename(const Tensor& t, const Names& names);
 
+// ---- shape reflection (Nx.flat_size, bit_size, byte_size, axis_index, axis_size, axes, compatible?) ----
+// Element count (Nx has no other size for a tensor without vectorized axes).
+std::int64_t flat_size(const Tensor& t);
+std::int64_t bit_size(const Tensor& t);
+// bit_size / 8, rounded down for sub-byte types.
+std::int64_t byte_size(const Tensor& t);
+// The axis normalised (negative counts from the back); raises when out of range.
+int axis_index(const Tensor& t, int axis);
+std::int64_t axis_size(const Tensor& t, int axis);
+// {0, 1, ..., rank - 1}.
+Axes axes(const Tensor& t);
+Axes axes(const Shape& shape);
+// Same type and shape, and names that agree wherever both are named.
+bool compatible(const Tensor& a, const Tensor& b);
+
+// Nx.reflect: pads each axis by reflection about its edges (the edge element
+// is not repeated); {low, high} per axis, both non-negative.
+struct ReflectOptions {
+  std::vector<std::pair<std::int64_t, std::int64_t>> padding_config;
+};
+Tensor reflect(const Tensor& t, const ReflectOptions& opts);
+
+// Nx.diff: the order-th discrete difference out[i] = a[i + 1] - a[i] along `axis`.
+struct DiffOptions {
+  int order = 1;
+  int axis = -1;
+};
+Tensor diff(const Tensor& t, const DiffOptions& opts = {});
+
 }  // namespace nx
