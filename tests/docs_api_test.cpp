@@ -16,6 +16,15 @@
 
 namespace {
 
+const std::regex kOperator(R"(operator\s*([^\w\s(]+)\s*$)");
+const std::regex kNotDeclaration(R"(^(using|typedef|friend|static_assert|return)\b)");
+const std::regex kDeclareOperator(R"(NX_DECLARE_OPERATOR\s*\(\s*([^,\s]+)\s*,.*\))");
+const std::regex kMacroCall(R"(^\s*[A-Z][A-Z0-9_]*\s*\()");
+const std::regex kTemplateHead(R"(^template\s*<[^{;]*?>\s*(requires [^(]*?\s)?)");
+const std::regex kNamespace(R"(^namespace\s+([\w:]+))");
+const std::regex kClass(R"(^(class|struct|union)\s+(\w+))");
+const std::regex kEnum(R"(^enum\b)");
+
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p);
   EXPECT_TRUE(in.good()) << p << " is missing";
@@ -37,21 +46,49 @@ std::string squash(const std::string& s) {
   return out;
 }
 
-// Comments, string and character literals and preprocessor lines removed.
+// Comments, the contents of string and character literals, and preprocessor
+// lines (with their continuations) removed.
 std::string strip(const std::string& src) {
-  std::string lines, line;
+  std::string code, line;
   std::istringstream in(src);
   bool continued = false;
   while (std::getline(in, line)) {
     const auto first = line.find_first_not_of(" \t");
     const bool directive = continued || (first != std::string::npos && line[first] == '#');
     continued = directive && !line.empty() && line.back() == '\\';
-    lines += (directive ? std::string() : line) + "\n";
+    code += (directive ? std::string() : line) + "\n";
   }
-  lines = std::regex_replace(lines, std::regex(R"(//[^\n]*)"), "");
-  lines = std::regex_replace(lines, std::regex(R"(/\*[\s\S]*?\*/)"), "");
-  lines = std::regex_replace(lines, std::regex(R"("(\\.|[^"\\])*")"), "\"\"");
-  return std::regex_replace(lines, std::regex(R"('(\\.|[^'\\])*')"), "''");
+  std::string out;
+  enum { normal, line_comment, block_comment, string_lit, char_lit } state = normal;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i], next = i + 1 < code.size() ? code[i + 1] : '\0';
+    if (state == normal) {
+      if (c == '/' && (next == '/' || next == '*')) {
+        state = next == '/' ? line_comment : block_comment;
+        ++i;
+      } else {
+        if (c == '"') state = string_lit;
+        if (c == '\'') state = char_lit;
+        out += c;
+      }
+    } else if (state == line_comment) {
+      if (c == '\n') {
+        state = normal;
+        out += c;
+      }
+    } else if (state == block_comment) {
+      if (c == '*' && next == '/') {
+        state = normal;
+        ++i;
+      }
+    } else if (c == '\\') {
+      ++i;  // an escaped character inside a literal
+    } else if (c == (state == string_lit ? '"' : '\'')) {
+      state = normal;
+      out += c;
+    }
+  }
+  return out;
 }
 
 // The name a declaration statement declares: the identifier (or operator)
@@ -65,7 +102,7 @@ std::string declared_name(const std::string& st) {
   if (begin == end) {
     std::smatch m;
     const std::string head = st.substr(0, open);
-    if (std::regex_search(head, m, std::regex(R"(operator\s*([^\w\s(]+)\s*$)"))) return "operator" + m[1].str();
+    if (std::regex_search(head, m, kOperator)) return "operator" + m[1].str();
     return {};
   }
   const std::string before = squash(st.substr(0, begin));
@@ -107,7 +144,7 @@ void parse_header(const std::string& text, Declarations& out) {
     return true;
   };
   auto record = [&](const std::string& st) {
-    if (st.find('(') == std::string::npos || std::regex_search(st, std::regex(R"(^(using|typedef|friend|static_assert|return)\b)")))
+    if (st.find('(') == std::string::npos || std::regex_search(st, kNotDeclaration))
       return;
     const std::string name = declared_name(st);
     if (name.empty()) return;
@@ -117,7 +154,7 @@ void parse_header(const std::string& text, Declarations& out) {
   auto macro = [&](const std::string& st) {
     if (!all_namespaces()) return;
     std::smatch m;
-    if (std::regex_match(st, m, std::regex(R"(NX_DECLARE_OPERATOR\s*\(\s*([^,\s]+)\s*,.*\))"))) {
+    if (std::regex_match(st, m, kDeclareOperator)) {
       out.free.insert(ns_name() + "::operator" + m[1].str());
     } else if (st == "NX_BINARY_CALLBACKS(NX_DECLARE_BINARY_FN)") {
       for (auto op : nx::all_binary_ops()) out.free.insert(ns_name() + "::" + std::string(nx::op_name(op)));
@@ -131,7 +168,7 @@ void parse_header(const std::string& text, Declarations& out) {
     if (c == '(' || c == '[') ++paren;
     if (c == ')' || c == ']') {
       --paren;
-      if (paren == 0 && c == ')' && std::regex_search(stmt, std::regex(R"(^\s*[A-Z][A-Z0-9_]*\s*\()"))) {
+      if (paren == 0 && c == ')' && std::regex_search(stmt, kMacroCall)) {
         macro(squash(stmt + c));
         stmt.clear();
         continue;
@@ -144,19 +181,19 @@ void parse_header(const std::string& text, Declarations& out) {
     std::string st = squash(stmt);
     stmt.clear();
     if (st.rfind("template", 0) == 0)
-      st = std::regex_replace(st, std::regex(R"(^template\s*<[^{;]*?>\s*(requires [^(]*?\s)?)"), "");
+      st = std::regex_replace(st, kTemplateHead, "");
     if (c == ';') {
       record(st);
     } else if (c == '}') {
       if (!scopes.empty()) scopes.pop_back();
     } else {
       std::smatch m;
-      if (std::regex_search(st, m, std::regex(R"(^namespace\s+([\w:]+))"))) {
+      if (std::regex_search(st, m, kNamespace)) {
         scopes.push_back({'n', m[1].str()});
-      } else if (std::regex_search(st, m, std::regex(R"(^(class|struct|union)\s+(\w+))"))) {
+      } else if (std::regex_search(st, m, kClass)) {
         scopes.push_back({'c', m[2].str()});
       } else {
-        if (!std::regex_search(st, std::regex(R"(^enum\b)"))) record(st);  // an inline definition
+        if (!std::regex_search(st, kEnum)) record(st);  // an inline definition
         scopes.push_back({'o', ""});
       }
     }
