@@ -4,6 +4,8 @@
 // and Nx's error messages.
 #include <complex>
 #include <functional>
+#include <stdexcept>
+#include <thread>
 
 #include "test_util.hpp"
 
@@ -230,6 +232,60 @@ TEST_P(ApiExtras, MatrixRank) {
                "matrix_rank: Nx.LinAlg.matrix_rank/2 is not yet implemented for complex inputs");
 }
 
+TEST_P(ApiExtras, FlattenAxesNewAxisAndStackNames) {
+  auto t = iota({1, 2, 3}, {"a", "b", "c"});
+  auto f = nx::flatten(t, {1, 2});
+  test::expect_ints(f, nx::s32, {1, 6}, {0, 1, 2, 3, 4, 5});
+  EXPECT_EQ(f.names(), (nx::Names{"a", ""}));
+  test::expect_ints(nx::flatten(iota({2, 3, 2}), {0, 1}), nx::s32, {6, 2}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+  EXPECT_EQ(nx::flatten(t, {-1}).shape(), (Shape{1, 2, 3}));
+  expect_error([&] { nx::flatten(t, {0, 2}); }, "flatten: flatten axes must be consecutive");
+  auto m = ints({{1, 2, 3}, {4, 5, 6}});
+  auto n0 = nx::new_axis(m, 0, "new");
+  EXPECT_EQ(n0.shape(), (Shape{1, 2, 3}));
+  EXPECT_EQ(n0.names(), (nx::Names{"new", "", ""}));
+  EXPECT_EQ(nx::new_axis(m, -1, "new").names(), (nx::Names{"", "", "new"}));
+  test::expect_ints(nx::new_axis(m, 1, "new"), nx::s32, {2, 1, 3}, {1, 2, 3, 4, 5, 6});
+  auto st = nx::stack({ints(1), ints(2)}, 0, "x");
+  test::expect_ints(st, nx::s32, {2}, {1, 2});
+  EXPECT_EQ(st.names(), nx::Names{"x"});
+}
+
+TEST_P(ApiExtras, LogSumExpScalingAndFlatListLimit) {
+  auto t = ints({1, 2, 3, 4, 5, 6});
+  auto half = nx::scalar(0.5, std::nullopt, b());
+  test::expect_close(nx::logsumexp(t, {.axes = std::nullopt, .keep_axes = false, .exp_scaling_factor = half}),
+                     nx::f32, {}, {5.7630463});
+  auto a = ints({-1, -1, -1, 1, 1, 1});
+  test::expect_close(nx::logsumexp(t, {.axes = std::nullopt, .keep_axes = false, .exp_scaling_factor = a}), nx::f32,
+                     {}, {6.356537});
+  EXPECT_EQ(nx::to_flat_list<int>(t, {.limit = 2}), (std::vector<int>{1, 2}));
+  EXPECT_EQ(nx::to_flat_list<int>(t, {.limit = 10}).size(), 6u);
+  EXPECT_THROW(nx::to_flat_list<int>(t, {.limit = -1}), nx::ArgumentError);
+  auto [values, indices] = nx::top_k(nx::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.backend = b()}));
+  test::expect_floats(values, nx::f32, {2, 1}, {3, 6});
+  test::expect_ints(indices, nx::s32, {2, 1}, {2, 2});
+}
+
 NX_ALL_BACKENDS(ApiExtras);
+
+// Nx.default_backend/1 and with_default_backend: per-thread defaults.
+TEST(ApiExtrasBackend, ThreadDefaultAndWithDefaultBackend) {
+  auto emily = test::backend_named("emily_cpu");
+  const nx::BackendPtr before = nx::default_backend();
+  auto t = nx::with_default_backend(emily, [] { return nx::iota({3}); });
+  EXPECT_EQ(t.backend()->name(), "emily");
+  test::expect_ints(t, nx::s32, {3}, {0, 1, 2});
+  EXPECT_EQ(nx::default_backend(), before);
+  EXPECT_THROW(nx::with_default_backend(emily, []() -> int { throw std::runtime_error("boom"); }), std::runtime_error);
+  EXPECT_EQ(nx::default_backend(), before);
+  std::thread other([&] {
+    EXPECT_EQ(nx::default_backend(emily), before);
+    EXPECT_EQ(nx::iota({2}).backend()->name(), "emily");
+  });
+  other.join();
+  EXPECT_EQ(nx::default_backend(), before);  // the other thread's setting stays there
+  EXPECT_THROW(nx::default_backend(nullptr), nx::ArgumentError);
+}
 
 }  // namespace

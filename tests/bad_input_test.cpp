@@ -267,10 +267,12 @@ std::vector<Case> build_cases() {
   BAD("tile", "zero repetitions", nx::tile(F(b, {2}), {0}));
   BAD("tile", "negative repetitions", nx::tile(F(b, {2}), {2, -1}));
   BAD("tile", "size overflows int64", nx::tile(F(b, {2}), {kHuge, kHuge}));
-  BAD("split", "zero parts", nx::split(F(b, {4}), 0));
-  BAD("split", "parts not dividing", nx::split(F(b, {4}), 3));
-  BAD("split", "more parts than elements", nx::split(F(b, {4}), 8));
-  BAD("split", "axis out of range", nx::split(F(b, {4}), 2, 1));
+  BAD("split", "index zero", nx::split(F(b, {4}), 0));
+  BAD("split", "index at the axis size", nx::split(F(b, {4}), 4));
+  BAD("split", "negative index past the start", nx::split(F(b, {4}), -4));
+  BAD("split", "fraction leaving nothing on the right", nx::split(F(b, {4}), 0.9));
+  BAD("split", "fraction zero", nx::split(F(b, {4}), 0.0));
+  BAD("split", "axis out of range", nx::split(F(b, {4}), 2, {.axis = 1}));
   BAD("split", "scalar", nx::split(F(b, {}), 1));
   BAD("rename", "names count", nx::rename(F(b, {2}), {"a", "b"}));
 

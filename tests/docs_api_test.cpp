@@ -24,6 +24,7 @@ const std::regex kTemplateHead(R"(^template\s*<[^{;]*?>\s*(requires [^(]*?\s)?)"
 const std::regex kNamespace(R"(^namespace\s+([\w:]+))");
 const std::regex kClass(R"(^(class|struct|union)\s+(\w+))");
 const std::regex kEnum(R"(^enum\b)");
+const std::regex kDecltype(R"(decltype\s*\([^()]*\))");
 
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -93,7 +94,8 @@ std::string strip(const std::string& src) {
 
 // The name a declaration statement declares: the identifier (or operator)
 // before its first parenthesis; empty for out-of-class member definitions.
-std::string declared_name(const std::string& st) {
+std::string declared_name(const std::string& declaration) {
+  const std::string st = std::regex_replace(declaration, kDecltype, "decltype_");
   const auto open = st.find('(');
   std::size_t end = open;
   while (end > 0 && st[end - 1] == ' ') --end;

@@ -46,7 +46,7 @@ Tensor put_diagonal(const Tensor& t, const Tensor& diagonal, std::int64_t offset
 Tensor sort(const Tensor& t, const SortOptions& opts = {});
 Tensor argsort(const Tensor& t, const SortOptions& opts = {});
 // Returns {values, indices} along the last axis.
-std::pair<Tensor, Tensor> top_k(const Tensor& t, std::int64_t k);
+std::pair<Tensor, Tensor> top_k(const Tensor& t, std::int64_t k = 1);
 
 Tensor tri(std::int64_t n, std::int64_t m, std::int64_t k = 0);
 Tensor tril(const Tensor& t, std::int64_t k = 0);

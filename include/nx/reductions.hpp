@@ -42,6 +42,8 @@ Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts = {});
 struct LogSumExpOptions {
   std::optional<Axes> axes;
   bool keep_axes = false;
+  // Multiplies the exponentials before the sum (broadcastable to t).
+  std::optional<Tensor> exp_scaling_factor;
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});
 // Softmax along `axis` (default last): exp(t - max) / sum(exp(t - max)).

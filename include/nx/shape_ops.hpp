@@ -8,8 +8,11 @@ namespace nx {
 // -1 in `shape` is Nx's :auto (at most one).
 Tensor reshape(const Tensor& t, const Shape& shape, const Names& names = {});
 Tensor flatten(const Tensor& t);
+// Nx.flatten with :axes: merges the given consecutive axes into one (unnamed).
+Tensor flatten(const Tensor& t, const Axes& axes);
 Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
 Tensor new_axis(const Tensor& t, int axis);
+Tensor new_axis(const Tensor& t, int axis, const std::string& name);
 // Explicit broadcast; default axes right-align t's dims.
 Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes = std::nullopt);
 Tensor broadcast(const Scalar& value, const Shape& shape);
@@ -20,8 +23,20 @@ Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& c
 Tensor reverse(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
 Tensor concatenate(const std::vector<Tensor>& tensors, int axis = 0);
 Tensor stack(const std::vector<Tensor>& tensors, int axis = 0);
+// Nx.stack with :name, the name of the new axis.
+Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name);
 Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps);
-std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis = 0);
+// Nx.split: {left, right} cut along `axis` before index `split` (negative
+// counts from the back), or, for a float, before ceil(split * axis size).
+// Both sides must be non-empty.
+struct SplitOptions {
+  int axis = 0;
+};
+std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const SplitOptions& opts = {});
+std::pair<Tensor, Tensor> split(const Tensor& t, double split, const SplitOptions& opts = {});
+inline std::pair<Tensor, Tensor> split(const Tensor& t, int split, const SplitOptions& opts = {}) {
+  return nx::split(t, static_cast<std::int64_t>(split), opts);
+}
 Tensor rename(const Tensor& t, const Names& names);
 
 // ---- shape reflection (Nx.flat_size, bit_size, byte_size, axis_index, axis_size, axes, compatible?) ----

@@ -36,6 +36,46 @@ bool compatible(const Tensor& a, const Tensor& b) {
   return true;
 }
 
+namespace {
+
+// `t` with axis `axis` named `name`.
+Tensor name_axis(const Tensor& t, int axis, const std::string& name) {
+  Names names = t.names().empty() ? Names(static_cast<std::size_t>(t.rank())) : t.names();
+  names[static_cast<std::size_t>(axis)] = name;
+  return rename(t, names);
+}
+
+}  // namespace
+
+Tensor flatten(const Tensor& t, const Axes& axes) {
+  const Axes a = front::normalize_axes("flatten", axes, t.rank());
+  if (a.empty()) return t;
+  for (std::size_t i = 1; i < a.size(); ++i)
+    if (a[i] != a[0] + static_cast<int>(i)) raise("flatten", "flatten axes must be consecutive");
+  Shape shape;
+  Names names;
+  std::int64_t merged = 1;
+  for (int d = 0; d < t.rank(); ++d) {
+    const bool inside = d >= a.front() && d <= a.back();
+    if (inside) merged *= t.dim(d);
+    if (!inside || d == a.back()) {
+      shape.push_back(inside ? merged : t.dim(d));
+      names.push_back(inside ? "" : front::name_at(t.names(), d));
+    }
+  }
+  return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
+}
+
+Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
+  Tensor out = new_axis(t, axis);
+  return name_axis(out, axis < 0 ? axis + out.rank() : axis, name);
+}
+
+Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name) {
+  Tensor out = stack(tensors, axis);
+  return name_axis(out, axis < 0 ? axis + out.rank() : axis, name);
+}
+
 Tensor fill(const Tensor& t, const Scalar& value, const FillOptions& opts) {
   const Type type = opts.type ? *opts.type : merge_number(t.type(), value);
   Tensor out = broadcast(front::scalar_tensor(value, t.backend(), type), t.shape());
