@@ -105,11 +105,17 @@ TEST_P(ApiExtras, Reflect) {
 TEST_P(ApiExtras, ReflectErrors) {
   expect_error([&] { nx::reflect(nx::scalar(1, std::nullopt, b()), {.padding_config = {}}); },
                "reflect: expected tensor to have rank greater than 0");
-  expect_error([&] { nx::reflect(ints({1, 2}), {.padding_config = {{1, 1}, {1, 1}}}); },
-               "reflect: expected to have one padding_config entry each tensor axis");
-  expect_error([&] { nx::reflect(ints({1, 2}), {.padding_config = {{-1, 1}}}); },
-               "reflect: expected padding config for axis 0 to be of the format {left, right}, with left and right "
-               "as non-negative integers, got: {-1, 1}");
+  expect_error(
+      [&] {
+        nx::reflect(ints({1, 2}), {.padding_config = {{1, 1}, {1, 1}}});
+      },
+      "reflect: expected to have one padding_config entry each tensor axis");
+  expect_error(
+      [&] {
+        nx::reflect(ints({1, 2}), {.padding_config = {{-1, 1}}});
+      },
+      "reflect: expected padding config for axis 0 to be of the format {left, right}, with left and right "
+      "as non-negative integers, got: {-1, 1}");
 }
 
 TEST_P(ApiExtras, Diff) {
@@ -144,18 +150,36 @@ TEST_P(ApiExtras, PutDiagonal) {
 }
 
 TEST_P(ApiExtras, PutDiagonalErrors) {
-  expect_error([&] { nx::put_diagonal(iota({3, 3, 3}), iota({3})); },
-               "put_diagonal: put_diagonal/3 expects tensor of rank 2, got tensor of rank: 3");
-  expect_error([&] { nx::put_diagonal(iota({3, 3}), iota({3, 3})); },
-               "put_diagonal: put_diagonal/3 expects diagonal of rank 1, got tensor of rank: 2");
-  expect_error([&] { nx::put_diagonal(iota({3, 3}), iota({2})); },
-               "put_diagonal: expected diagonal tensor of length: 3, got diagonal tensor of length: 2");
-  expect_error([&] { nx::put_diagonal(iota({3, 3}), iota({3}), 1); },
-               "put_diagonal: expected diagonal tensor of length: 2, got diagonal tensor of length: 3");
-  expect_error([&] { nx::put_diagonal(iota({3, 3}), iota({3}), 4); },
-               "put_diagonal: offset must be less than length of axis 1 when positive, got: 4");
-  expect_error([&] { nx::put_diagonal(iota({3, 3}), iota({3}), -3); },
-               "put_diagonal: absolute value of offset must be less than length of axis 0 when negative, got: -3");
+  expect_error(
+      [&] {
+        nx::put_diagonal(iota({3, 3, 3}), iota({3}));
+      },
+      "put_diagonal: put_diagonal/3 expects tensor of rank 2, got tensor of rank: 3");
+  expect_error(
+      [&] {
+        nx::put_diagonal(iota({3, 3}), iota({3, 3}));
+      },
+      "put_diagonal: put_diagonal/3 expects diagonal of rank 1, got tensor of rank: 2");
+  expect_error(
+      [&] {
+        nx::put_diagonal(iota({3, 3}), iota({2}));
+      },
+      "put_diagonal: expected diagonal tensor of length: 3, got diagonal tensor of length: 2");
+  expect_error(
+      [&] {
+        nx::put_diagonal(iota({3, 3}), iota({3}), 1);
+      },
+      "put_diagonal: expected diagonal tensor of length: 2, got diagonal tensor of length: 3");
+  expect_error(
+      [&] {
+        nx::put_diagonal(iota({3, 3}), iota({3}), 4);
+      },
+      "put_diagonal: offset must be less than length of axis 1 when positive, got: 4");
+  expect_error(
+      [&] {
+        nx::put_diagonal(iota({3, 3}), iota({3}), -3);
+      },
+      "put_diagonal: absolute value of offset must be less than length of axis 0 when negative, got: -3");
 }
 
 TEST_P(ApiExtras, Mode) {
@@ -193,40 +217,54 @@ TEST_P(ApiExtras, Covariance) {
 
 TEST_P(ApiExtras, LeastSquares) {
   auto f = [&](const nx::Literal& l) { return nx::tensor(l, {.type = nx::f32, .backend = b()}); };
-  test::expect_close(nx::linalg::least_squares(ints({{1, 2}, {2, 3}}), ints({1, 2})), nx::f32, {2}, {1, 0}, 0,
-                     5e-3);
+  test::expect_close(nx::linalg::least_squares(ints({{1, 2}, {2, 3}}), ints({1, 2})), nx::f32, {2}, {1, 0}, 0, 5e-3);
   // The line through (0, -1), (1, 0.2), (2, 0.9), (3, 2.1): slope 1, intercept -0.95.
-  test::expect_close(nx::linalg::least_squares(ints({{0, 1}, {1, 1}, {2, 1}, {3, 1}}), f({-1, 0.2, 0.9, 2.1})),
-                     nx::f32, {2}, {1.0, -0.95}, 0, 5e-3);
+  test::expect_close(nx::linalg::least_squares(ints({{0, 1}, {1, 1}, {2, 1}, {3, 1}}), f({-1, 0.2, 0.9, 2.1})), nx::f32,
+                     {2}, {1.0, -0.95}, 0, 5e-3);
   // Underdetermined: the minimum-norm solution (-3, 6, 15) / 54.
   test::expect_close(nx::linalg::least_squares(ints({{1, 2, 3}, {4, 5, 6}}), ints({1, 2})), nx::f32, {3},
                      {-3.0 / 54, 6.0 / 54, 15.0 / 54}, 0, 2e-3);
 }
 
 TEST_P(ApiExtras, LeastSquaresErrors) {
-  expect_error([&] { nx::linalg::least_squares(ints({1, 2, 3}), ints({1, 2})); },
-               "least_squares: tensor of 1st argument must have rank 2, got rank 1 with shape {3}");
-  expect_error([&] { nx::linalg::least_squares(ints({{1, 2}, {2, 3}}), ints({{1, 2}, {3, 4}})); },
-               "least_squares: tensor of 2nd argument must have rank 1, got rank 2 with shape {2, 2}");
+  expect_error(
+      [&] {
+        nx::linalg::least_squares(ints({1, 2, 3}), ints({1, 2}));
+      },
+      "least_squares: tensor of 1st argument must have rank 2, got rank 1 with shape {3}");
+  expect_error(
+      [&] {
+        nx::linalg::least_squares(ints({{1, 2}, {2, 3}}), ints({{1, 2}, {3, 4}}));
+      },
+      "least_squares: tensor of 2nd argument must have rank 1, got rank 2 with shape {2, 2}");
   auto c = nx::tensor({{std::complex<double>(1, 0), std::complex<double>(0, 2)},
                        {std::complex<double>(3, 0), std::complex<double>(0, -4)}},
                       {.backend = b()});
-  expect_error([&] { nx::linalg::least_squares(c, ints({1, 2})); },
-               "least_squares: Nx.LinAlg.least_squares/2 is not yet implemented for complex inputs");
-  expect_error([&] { nx::linalg::least_squares(ints({{1, 2}, {2, 3}}), ints({1, 2, 3})); },
-               "least_squares: the number of rows of the matrix as the 1st argument and the number of columns of "
-               "the vector as the 2nd argument must be the same, got 1st argument shape {2, 2} and 2nd argument "
-               "shape {3}");
+  expect_error(
+      [&] {
+        nx::linalg::least_squares(c, ints({1, 2}));
+      },
+      "least_squares: Nx.LinAlg.least_squares/2 is not yet implemented for complex inputs");
+  expect_error(
+      [&] {
+        nx::linalg::least_squares(ints({{1, 2}, {2, 3}}), ints({1, 2, 3}));
+      },
+      "least_squares: the number of rows of the matrix as the 1st argument and the number of columns of "
+      "the vector as the 2nd argument must be the same, got 1st argument shape {2, 2} and 2nd argument "
+      "shape {3}");
 }
 
 TEST_P(ApiExtras, MatrixRank) {
   test::expect_ints(nx::linalg::matrix_rank(ints({{1, 2}, {3, 4}})), nx::u32, {}, {2});
   test::expect_ints(nx::linalg::matrix_rank(ints({{1, 1, 1, 1}, {1, 1, 1, 1}, {1, 2, 3, 4}})), nx::u32, {}, {2});
   test::expect_ints(nx::linalg::matrix_rank(ints({{1, 1, 1}, {2, 2, 2}, {8, 9, 10}, {-2, 1, 5}})), nx::u32, {}, {3});
-  test::expect_ints(nx::linalg::matrix_rank(nx::zeros({2, 3}, {.type = nx::f32, .names = {}, .backend = b()})),
-                    nx::u32, {}, {0});
-  expect_error([&] { nx::linalg::matrix_rank(ints({1, 2, 3})); },
-               "matrix_rank: tensor must have rank 2, got rank 1 with shape {3}");
+  test::expect_ints(nx::linalg::matrix_rank(nx::zeros({2, 3}, {.type = nx::f32, .names = {}, .backend = b()})), nx::u32,
+                    {}, {0});
+  expect_error(
+      [&] {
+        nx::linalg::matrix_rank(ints({1, 2, 3}));
+      },
+      "matrix_rank: tensor must have rank 2, got rank 1 with shape {3}");
   auto c = nx::tensor({{std::complex<double>(1, 0), std::complex<double>(0, 2)}}, {.backend = b()});
   expect_error([&] { nx::linalg::matrix_rank(c); },
                "matrix_rank: Nx.LinAlg.matrix_rank/2 is not yet implemented for complex inputs");
@@ -254,17 +292,39 @@ TEST_P(ApiExtras, FlattenAxesNewAxisAndStackNames) {
 TEST_P(ApiExtras, LogSumExpScalingAndFlatListLimit) {
   auto t = ints({1, 2, 3, 4, 5, 6});
   auto half = nx::scalar(0.5, std::nullopt, b());
-  test::expect_close(nx::logsumexp(t, {.axes = std::nullopt, .keep_axes = false, .exp_scaling_factor = half}),
-                     nx::f32, {}, {5.7630463});
+  test::expect_close(nx::logsumexp(t, {.axes = std::nullopt, .keep_axes = false, .exp_scaling_factor = half}), nx::f32,
+                     {}, {5.7630463});
   auto a = ints({-1, -1, -1, 1, 1, 1});
-  test::expect_close(nx::logsumexp(t, {.axes = std::nullopt, .keep_axes = false, .exp_scaling_factor = a}), nx::f32,
-                     {}, {6.356537});
+  test::expect_close(nx::logsumexp(t, {.axes = std::nullopt, .keep_axes = false, .exp_scaling_factor = a}), nx::f32, {},
+                     {6.356537});
   EXPECT_EQ(nx::to_flat_list<int>(t, {.limit = 2}), (std::vector<int>{1, 2}));
   EXPECT_EQ(nx::to_flat_list<int>(t, {.limit = 10}).size(), 6u);
   EXPECT_THROW(nx::to_flat_list<int>(t, {.limit = -1}), nx::ArgumentError);
   auto [values, indices] = nx::top_k(nx::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, {.backend = b()}));
   test::expect_floats(values, nx::f32, {2, 1}, {3, 6});
   test::expect_ints(indices, nx::s32, {2, 1}, {2, 2});
+}
+
+TEST_P(ApiExtras, LinspaceBetweenTensors) {
+  auto start = ints({{{0, 10}}}), stop = ints({{{10, 100}}});
+  auto l = nx::linspace(start, stop, {.n = 10, .endpoint = true, .type = nx::u8, .names = {}, .backend = nullptr});
+  test::expect_ints(l, nx::u8, {1, 1, 2, 10}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100});
+  auto f = nx::linspace(ints({0, 1}), ints({10, 10}),
+                        {.n = 5, .endpoint = true, .type = nx::f32, .names = {}, .backend = nullptr});
+  test::expect_floats(f, nx::f32, {2, 5}, {0, 2.5, 5, 7.5, 10, 1, 3.25, 5.5, 7.75, 10});
+  auto e =
+      nx::linspace(ints(0), ints(10), {.n = 5, .endpoint = false, .type = nx::f32, .names = {"x"}, .backend = nullptr});
+  test::expect_floats(e, nx::f32, {5}, {0, 2, 4, 6, 8});
+  EXPECT_EQ(e.names(), nx::Names{"x"});
+  test::expect_floats(
+      nx::linspace(ints({3}), ints({9}), {.n = 1, .endpoint = true, .type = nx::f32, .names = {}, .backend = nullptr}),
+      nx::f32, {1, 1}, {3});
+  expect_error(
+      [&] {
+        nx::linspace(ints({{0, 1}}), ints({1, 2, 3}),
+                     {.n = 2, .endpoint = true, .type = nx::f32, .names = {}, .backend = nullptr});
+      },
+      "linspace: expected start and stop to have the same shape. Got shapes {1, 2} and {3}");
 }
 
 NX_ALL_BACKENDS(ApiExtras);

@@ -24,6 +24,7 @@ const std::regex kTemplateHead(R"(^template\s*<[^{;]*?>\s*(requires [^(]*?\s)?)"
 const std::regex kNamespace(R"(^namespace\s+([\w:]+))");
 const std::regex kClass(R"(^(class|struct|union)\s+(\w+))");
 const std::regex kEnum(R"(^enum\b)");
+const std::regex kNxCell(R"(`(Nx(\.LinAlg)?\.[\w?!]+/\d)`)");
 const std::regex kDecltype(R"(decltype\s*\([^()]*\))");
 
 std::string read(const std::filesystem::path& p) {
@@ -146,12 +147,13 @@ void parse_header(const std::string& text, Declarations& out) {
     return true;
   };
   auto record = [&](const std::string& st) {
-    if (st.find('(') == std::string::npos || std::regex_search(st, kNotDeclaration))
-      return;
+    if (st.find('(') == std::string::npos || std::regex_search(st, kNotDeclaration)) return;
     const std::string name = declared_name(st);
     if (name.empty()) return;
-    if (all_namespaces()) out.free.insert(ns_name() + "::" + name);
-    else if (in_class()) out.members.insert(scopes.back().name + "::" + name);
+    if (all_namespaces())
+      out.free.insert(ns_name() + "::" + name);
+    else if (in_class())
+      out.members.insert(scopes.back().name + "::" + name);
   };
   auto macro = [&](const std::string& st) {
     if (!all_namespaces()) return;
@@ -182,8 +184,7 @@ void parse_header(const std::string& text, Declarations& out) {
     }
     std::string st = squash(stmt);
     stmt.clear();
-    if (st.rfind("template", 0) == 0)
-      st = std::regex_replace(st, kTemplateHead, "");
+    if (st.rfind("template", 0) == 0) st = std::regex_replace(st, kTemplateHead, "");
     if (c == ';') {
       record(st);
     } else if (c == '}') {
@@ -210,7 +211,7 @@ Declarations declarations() {
 }
 
 struct Row {
-  std::string nx;      // "Nx.sum/2", or "" for a C++-only row
+  std::string nx;  // "Nx.sum/2", or "" for a C++-only row
   std::vector<std::string> spellings;
   std::string status;  // done, missing, n/a, C++ only
   std::string notes;
@@ -245,8 +246,11 @@ std::vector<Row> read_page() {
     if (c.size() != 4 || c[0] == "Nx" || c[0].rfind("---", 0) == 0) continue;
     Row r;
     std::smatch m;
-    if (std::regex_match(c[0], m, std::regex(R"(`(Nx(\.LinAlg)?\.[\w?!]+/\d)`)"))) r.nx = m[1].str();
-    else EXPECT_EQ(c[0], "—") << "bad Nx cell: " << line;
+    if (std::regex_match(c[0], m, kNxCell)) {
+      r.nx = m[1].str();
+    } else {
+      EXPECT_EQ(c[0], "—") << "bad Nx cell: " << line;
+    }
     for (auto it = std::sregex_iterator(c[1].begin(), c[1].end(), span); it != std::sregex_iterator(); ++it)
       r.spellings.push_back((*it)[1].str());
     r.status = c[2];
@@ -304,8 +308,8 @@ TEST(DocsApi, SpellingsMatchTheHeaders) {
     for (const auto& s : r.spellings) {
       const std::string name = callee(s);
       if (r.status == "done" || r.status == "C++ only") {
-        EXPECT_TRUE(declared(d, name)) << (r.nx.empty() ? "C++-only row" : r.nx) << ": `" << s << "` names "
-                                       << name << ", which include/nx/*.hpp does not declare";
+        EXPECT_TRUE(declared(d, name)) << (r.nx.empty() ? "C++-only row" : r.nx) << ": `" << s << "` names " << name
+                                       << ", which include/nx/*.hpp does not declare";
       }
       if (r.status == "missing") {
         EXPECT_FALSE(declared(d, name)) << r.nx << " is marked missing but " << name << " is declared";

@@ -106,6 +106,8 @@ struct LinspaceOptions {
   BackendPtr backend;
 };
 Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts);
+// Between tensors of equal shape {...}: the result is {..., n}.
+Tensor linspace(const Tensor& start, const Tensor& stop, const LinspaceOptions& opts);
 
 // ---- reading back ----
 struct ToBinaryOptions {

@@ -25,8 +25,7 @@ Tensor least_squares(const Tensor& a, const Tensor& b, const LeastSquaresOptions
 }
 
 Tensor matrix_rank(const Tensor& a, const MatrixRankOptions& opts) {
-  if (is_complex(a.type()))
-    raise("matrix_rank", "Nx.LinAlg.matrix_rank/2 is not yet implemented for complex inputs");
+  if (is_complex(a.type())) raise("matrix_rank", "Nx.LinAlg.matrix_rank/2 is not yet implemented for complex inputs");
   if (a.rank() != 2)
     raise("matrix_rank", "tensor must have rank 2, got rank " + std::to_string(a.rank()) + " with shape " +
                              shape_to_string(a.shape()));

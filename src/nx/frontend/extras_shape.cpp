@@ -1,6 +1,6 @@
 // Front end: Nx's shape reflection (byte_size, bit_size, flat_size,
 // axis_index, axis_size, axes, compatible) and the shape-level compositions
-// fill, reflect, diff and put_diagonal.
+// flatten with axes, named new_axis and stack, reflect, diff and put_diagonal.
 #include <algorithm>
 
 #include "common.hpp"
@@ -76,12 +76,6 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& na
   return name_axis(out, axis < 0 ? axis + out.rank() : axis, name);
 }
 
-Tensor fill(const Tensor& t, const Scalar& value, const FillOptions& opts) {
-  const Type type = opts.type ? *opts.type : merge_number(t.type(), value);
-  Tensor out = broadcast(front::scalar_tensor(value, t.backend(), type), t.shape());
-  return t.names().empty() ? out : rename(out, t.names());
-}
-
 namespace {
 
 // Indices of the reflected positions of an axis of size n: `count` of them,
@@ -124,7 +118,9 @@ Tensor reflect(const Tensor& t, const ReflectOptions& opts) {
       parts.push_back(take(out, tensor(idx, {.type = s32, .names = {}, .backend = t.backend()}), axis));
     }
     parts.push_back(out);
-    if (high > 0) parts.push_back(take(out, tensor(reflect_indices(n, high, false), {.type = s32, .names = {}, .backend = t.backend()}), axis));
+    if (high > 0)
+      parts.push_back(
+          take(out, tensor(reflect_indices(n, high, false), {.type = s32, .names = {}, .backend = t.backend()}), axis));
     if (parts.size() > 1) out = concatenate(parts, axis);
   }
   return t.names().empty() ? out : rename(out, t.names());

@@ -7,8 +7,7 @@ namespace nx {
 namespace {
 
 Tensor check_covariance(const Tensor& t, const CovarianceOptions& opts) {
-  if (t.rank() < 2)
-    raise("covariance", "expected input tensor of rank at least 2, got " + std::to_string(t.rank()));
+  if (t.rank() < 2) raise("covariance", "expected input tensor of rank at least 2, got " + std::to_string(t.rank()));
   if (opts.ddof < 0)
     raise("covariance", "expected ddof to be a non-negative integer, got " + std::to_string(opts.ddof));
   return t;
@@ -55,12 +54,14 @@ Tensor mode_along(const Tensor& t, int axis, bool keep_axis) {
   const std::int64_t count = t.size();
   std::vector<Tensor> columns;
   for (int a = 0; a < t.rank(); ++a)
-    columns.push_back(a == axis ? reshape(runs, {count, 1})
-                                : reshape(iota(t.shape(), {.type = s32, .axis = a, .names = {}, .backend = backend}), {count, 1}));
-  Tensor counts = indexed_add(zeros(t.shape(), {.type = s32, .names = {}, .backend = backend}),
-                              concatenate(columns, 1), ones({count}, {.type = s32, .names = {}, .backend = backend}));
+    columns.push_back(
+        a == axis ? reshape(runs, {count, 1})
+                  : reshape(iota(t.shape(), {.type = s32, .axis = a, .names = {}, .backend = backend}), {count, 1}));
+  Tensor counts = indexed_add(zeros(t.shape(), {.type = s32, .names = {}, .backend = backend}), concatenate(columns, 1),
+                              ones({count}, {.type = s32, .names = {}, .backend = backend}));
   Tensor largest = argmax(counts, {.axis = axis, .tie_break = TieBreak::low, .keep_axis = true, .type = std::nullopt});
-  Tensor first = argmax(equal(broadcast(largest, t.shape()), runs), {.axis = axis, .tie_break = TieBreak::low, .keep_axis = true, .type = std::nullopt});
+  Tensor first = argmax(equal(broadcast(largest, t.shape()), runs),
+                        {.axis = axis, .tie_break = TieBreak::low, .keep_axis = true, .type = std::nullopt});
   Tensor res = take_along_axis(sorted, first, axis);
   res = keep_axis ? res : squeeze(res, Axes{axis});
   return t.names().empty() ? res : rename(res, front::reduced_names(t.names(), t.rank(), Axes{axis}, keep_axis));
