@@ -6,6 +6,7 @@
 #include <functional>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "test_util.hpp"
 
@@ -325,6 +326,25 @@ TEST_P(ApiExtras, LinspaceBetweenTensors) {
                      {.n = 2, .endpoint = true, .type = nx::f32, .names = {}, .backend = nullptr});
       },
       "linspace: expected start and stop to have the same shape. Got shapes {1, 2} and {3}");
+}
+
+// The compositions trace: under nx::jit they give the eager values.
+TEST_P(ApiExtras, CompositionsRunUnderJit) {
+  auto m = ints({{1, 2, 2, 3, 5}, {1, 1, 76, 8, 1}});
+  auto jf = nx::jit([](const nx::Tensor& t) {
+    return std::make_tuple(nx::diff(t, {.order = 2, .axis = -1}), nx::mode(t, {.axis = 1, .keep_axis = false}),
+                           nx::reflect(t, {.padding_config = {{1, 0}, {0, 2}}}),
+                           nx::put_diagonal(t, nx::tensor({7, 8}, {.type = nx::s32}), 1), nx::covariance(t),
+                           nx::fill(t, 2.5));
+  });
+  auto [d, mo, r, p, c, f] = jf(m);
+  test::expect_ints(d, nx::s32, {2, 3}, {-1, 1, 1, 75, -143, 61});
+  test::expect_ints(mo, nx::s32, {2}, {2, 1});
+  test::expect_ints(r, nx::s32, {3, 7}, {1, 1, 76, 8, 1, 8, 76, 1, 2, 2, 3, 5, 3, 2, 1, 1, 76, 8, 1, 8, 76});
+  test::expect_ints(p, nx::s32, {2, 5}, {1, 7, 2, 3, 5, 1, 1, 8, 8, 1});
+  EXPECT_EQ(c.shape(), (Shape{5, 5}));
+  test::expect_close(nx::slice(c, {1, 2}, {1, 2}), nx::f32, {1, 2}, {-18.5, -1.25});
+  test::expect_floats(f, nx::f32, {2, 5}, {2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5});
 }
 
 NX_ALL_BACKENDS(ApiExtras);
