@@ -347,6 +347,37 @@ TEST_P(ApiExtras, CompositionsRunUnderJit) {
   test::expect_floats(f, nx::f32, {2, 5}, {2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5});
 }
 
+// Position i of the padded axis (from -low) takes the element at these
+// source indices: cyclic i mod n, replicate clamp(i), reflect -i / 2n-2-i
+// (edge not repeated), mirror -i-1 / 2n-1-i (edge repeated).
+TEST_P(ApiExtras, PadOuterModes) {
+  auto v = ints({0, 1, 2, 3});
+  test::expect_ints(nx::pad_outer(v, nx::PadMode::cyclic, {{2, 3}}), nx::s32, {9}, {2, 3, 0, 1, 2, 3, 0, 1, 2});
+  test::expect_ints(nx::pad_outer(v, nx::PadMode::replicate, {{2, 3}}), nx::s32, {9}, {0, 0, 0, 1, 2, 3, 3, 3, 3});
+  test::expect_ints(nx::pad_outer(v, nx::PadMode::reflect, {{2, 3}}), nx::s32, {9}, {2, 1, 0, 1, 2, 3, 2, 1, 0});
+  test::expect_ints(nx::pad_outer(v, nx::PadMode::mirror, {{2, 3}}), nx::s32, {9}, {1, 0, 0, 1, 2, 3, 3, 2, 1});
+  test::expect_ints(nx::pad_outer(v, 9, {{1, 2}}), nx::s32, {7}, {9, 0, 1, 2, 3, 9, 9});
+  test::expect_floats(nx::pad_outer(v, 0.5, {{1, 0}}), nx::f32, {5}, {0.5, 0, 1, 2, 3});
+  // Each axis independently; names survive.
+  auto m = nx::pad_outer(iota({2, 3}, {"r", "c"}), nx::PadMode::mirror, {{1, 1}, {0, 2}});
+  test::expect_ints(m, nx::s32, {4, 5}, {0, 1, 2, 2, 1, 0, 1, 2, 2, 1, 3, 4, 5, 5, 4, 3, 4, 5, 5, 4});
+  EXPECT_EQ(m.names(), (nx::Names{"r", "c"}));
+  // The :reflect mode is Nx.reflect.
+  test::expect_ints(nx::pad_outer(v, nx::PadMode::reflect, {{5, 5}}), nx::s32, {14},
+                    nx::to_flat_list<std::int64_t>(nx::reflect(v, {.padding_config = {{5, 5}}})));
+  expect_error(
+      [&] {
+        nx::pad_outer(iota({2, 3}), nx::PadMode::cyclic, {{1, 1}});
+      },
+      "pad_outer: expected to have one padding_config entry each tensor axis");
+  expect_error(
+      [&] {
+        nx::pad_outer(v, 0, {{0, -1}});
+      },
+      "pad_outer: expected padding config for axis 0 to be of the format {left, right}, with left and right "
+      "as non-negative integers, got: {0, -1}");
+}
+
 NX_ALL_BACKENDS(ApiExtras);
 
 // Nx.default_backend/1 and with_default_backend: per-thread defaults.

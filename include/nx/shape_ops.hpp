@@ -1,6 +1,11 @@
 // Shape and layout operations.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
 #include "nx/backend.hpp"
 
 namespace nx {
@@ -54,12 +59,22 @@ Axes axes(const Shape& shape);
 // Same type and shape, and names that agree wherever both are named.
 bool compatible(const Tensor& a, const Tensor& b);
 
+// {low, high} padding of one axis.
+using Pad2 = std::pair<std::int64_t, std::int64_t>;
+
 // Nx.reflect: pads each axis by reflection about its edges (the edge element
 // is not repeated); {low, high} per axis, both non-negative.
 struct ReflectOptions {
-  std::vector<std::pair<std::int64_t, std::int64_t>> padding_config;
+  std::vector<Pad2> padding_config;
 };
 Tensor reflect(const Tensor& t, const ReflectOptions& opts);
+
+// Nx.pad_outer: pads each axis with a constant, or with values taken from the
+// tensor: cyclic (wraps around), replicate (repeats the edge), reflect
+// (mirrors without repeating the edge), mirror (mirrors repeating it).
+enum class PadMode { cyclic, replicate, reflect, mirror };
+using PadOuterMode = std::variant<Scalar, PadMode>;
+Tensor pad_outer(const Tensor& t, const PadOuterMode& mode, const std::vector<Pad2>& padding_config);
 
 // Nx.diff: the order-th discrete difference out[i] = a[i + 1] - a[i] along `axis`.
 struct DiffOptions {

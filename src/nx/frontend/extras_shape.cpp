@@ -1,6 +1,7 @@
 // Front end: Nx's shape reflection (byte_size, bit_size, flat_size,
 // axis_index, axis_size, axes, compatible) and the shape-level compositions
-// flatten with axes, named new_axis and stack, reflect, diff and put_diagonal.
+// flatten with axes, named new_axis and stack, reflect, pad_outer, diff and
+// put_diagonal.
 #include <algorithm>
 
 #include "common.hpp"
@@ -78,52 +79,71 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& na
 
 namespace {
 
-// Indices of the reflected positions of an axis of size n: `count` of them,
-// nearest first, walking away from the edge and bouncing off the far one
-// (the edge element itself is not repeated).
-std::vector<std::int32_t> reflect_indices(std::int64_t n, std::int64_t count, bool left) {
-  std::vector<std::int32_t> out;
-  out.reserve(static_cast<std::size_t>(count));
-  if (n == 1) {
-    out.assign(static_cast<std::size_t>(count), 0);
-    return out;
+// The source index of padded position i (from -low to n + high - 1) of an
+// axis of size n. Reflect does not repeat the edge element, mirror does;
+// pads longer than the axis continue the pattern periodically.
+std::int64_t source_index(PadMode mode, std::int64_t i, std::int64_t n) {
+  auto wrap = [](std::int64_t x, std::int64_t period) { return ((x % period) + period) % period; };
+  switch (mode) {
+    case PadMode::cyclic:
+      return wrap(i, n);
+    case PadMode::replicate:
+      return std::clamp<std::int64_t>(i, 0, n - 1);
+    case PadMode::reflect: {
+      if (n == 1) return 0;
+      const std::int64_t j = wrap(i, 2 * (n - 1));
+      return j <= n - 1 ? j : 2 * (n - 1) - j;
+    }
+    case PadMode::mirror: {
+      const std::int64_t j = wrap(i, 2 * n);
+      return j < n ? j : 2 * n - 1 - j;
+    }
   }
-  const std::int64_t period = 2 * (n - 1);
-  for (std::int64_t k = 1; k <= count; ++k) {
-    const std::int64_t p = k % period;  // distance from the edge, folded into one period
-    const std::int64_t d = p <= n - 1 ? p : period - p;
-    out.push_back(static_cast<std::int32_t>(left ? d : n - 1 - d));
+  return i;
+}
+
+// Pads every axis by gathering its source indices (one take per padded axis).
+Tensor pad_by_index(const Tensor& t, PadMode mode, const std::vector<Pad2>& config) {
+  Tensor out = t;
+  for (int axis = 0; axis < t.rank(); ++axis) {
+    const auto [low, high] = config[static_cast<std::size_t>(axis)];
+    if (low == 0 && high == 0) continue;
+    const std::int64_t n = t.dim(axis);
+    std::vector<std::int64_t> idx;
+    for (std::int64_t i = -low; i < n + high; ++i) idx.push_back(source_index(mode, i, n));
+    out = take(out, tensor(idx, {.type = s64, .names = {}, .backend = t.backend()}), axis);
   }
-  return out;
+  return t.names().empty() ? out : rename(out, t.names());
+}
+
+void check_config(std::string_view op, const Tensor& t, const std::vector<Pad2>& config) {
+  if (t.rank() == 0) raise(op, "expected tensor to have rank greater than 0");
+  if (static_cast<int>(config.size()) != t.rank())
+    raise(op, "expected to have one padding_config entry each tensor axis");
+  for (std::size_t axis = 0; axis < config.size(); ++axis) {
+    const auto [low, high] = config[axis];
+    if (low < 0 || high < 0)
+      raise(op, "expected padding config for axis " + std::to_string(axis) +
+                    " to be of the format {left, right}, with left and right as non-negative integers, got: {" +
+                    std::to_string(low) + ", " + std::to_string(high) + "}");
+  }
 }
 
 }  // namespace
 
 Tensor reflect(const Tensor& t, const ReflectOptions& opts) {
-  if (t.rank() == 0) raise("reflect", "expected tensor to have rank greater than 0");
-  if (static_cast<int>(opts.padding_config.size()) != t.rank())
-    raise("reflect", "expected to have one padding_config entry each tensor axis");
-  Tensor out = t;
-  for (int axis = 0; axis < t.rank(); ++axis) {
-    const auto [low, high] = opts.padding_config[static_cast<std::size_t>(axis)];
-    if (low < 0 || high < 0)
-      raise("reflect", "expected padding config for axis " + std::to_string(axis) +
-                           " to be of the format {left, right}, with left and right as non-negative integers, got: {" +
-                           std::to_string(low) + ", " + std::to_string(high) + "}");
-    const std::int64_t n = t.dim(axis);
-    std::vector<Tensor> parts;
-    if (low > 0) {
-      std::vector<std::int32_t> idx = reflect_indices(n, low, true);
-      std::reverse(idx.begin(), idx.end());  // farthest first
-      parts.push_back(take(out, tensor(idx, {.type = s32, .names = {}, .backend = t.backend()}), axis));
-    }
-    parts.push_back(out);
-    if (high > 0)
-      parts.push_back(
-          take(out, tensor(reflect_indices(n, high, false), {.type = s32, .names = {}, .backend = t.backend()}), axis));
-    if (parts.size() > 1) out = concatenate(parts, axis);
+  check_config("reflect", t, opts.padding_config);
+  return pad_by_index(t, PadMode::reflect, opts.padding_config);
+}
+
+Tensor pad_outer(const Tensor& t, const PadOuterMode& mode, const std::vector<Pad2>& config) {
+  check_config("pad_outer", t, config);
+  if (const auto* value = std::get_if<Scalar>(&mode)) {
+    std::vector<PadConfig> pads;
+    for (const auto& [low, high] : config) pads.push_back({low, high, 0});
+    return pad(t, *value, pads);
   }
-  return t.names().empty() ? out : rename(out, t.names());
+  return pad_by_index(t, std::get<PadMode>(mode), config);
 }
 
 Tensor diff(const Tensor& t, const DiffOptions& opts) {
