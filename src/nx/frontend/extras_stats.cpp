@@ -26,7 +26,9 @@ Tensor covariance(const Tensor& t0, const Tensor& mean0, const CovarianceOptions
   BackendPtr backend = front::pick_backend("covariance", {&t0, &mean0});
   const Tensor t = front::on(t0, backend), m = front::on(mean0, backend);
   // Rows {..., n, d} centred by the column means {..., d}.
-  Tensor centred = rename(subtract(t, new_axis(m, m.rank() - 1)), {});
+  const Tensor column_means = new_axis(m, m.rank() - 1);
+  front::broadcast_shapes("covariance", t.shape(), column_means.shape());
+  Tensor centred = rename(subtract(t, column_means), {});
   const Tensor conj = is_complex(centred.type()) ? conjugate(centred) : centred;
   const int r = centred.rank();
   Axes batch;
