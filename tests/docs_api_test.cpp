@@ -217,15 +217,17 @@ struct Row {
   std::string notes;
 };
 
-// Table cells split on '|' outside code spans (operator| is a spelling).
+// Table cells split on '|' as GitHub does, even inside code spans; a literal
+// pipe is written "\|" (nx::operator\|).
 std::vector<std::string> cells(const std::string& line) {
   std::vector<std::string> out;
   std::string cur;
-  bool code = false;
   for (std::size_t i = 1; i < line.size(); ++i) {
     const char c = line[i];
-    if (c == '`') code = !code;
-    if (c == '|' && !code) {
+    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+      cur += '|';
+      ++i;
+    } else if (c == '|') {
       out.push_back(squash(cur));
       cur.clear();
     } else {
@@ -243,7 +245,11 @@ std::vector<Row> read_page() {
   while (std::getline(in, line)) {
     if (line.rfind("|", 0) != 0) continue;
     auto c = cells(line);
-    if (c.size() != 4 || c[0] == "Nx" || c[0].rfind("---", 0) == 0) continue;
+    if (c.size() != 4) {
+      ADD_FAILURE() << "a table row without 4 cells (an unescaped | ?): " << line;
+      continue;
+    }
+    if (c[0] == "Nx" || c[0].rfind("---", 0) == 0) continue;
     Row r;
     std::smatch m;
     if (std::regex_match(c[0], m, kNxCell)) {
