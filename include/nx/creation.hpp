@@ -16,7 +16,28 @@ namespace nx {
 // The process-wide default backend (nx::BinaryBackend until set). Returns the
 // previous one.
 BackendPtr global_default_backend(BackendPtr backend);
+// The calling thread's default backend if one is set, else the global one.
 BackendPtr default_backend();
+// Nx.default_backend/1 (Nx's per-process default is per-thread here): sets
+// the calling thread's default and returns the previous default_backend().
+BackendPtr default_backend(BackendPtr backend);
+
+namespace detail {
+// Swaps the calling thread's default (null: none) and returns the old one.
+BackendPtr exchange_thread_default(BackendPtr backend);
+}  // namespace detail
+
+// Nx.with_default_backend: runs fn() with `backend` as the calling thread's
+// default, restoring the previous setting afterwards (also on exceptions).
+template <class F>
+decltype(auto) with_default_backend(BackendPtr backend, F&& fn) {
+  if (!backend) raise("with_default_backend", "backend must not be null");
+  struct Restore {
+    BackendPtr previous;
+    ~Restore() { detail::exchange_thread_default(std::move(previous)); }
+  } restore{detail::exchange_thread_default(std::move(backend))};
+  return fn();
+}
 
 // A nested list literal: nx::tensor({{1.0, 2.0}, {3.0, 4.0}}).
 class Literal {
@@ -85,6 +106,8 @@ struct LinspaceOptions {
   BackendPtr backend;
 };
 Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts);
+// Between tensors of equal shape {...}: the result is {..., n}.
+Tensor linspace(const Tensor& start, const Tensor& stop, const LinspaceOptions& opts);
 
 // ---- reading back ----
 struct ToBinaryOptions {
@@ -93,7 +116,7 @@ struct ToBinaryOptions {
 std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts = {});
 // Elements converted to T with C++ conversion rules (complex -> real part).
 template <class T>
-std::vector<T> to_flat_list(const Tensor& t);
+std::vector<T> to_flat_list(const Tensor& t, const ToBinaryOptions& opts = {});
 template <class T>
 T to_number(const Tensor& t);
 
@@ -110,5 +133,12 @@ Tensor from_pointer(const Pointer& pointer, Type type, const Shape& shape,
 // ---- types ----
 Tensor as_type(const Tensor& t, Type type);
 Tensor bitcast(const Tensor& t, Type type);
+
+// Nx.fill: a tensor of t's shape and names with every element `value`; the
+// type merges t's type with the number (Nx's weak-scalar rule) unless given.
+struct FillOptions {
+  std::optional<Type> type;
+};
+Tensor fill(const Tensor& t, const Scalar& value, const FillOptions& opts = {});
 
 }  // namespace nx

@@ -40,11 +40,13 @@ Tensor take(const Tensor& t, const Tensor& indices, int axis = 0);
 Tensor take_along_axis(const Tensor& t, const Tensor& indices, int axis);
 Tensor take_diagonal(const Tensor& t, std::int64_t offset = 0);
 Tensor make_diagonal(const Tensor& t, std::int64_t offset = 0);
+// Nx.put_diagonal: `diagonal` (rank 1) written on the offset diagonal of a matrix.
+Tensor put_diagonal(const Tensor& t, const Tensor& diagonal, std::int64_t offset = 0);
 
 Tensor sort(const Tensor& t, const SortOptions& opts = {});
 Tensor argsort(const Tensor& t, const SortOptions& opts = {});
 // Returns {values, indices} along the last axis.
-std::pair<Tensor, Tensor> top_k(const Tensor& t, std::int64_t k);
+std::pair<Tensor, Tensor> top_k(const Tensor& t, std::int64_t k = 1);
 
 Tensor tri(std::int64_t n, std::int64_t m, std::int64_t k = 0);
 Tensor tril(const Tensor& t, std::int64_t k = 0);

@@ -57,6 +57,18 @@ struct NormOptions {
   bool keep_axes = false;
 };
 Tensor norm(const Tensor& t, const NormOptions& opts = {});
+// Nx.LinAlg.least_squares: x minimising |a x - b| for a matrix a {m, n} and a
+// vector b {m}, as pinv(a, eps) . b.
+struct LeastSquaresOptions {
+  double eps = 1.0e-15;
+};
+Tensor least_squares(const Tensor& a, const Tensor& b, const LeastSquaresOptions& opts = {});
+// Nx.LinAlg.matrix_rank: the number of singular values of a matrix above
+// eps * max(M, N) * its largest singular value (u32, as Nx's sum of booleans).
+struct MatrixRankOptions {
+  double eps = 1.0e-7;
+};
+Tensor matrix_rank(const Tensor& a, const MatrixRankOptions& opts = {});
 }  // namespace linalg
 
 }  // namespace nx

@@ -42,6 +42,8 @@ Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts = {});
 struct LogSumExpOptions {
   std::optional<Axes> axes;
   bool keep_axes = false;
+  // Multiplies the exponentials before the sum (broadcastable to t).
+  std::optional<Tensor> exp_scaling_factor;
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});
 // Softmax along `axis` (default last): exp(t - max) / sum(exp(t - max)).
@@ -53,5 +55,22 @@ struct MedianOptions {
 };
 Tensor median(const Tensor& t, const MedianOptions& opts = {});
 Tensor all_close(const Tensor& a, const Tensor& b, const AllCloseOptions& opts = {});
+
+// Nx.mode: the most frequent value (the smallest on ties), over all elements
+// or along `axis`.
+struct ModeOptions {
+  std::optional<int> axis;
+  bool keep_axis = false;
+};
+Tensor mode(const Tensor& t, const ModeOptions& opts = {});
+
+// Nx.covariance: covariance matrices {..., d, d} of rows {..., n, d} (leading
+// axes are batch axes), divided by n - ddof; the column mean is computed
+// unless given ({..., d}, broadcastable against the batch axes).
+struct CovarianceOptions {
+  int ddof = 0;
+};
+Tensor covariance(const Tensor& t, const CovarianceOptions& opts = {});
+Tensor covariance(const Tensor& t, const Tensor& mean, const CovarianceOptions& opts = {});
 
 }  // namespace nx

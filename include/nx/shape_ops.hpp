@@ -1,6 +1,11 @@
 // Shape and layout operations.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
 #include "nx/backend.hpp"
 
 namespace nx {
@@ -8,8 +13,11 @@ namespace nx {
 // -1 in `shape` is Nx's :auto (at most one).
 Tensor reshape(const Tensor& t, const Shape& shape, const Names& names = {});
 Tensor flatten(const Tensor& t);
+// Nx.flatten with :axes: merges the given consecutive axes into one (unnamed).
+Tensor flatten(const Tensor& t, const Axes& axes);
 Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
 Tensor new_axis(const Tensor& t, int axis);
+Tensor new_axis(const Tensor& t, int axis, const std::string& name);
 // Explicit broadcast; default axes right-align t's dims.
 Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes = std::nullopt);
 Tensor broadcast(const Scalar& value, const Shape& shape);
@@ -20,8 +28,59 @@ Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& c
 Tensor reverse(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
 Tensor concatenate(const std::vector<Tensor>& tensors, int axis = 0);
 Tensor stack(const std::vector<Tensor>& tensors, int axis = 0);
+// Nx.stack with :name, the name of the new axis.
+Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name);
 Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps);
-std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis = 0);
+// Nx.split: {left, right} cut along `axis` before index `split` (negative
+// counts from the back), or, for a float, before ceil(split * axis size).
+// Both sides must be non-empty.
+struct SplitOptions {
+  int axis = 0;
+};
+std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const SplitOptions& opts = {});
+std::pair<Tensor, Tensor> split(const Tensor& t, double split, const SplitOptions& opts = {});
+inline std::pair<Tensor, Tensor> split(const Tensor& t, int split, const SplitOptions& opts = {}) {
+  return nx::split(t, static_cast<std::int64_t>(split), opts);
+}
 Tensor rename(const Tensor& t, const Names& names);
+
+// ---- shape reflection (Nx.flat_size, bit_size, byte_size, axis_index, axis_size, axes, compatible?) ----
+// Element count (Nx has no other size for a tensor without vectorized axes).
+std::int64_t flat_size(const Tensor& t);
+std::int64_t bit_size(const Tensor& t);
+// bit_size / 8, rounded down for sub-byte types.
+std::int64_t byte_size(const Tensor& t);
+// The axis normalised (negative counts from the back); raises when out of range.
+int axis_index(const Tensor& t, int axis);
+std::int64_t axis_size(const Tensor& t, int axis);
+// {0, 1, ..., rank - 1}.
+Axes axes(const Tensor& t);
+Axes axes(const Shape& shape);
+// Same type and shape, and names that agree wherever both are named.
+bool compatible(const Tensor& a, const Tensor& b);
+
+// {low, high} padding of one axis.
+using Pad2 = std::pair<std::int64_t, std::int64_t>;
+
+// Nx.reflect: pads each axis by reflection about its edges (the edge element
+// is not repeated); {low, high} per axis, both non-negative.
+struct ReflectOptions {
+  std::vector<Pad2> padding_config;
+};
+Tensor reflect(const Tensor& t, const ReflectOptions& opts);
+
+// Nx.pad_outer: pads each axis with a constant, or with values taken from the
+// tensor: cyclic (wraps around), replicate (repeats the edge), reflect
+// (mirrors without repeating the edge), mirror (mirrors repeating it).
+enum class PadMode { cyclic, replicate, reflect, mirror };
+using PadOuterMode = std::variant<Scalar, PadMode>;
+Tensor pad_outer(const Tensor& t, const PadOuterMode& mode, const std::vector<Pad2>& padding_config);
+
+// Nx.diff: the order-th discrete difference out[i] = a[i + 1] - a[i] along `axis`.
+struct DiffOptions {
+  int order = 1;
+  int axis = -1;
+};
+Tensor diff(const Tensor& t, const DiffOptions& opts = {});
 
 }  // namespace nx

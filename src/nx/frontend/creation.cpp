@@ -1,7 +1,9 @@
 // Front end: creation, reading back, transfers and type conversion.
+#include <algorithm>
 #include <complex>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "../element.hpp"
 #include "common.hpp"
@@ -15,7 +17,19 @@ BackendPtr& default_slot() {
   static BackendPtr slot;
   return slot;
 }
+thread_local BackendPtr t_thread_default;
 }  // namespace
+
+BackendPtr detail::exchange_thread_default(BackendPtr backend) {
+  return std::exchange(t_thread_default, std::move(backend));
+}
+
+BackendPtr default_backend(BackendPtr backend) {
+  if (!backend) raise("default_backend", "backend must not be null");
+  BackendPtr previous = default_backend();
+  t_thread_default = std::move(backend);
+  return previous;
+}
 
 BackendPtr global_default_backend(BackendPtr backend) {
   if (!backend) raise("global_default_backend", "backend must not be null");
@@ -27,6 +41,7 @@ BackendPtr global_default_backend(BackendPtr backend) {
 
 BackendPtr default_backend() {
   if (defn::tracing()) return defn::expr_backend();
+  if (t_thread_default) return t_thread_default;
   std::lock_guard lock(g_default_mutex);
   return default_slot() ? default_slot() : binary_backend();
 }
@@ -179,11 +194,14 @@ std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts
 }
 
 template <class T>
-std::vector<T> to_flat_list(const Tensor& t) {
-  auto packed = t.backend()->to_binary(t, t.size());
-  auto bytes = element::unpack(t.type(), packed, t.size());
-  std::vector<T> out(static_cast<std::size_t>(t.size()));
-  for (std::int64_t i = 0; i < t.size(); ++i) {
+std::vector<T> to_flat_list(const Tensor& t, const ToBinaryOptions& opts) {
+  if (opts.limit && *opts.limit < 0)
+    raise("to_flat_list", "limit must be non-negative, got " + std::to_string(*opts.limit));
+  const std::int64_t n = opts.limit ? std::min(*opts.limit, t.size()) : t.size();
+  auto packed = t.backend()->to_binary(t, n);
+  auto bytes = element::unpack(t.type(), packed, n);
+  std::vector<T> out(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
     auto& o = out[static_cast<std::size_t>(i)];
     if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
       auto c = element::load_complex(t.type(), bytes.data(), i);
@@ -204,7 +222,7 @@ T to_number(const Tensor& t) {
 }
 
 #define NX_INSTANTIATE(T)                                          \
-  template std::vector<T> to_flat_list<T>(const Tensor&);          \
+  template std::vector<T> to_flat_list<T>(const Tensor&, const ToBinaryOptions&); \
   template T to_number<T>(const Tensor&);
 NX_INSTANTIATE(std::int8_t)
 NX_INSTANTIATE(std::int16_t)

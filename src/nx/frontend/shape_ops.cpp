@@ -2,6 +2,7 @@
 // No-op calls (same shape, identity permutation, nothing to squeeze or
 // reverse, a single tensor to concatenate) never reach the backend.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <set>
@@ -305,17 +306,30 @@ Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
   return reshape(broadcast(reshape(t, interleaved), target), result);
 }
 
-std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis) {
-  // Equal parts along `axis`; the axis size must be a multiple of `parts`.
-  const int ax = front::normalize_axis("split", axis, t.rank());
-  const std::int64_t dim = t.dim(ax);
-  if (parts < 1 || parts > dim || dim % parts != 0)
-    raise("split", "cannot split axis " + std::to_string(ax) + " of size " + std::to_string(dim) + " into " +
-                       std::to_string(parts) + " equal parts");
-  std::vector<Tensor> out;
-  const std::int64_t len = dim / parts;
-  for (std::int64_t p = 0; p < parts; ++p) out.push_back(slice_along_axis(t, p * len, len, ax));
-  return out;
+namespace {
+
+std::pair<Tensor, Tensor> split_at(const Tensor& t, std::int64_t index, int axis) {
+  const std::int64_t size = t.dim(axis);
+  return {slice_along_axis(t, 0, index, axis), slice_along_axis(t, index, size - index, axis)};
+}
+
+}  // namespace
+
+std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const SplitOptions& opts) {
+  const int axis = front::normalize_axis("split", opts.axis, t.rank());
+  const std::int64_t size = t.dim(axis);
+  if (split > 0 && split < size) return split_at(t, split, axis);
+  if (split < 0 && split > -size) return split_at(t, size + split, axis);
+  raise("split", "split must be an integer greater than zero and less than the length of the given axis");
+}
+
+std::pair<Tensor, Tensor> split(const Tensor& t, double split, const SplitOptions& opts) {
+  const int axis = front::normalize_axis("split", opts.axis, t.rank());
+  const std::int64_t size = t.dim(axis);
+  const double index = std::ceil(split * static_cast<double>(size));
+  if (!(index > 0 && index < static_cast<double>(size)))
+    raise("split", "split must be a float such that 0 < split and ceil(split * axis_size) < 1");
+  return split_at(t, static_cast<std::int64_t>(index), axis);
 }
 
 Tensor rename(const Tensor& t, const Names& names) {

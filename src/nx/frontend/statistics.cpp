@@ -112,7 +112,9 @@ Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
     Tensor m = reduce_max(t, {.axes = axes, .keep_axes = keep});
     return select(is_infinity(m), 0, m);
   };
-  Tensor sums = sum(exp(subtract(t, shift(true))), {.axes = axes, .keep_axes = opts.keep_axes});
+  Tensor exponentials = exp(subtract(t, shift(true)));
+  if (opts.exp_scaling_factor) exponentials = multiply(*opts.exp_scaling_factor, exponentials);
+  Tensor sums = sum(exponentials, {.axes = axes, .keep_axes = opts.keep_axes});
   return add(log(sums), shift(opts.keep_axes));
 }
 
