@@ -1,6 +1,5 @@
 // Reference backend: the 24 binary element-wise callbacks (the 37 unary ones
-// are in elementwise_unary.cpp), clip and select. Semantics: section 2.18 of
-// the contract.
+// are in elementwise_unary.cpp), clip and select.
 //
 // Each op is a small struct in `ops` with one element function per compute
 // type it takes: on_int (int64/uint64), on_float (double), on_complex
@@ -15,7 +14,6 @@
 //   integer pow with a negative exponent -> 1 for base 1, +-1 for base -1, else 0;
 //   shift counts outside [0, bits) -> left: 0; right: 0 or -1 (sign fill);
 //   float domain errors follow IEEE (x/0 = +-Inf, sqrt(-1) = NaN, ...).
-#include <bit>
 #include <cmath>
 #include <limits>
 
