@@ -46,6 +46,24 @@ struct StartIndices {
   bool is_dynamic() const { return !dynamic.empty(); }
 };
 
+// Conv geometry, worked out once by the front end so that backends and
+// gradient rules read it instead of re-deriving it. Canonical layouts: input
+// {N, C, S...}, kernel {O, C/G, K...}, output {N/B, O, M...}. The per-dim
+// lists have one entry per spatial dim.
+struct ConvGeometry {
+  Shape input;   // the input transposed by input_permutation
+  Shape kernel;  // the kernel transposed by kernel_permutation
+  Shape output;  // the result before output_permutation places its dims
+  std::vector<std::int64_t> dilated_input;   // (S - 1) * input_dilation + 1
+  std::vector<std::int64_t> dilated_kernel;  // (K - 1) * kernel_dilation + 1
+  std::vector<std::int64_t> padded_input;    // dilated_input + low + high padding
+  // Transposes from a canonical layout to the given one (the inverse
+  // permutations): the canonical result transposed by output_from_canonical
+  // is the requested output.
+  Axes input_from_canonical, kernel_from_canonical, output_from_canonical;
+};
+
+// What a backend's conv receives: every option resolved per spatial dim.
 struct ConvOptions {
   std::vector<std::int64_t> strides;
   std::vector<std::pair<std::int64_t, std::int64_t>> padding;
@@ -55,7 +73,8 @@ struct ConvOptions {
   std::int64_t batch_group_size = 1;
   std::vector<int> input_permutation;
   std::vector<int> kernel_permutation;
-  std::vector<int> output_permutation;
+  std::vector<int> output_permutation;  // canonical output dim i lands at output_permutation[i]
+  ConvGeometry geometry;
 };
 
 struct WindowOptions {

@@ -24,6 +24,10 @@ struct ConvFrontOptions {
   std::vector<int> output_permutation;
 };
 Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& opts = {});
+// What a backend's conv receives for an input and a kernel of these shapes:
+// the options checked and resolved per spatial dim, and the geometry
+// (ConvOptions::geometry). Raises ArgumentError naming conv, as conv does.
+ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts = {});
 
 struct WindowFrontOptions {
   PaddingSpec padding = Padding::valid;

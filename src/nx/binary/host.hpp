@@ -10,6 +10,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "../element.hpp"
@@ -51,6 +52,10 @@ constexpr Kind kind_of(Type t) {
   return Kind::i64;
 }
 
+// True for the integer compute types.
+template <class C>
+constexpr bool is_int_v = std::is_same_v<C, std::int64_t> || std::is_same_v<C, std::uint64_t>;
+
 // Calls f(C{}) with the compute type of `t`.
 template <class F>
 decltype(auto) with_compute(Type t, F&& f) {
@@ -73,12 +78,17 @@ inline bool next_index(std::vector<std::int64_t>& idx, const Shape& shape) {
   return false;
 }
 
-// Integer addition/multiplication wrapping modulo 2^64 (no signed-overflow
-// UB); plain arithmetic for floats.
+// Integer addition/subtraction/multiplication wrapping modulo 2^64 (no
+// signed-overflow UB); plain arithmetic for floats.
 template <class C>
 C add_wrap(C a, C b) {
   if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
   else return a + b;
+}
+template <class C>
+C sub_wrap(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+  else return a - b;
 }
 template <class C>
 C mul_wrap(C a, C b) {

@@ -1,6 +1,7 @@
 // Gradient rule of conv. Both gradients are convolutions themselves, worked
 // out in the canonical layouts (input {N, C, S...}, kernel {O, C/G, K...},
-// output {N/B, O, M...}); the permutations are undone by transposes.
+// output {N/B, O, M...}) with the forward conv's geometry; the permutations
+// are undone by transposes.
 //
 // Along one spatial axis, with input size n, kernel size k, stride s,
 // padding (lo, hi), input dilation id and kernel dilation kd, the input is
@@ -24,12 +25,6 @@ namespace nx::defn::grad {
 namespace {
 
 Axes to_axes(const std::vector<int>& p) { return Axes(p.begin(), p.end()); }
-
-Axes inverse(const Axes& p) {
-  Axes inv(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i) inv[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
-  return inv;
-}
 
 Tensor permute(const Tensor& t, const Axes& p) {
   for (std::size_t i = 0; i < p.size(); ++i)
@@ -66,20 +61,19 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
   std::vector<Tensor> r(2);
   if (!gs[0].defined()) return r;
-  const Axes ip = to_axes(o.input_permutation), kp = to_axes(o.kernel_permutation);
-  const Tensor xc = permute(x, ip), wc = permute(w, kp), gc = permute(gs[0], to_axes(o.output_permutation));
+  const ConvGeometry& geo = o.geometry;
+  const Tensor xc = permute(x, to_axes(o.input_permutation)), wc = permute(w, to_axes(o.kernel_permutation));
+  const Tensor gc = permute(gs[0], to_axes(o.output_permutation));
   const int d = x.rank() - 2;
   const std::int64_t G = o.feature_group_size, B = o.batch_group_size;
 
-  // Per spatial axis: dilated-padded input length L, dilated kernel extent,
-  // and how far past the last window the padded input reaches.
-  std::vector<std::int64_t> slack(static_cast<std::size_t>(d)), extent(static_cast<std::size_t>(d));
+  // Per spatial axis: the dilated kernel extent, and how far past the last
+  // window's start the dilated-padded input reaches (>= extent - 1).
+  const std::vector<std::int64_t>& extent = geo.dilated_kernel;
+  std::vector<std::int64_t> slack(static_cast<std::size_t>(d));
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
-    const std::int64_t len = (xc.dim(j + 2) - 1) * o.input_dilation[s] + 1 + o.padding[s].first + o.padding[s].second;
-    extent[s] = (wc.dim(j + 2) - 1) * o.kernel_dilation[s] + 1;
-    // Positions from the last window's start to the end: >= extent - 1.
-    slack[s] = len - 1 - (gc.dim(j + 2) - 1) * o.strides[s];
+    slack[s] = geo.padded_input[s] - 1 - (geo.output[s + 2] - 1) * o.strides[s];
   }
 
   if (is_float(x.type())) {
@@ -107,7 +101,7 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
       for (int i = 2; i <= dx.rank(); ++i) p.push_back(i);
       dx = nx::reshape(nx::transpose(nx::reshape(dx, split), p), xc.shape());
     }
-    r[0] = permute(dx, inverse(ip));
+    r[0] = permute(dx, geo.input_from_canonical);
   }
 
   if (is_float(w.type())) {
@@ -125,7 +119,7 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
     opts.feature_group_size = B;
     opts.batch_group_size = G;
     // {C, N, S...} * {O, N/B, M...} -> {C/G, O, K...}
-    r[1] = permute(swap01(nx::conv(swap01(xc), swap01(gc), opts)), inverse(kp));
+    r[1] = permute(swap01(nx::conv(swap01(xc), swap01(gc), opts)), geo.kernel_from_canonical);
   }
   return r;
 }
