@@ -1,7 +1,7 @@
 // Shape and layout operations.
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 
