@@ -128,7 +128,7 @@ nx::Tensor gather_indices(const nx::BackendPtr& b) {
     std::vector<std::uint8_t> bytes(idx.size() * 4);
     std::memcpy(bytes.data(), idx.data(), bytes.size());
     auto t = nx::from_binary(bytes, nx::s32, {.backend = b});
-    if (b->name() == "emily") emily::eval(t);
+    if (b->kind() == nx::BackendKind::emily) emily::eval(t);
     it = cache.emplace(b.get(), t).first;
   }
   return it->second;
@@ -300,7 +300,7 @@ std::vector<mx::array> mx_params(const BlockParams& p) {
   for (const nx::Tensor* t : {&p.wq, &p.wk, &p.wv, &p.wo, &p.w1, &p.w2, &p.g1, &p.b1, &p.g2, &p.b2}) {
     auto e = nx::backend_copy(*t, emily_cpu());
     emily::eval(e);
-    out.push_back(*static_cast<mx::array*>(e.data().get()));
+    out.push_back(emily::array_ref(e));
   }
   return out;
 }
@@ -346,7 +346,7 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
     auto w = mx_params(block_params(b, s.type, s.width));
     auto xt = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
     force(xt);
-    mx::array x = *static_cast<mx::array*>(xt.data().get());
+    mx::array x = emily::array_ref(xt);
     mx::eval(mx_block(x, w, s));
     for (auto _ : st) mx::eval(mx_block(x, w, s));
   })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
@@ -369,7 +369,7 @@ void register_gpu_cases() {
       auto b = emily_cpu();
       auto xt = nx::as_type(data(shape, b, 4.0f), type), yt = nx::as_type(data(shape, b, 2.0f), type);
       emily::eval({xt, yt});
-      mx::array x = *static_cast<mx::array*>(xt.data().get()), y = *static_cast<mx::array*>(yt.data().get());
+      mx::array x = emily::array_ref(xt), y = emily::array_ref(yt);
       mx::eval(g(x, y));
       for (auto _ : st) mx::eval(g(x, y));
     })->Unit(benchmark::kMillisecond)->MinTime(mt)->UseRealTime();

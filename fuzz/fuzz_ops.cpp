@@ -302,7 +302,7 @@ void compare(const Step& step, const Tensors& want, const Tensors& got) {
       }
   for (std::size_t r = 0; r < want.size(); ++r) {
     const Tensor &w = want[r], &g = got[r];
-    if (g.backend()->name() != "emily") report_mismatch(step, want, &got, "result " + std::to_string(r) + " is not on Emily");
+    if (g.backend()->kind() != nx::BackendKind::emily) report_mismatch(step, want, &got, "result " + std::to_string(r) + " is not on Emily");
     if (w.type() != g.type() || w.shape() != g.shape())
       report_mismatch(step, want, &got, "result " + std::to_string(r) + ": type/shape " + describe(g) + ", want " + describe(w));
     if (!values) continue;

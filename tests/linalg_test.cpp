@@ -124,7 +124,7 @@ TEST_P(LinAlg, TriangularSolveSingular) {
   // 5.8 #140: the reference raises; Emily gives NaN.
   auto a = nx::tensor({{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {1, 1, 1, 1}}, {.backend = b()});
   auto rhs = nx::tensor({4, 2, 4, 2}, {.backend = b()});
-  if (b()->name() == "binary") {
+  if (b()->is_reference()) {
     EXPECT_THROW(nx::linalg::triangular_solve(a, rhs), nx::ArgumentError);
   } else {
     for (float v : nx::to_flat_list<float>(nx::linalg::triangular_solve(a, rhs))) EXPECT_TRUE(std::isnan(v));
@@ -271,7 +271,7 @@ TEST_P(LinAlg, Cholesky) {
   auto batch = nx::tensor({{{2.0, 3.0}, {3.0, 5.0}}, {{1.0, 0.0}, {0.0, 1.0}}}, {.type = nx::f64, .backend = b()});
   test::expect_close(nx::linalg::cholesky(batch), nx::f64, {2, 2, 2},
                      {1.4142135623730951, 0, 2.1213203435596424, 0.7071067811865476, 1, 0, 0, 1}, 1e-12, 1e-12);
-  if (b()->name() == "binary")
+  if (b()->is_reference())
     EXPECT_THROW(nx::linalg::cholesky(nx::tensor({{1.0, 2.0}, {2.0, 1.0}}, {.backend = b()})), nx::ArgumentError);
   EXPECT_THROW(nx::linalg::cholesky(nx::iota({2, 3}, {.backend = b()})), nx::ArgumentError);
 }
@@ -321,7 +321,7 @@ TEST_P(LinAlg, Solve) {
   auto bz = nx::tensor({c(1, 2), c(0, -1)}, {.backend = b()});
   expect_near(mm(z, nx::reshape(nx::linalg::solve(z, bz), {2, 1})), nx::reshape(bz, {2, 1}), 1e-5, "complex");
   auto singular = nx::tensor({{1, 2}, {2, 4}}, {.backend = b()});
-  if (b()->name() == "binary") {
+  if (b()->is_reference()) {
     EXPECT_THROW(nx::linalg::solve(singular, nx::tensor({1, 2}, {.backend = b()})), nx::ArgumentError);
   } else {
     for (float v : nx::to_flat_list<float>(nx::linalg::solve(singular, nx::tensor({1, 2}, {.backend = b()}))))

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nx/options.hpp"
+#include "nx/payload.hpp"
 #include "nx/tensor.hpp"
 
 namespace nx {
@@ -51,14 +52,22 @@ class Backend : public std::enable_shared_from_this<Backend> {
  public:
   virtual ~Backend() = default;
 
-  // "binary", "emily", ...
-  virtual std::string name() const = 0;
+  // What this backend is. Decisions about a backend ask this or the
+  // predicates below; name() is for display only.
+  virtual BackendKind kind() const { return BackendKind::other; }
+  // The expression backend of traced functions (nx/defn.hpp): its tensors win
+  // the backend choice of every op, and other tensors meeting them are
+  // captured into the graph.
+  bool traces() const { return kind() == BackendKind::expression; }
+  // The reference backend: its tensors join the backend of the other operands.
+  bool is_reference() const { return kind() == BackendKind::reference; }
+  // Whether this backend's callbacks take tensors of `owner` as they are
+  // (without backend_copy). By default only its own.
+  virtual bool accepts_tensors_of(const Backend& owner) const { return &owner == this; }
+  // For display (inspect, errors, telemetry): "binary", "emily", "expr", ...
+  virtual std::string name() const { return std::string(to_string(kind())); }
   // "cpu", "gpu", ...
   virtual std::string device_name() const { return "cpu"; }
-  // True for the expression backend of traced functions (nx/defn.hpp): its
-  // tensors win the backend choice of every op, and other tensors meeting
-  // them are captured into the graph.
-  virtual bool traces() const { return false; }
   // Extra line shown by inspect (e.g. "Emily.Backend<gpu>"); empty for none.
   virtual std::string inspect_header() const { return {}; }
 
@@ -204,8 +213,8 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor softmax(const Spec& out, const Tensor& t, int axis);
 
  protected:
-  // Wraps backend data into a tensor owned by this backend.
-  Tensor make(const Spec& out, std::shared_ptr<void> data);
+  // Wraps this backend's payload into a tensor owned by this backend.
+  Tensor make(const Spec& out, std::shared_ptr<Payload> payload);
   [[noreturn]] void unsupported(std::string_view callback) const;
 };
 

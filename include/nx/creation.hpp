@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 

@@ -3,7 +3,7 @@
 
 #include <initializer_list>
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 

@@ -1,7 +1,7 @@
 // Dot products, FFT and linear algebra (Nx and Nx.LinAlg).
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 

@@ -1,7 +1,7 @@
 // Nx.Random: Threefry-2x32 key-based random numbers built from tensor ops.
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx::random {
 

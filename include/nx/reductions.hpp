@@ -1,7 +1,7 @@
 // Reductions, arg-reductions, cumulative ops and the statistics composed from them.
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 

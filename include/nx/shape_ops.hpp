@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 

@@ -49,11 +49,13 @@ struct Spec {
 
 class Backend;
 using BackendPtr = std::shared_ptr<Backend>;
+// A backend's data for one tensor (nx/payload.hpp).
+class Payload;
 
 class Tensor {
  public:
   Tensor() = default;
-  Tensor(Spec spec, BackendPtr backend, std::shared_ptr<void> data);
+  Tensor(Spec spec, BackendPtr backend, std::shared_ptr<Payload> payload);
 
   bool defined() const { return static_cast<bool>(backend_); }
   const Shape& shape() const { return spec_.shape; }
@@ -65,17 +67,13 @@ class Tensor {
   std::int64_t dim(int axis) const { return spec_.shape.at(static_cast<std::size_t>(axis)); }
   const BackendPtr& backend() const { return backend_; }
 
-  // Backend-specific payload; only the owning backend interprets it.
-  const std::shared_ptr<void>& data() const { return data_; }
-  template <class T>
-  T& data_as() const {
-    return *static_cast<T*>(data_.get());
-  }
+  // The backend's data; read it as a backend's type with nx::payload<T>.
+  const std::shared_ptr<Payload>& payload() const { return payload_; }
 
  private:
   Spec spec_;
   BackendPtr backend_;
-  std::shared_ptr<void> data_;
+  std::shared_ptr<Payload> payload_;
 };
 
 }  // namespace nx

@@ -4,7 +4,7 @@
 #include <string>
 #include <variant>
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 

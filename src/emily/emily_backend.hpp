@@ -16,10 +16,26 @@ using nx::Shape;
 using nx::Spec;
 using nx::Tensor;
 
+// An Emily tensor's payload: its MLX array.
+struct ArrayPayload final : nx::PayloadOf<nx::BackendKind::emily> {
+  explicit ArrayPayload(mx::array a) : array(std::move(a)) {}
+  mx::array array;
+};
+// The MLX array of an Emily tensor; nx::ArgumentError for any other tensor.
+inline mx::array& array_ref(const nx::Tensor& t) { return nx::payload<ArrayPayload>(t).array; }
+// Whether `t` is a (defined) Emily tensor.
+inline bool is_emily(const nx::Tensor& t) {
+  return t.defined() && t.backend()->kind() == nx::BackendKind::emily;
+}
+
 class Backend final : public nx::Backend {
  public:
   explicit Backend(Device device);
-  std::string name() const override { return "emily"; }
+  nx::BackendKind kind() const override { return nx::BackendKind::emily; }
+  // MLX arrays are not bound to a device: every Emily backend takes every Emily tensor.
+  bool accepts_tensors_of(const nx::Backend& owner) const override {
+    return owner.kind() == nx::BackendKind::emily;
+  }
   std::string device_name() const override { return to_string(device_); }
   std::string inspect_header() const override { return "Emily.Backend<" + to_string(device_) + ">"; }
   Device device() const { return device_; }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <ostream>
 
 namespace nx {
 
@@ -84,8 +85,26 @@ const std::vector<std::string>& block_names() {
   return names;
 }
 
-Tensor Backend::make(const Spec& out, std::shared_ptr<void> data) {
-  return Tensor(out, shared_from_this(), std::move(data));
+Tensor Backend::make(const Spec& out, std::shared_ptr<Payload> payload) {
+  return Tensor(out, shared_from_this(), std::move(payload));
+}
+
+std::string_view to_string(BackendKind kind) {
+  switch (kind) {
+    case BackendKind::reference: return "binary";
+    case BackendKind::emily: return "emily";
+    case BackendKind::expression: return "expr";
+    case BackendKind::other: break;
+  }
+  return "other";
+}
+
+std::ostream& operator<<(std::ostream& os, BackendKind kind) { return os << to_string(kind); }
+
+void detail::payload_mismatch(const Tensor& t, BackendKind wanted) {
+  const std::string got = t.defined() ? t.backend()->name() : std::string("no");
+  raise("payload", "expected a tensor of the " + std::string(to_string(wanted)) + " backend, got one of the " +
+                       got + " backend (transfer it with nx::backend_transfer)");
 }
 
 void Backend::unsupported(std::string_view callback) const {

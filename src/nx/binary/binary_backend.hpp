@@ -8,7 +8,7 @@ namespace nx {
 
 class BinaryBackend final : public Backend {
  public:
-  std::string name() const override { return "binary"; }
+  BackendKind kind() const override { return BackendKind::reference; }
 
   // creation.cpp
   Tensor constant(const Spec& out, const Scalar& value) override;

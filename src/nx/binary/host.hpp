@@ -20,10 +20,13 @@ namespace nx::host {
 
 using cdouble = std::complex<double>;
 
-struct HostData {
+// A reference-backend tensor's payload.
+struct HostData final : PayloadOf<BackendKind::reference> {
   std::vector<std::uint8_t> bytes;  // unpacked layout (element.hpp)
   bool deallocated = false;
 };
+// The host buffer of a reference-backend tensor; ArgumentError for any other.
+inline HostData& data_of(const Tensor& t) { return payload<HostData>(t); }
 
 // The host bytes of `t`; tensors of other backends are copied through to_binary.
 const std::vector<std::uint8_t>& bytes_of(const Tensor& t, std::vector<std::uint8_t>& scratch);

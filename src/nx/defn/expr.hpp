@@ -50,8 +50,7 @@ using Ins = const std::vector<Tensor>&;
 
 class ExprBackend final : public Backend {
  public:
-  std::string name() const override { return "expr"; }
-  bool traces() const override { return true; }
+  BackendKind kind() const override { return BackendKind::expression; }
   std::string inspect_header() const override { return "Nx.Defn.Expr"; }
 
   // Records a one-output node.

@@ -83,11 +83,7 @@ Tensor ExprBackend::elem(const Tensor& whole, std::size_t i) {
 
 bool is_expr(const Tensor& t) { return t.defined() && t.backend()->traces(); }
 
-const Node& node_of(const Tensor& t) {
-  if (!is_expr(t)) raise("defn", "expected a traced tensor (an expression), got a tensor of the " +
-                                     (t.defined() ? t.backend()->name() : std::string("no")) + " backend");
-  return *static_cast<const Node*>(t.data().get());
-}
+const Node& node_of(const Tensor& t) { return payload<Node>(t); }
 
 Tensor parameter(const Spec& spec, int index) {
   auto node = std::make_shared<Node>();

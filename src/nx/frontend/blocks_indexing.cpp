@@ -34,7 +34,7 @@ Tensor Backend::take(const Spec& out, const Tensor& t, const Tensor& indices, in
     const int m = indices.rank();
     if (axis == 0 || m == 0) {
       Tensor g = gather(out, t, idx, {axis});
-      return Tensor(out, g.backend(), g.data());
+      return Tensor(out, g.backend(), g.payload());
     }
     Tensor g = gather(Spec{gathered, out.type, {}}, t, idx, {axis});
     Axes perm;

@@ -27,8 +27,8 @@ std::string shape_to_string(const Shape& shape) {
   return s + "}";
 }
 
-Tensor::Tensor(Spec spec, BackendPtr backend, std::shared_ptr<void> data)
-    : spec_(std::move(spec)), backend_(std::move(backend)), data_(std::move(data)) {}
+Tensor::Tensor(Spec spec, BackendPtr backend, std::shared_ptr<Payload> payload)
+    : spec_(std::move(spec)), backend_(std::move(backend)), payload_(std::move(payload)) {}
 
 }  // namespace nx
 
@@ -52,13 +52,12 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
       chosen = b;
       continue;
     }
-    bool b_ref = b->name() == "binary", c_ref = chosen->name() == "binary";
-    if (b_ref) continue;
-    if (c_ref) {
+    if (b->is_reference()) continue;
+    if (chosen->is_reference()) {
       chosen = b;
       continue;
     }
-    if (b->name() == chosen->name()) continue;  // same backend kind: first operand decides
+    if (chosen->accepts_tensors_of(*b)) continue;  // e.g. two Emily devices: first operand decides
     raise(op, "cannot mix tensors of the " + chosen->name() + " and " + b->name() +
                   " backends; transfer one with nx::backend_transfer");
   }
@@ -68,7 +67,7 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
 bool usable_on(const Tensor& t, const BackendPtr& backend) {
   if (t.backend() == backend) return true;
   if (backend->traces() || t.backend()->traces()) return false;
-  return t.backend()->name() == backend->name() && backend->name() != "binary";
+  return backend->accepts_tensors_of(*t.backend());
 }
 
 Tensor on(const Tensor& t, const BackendPtr& backend) {

@@ -11,7 +11,7 @@ namespace {
 // Layout helpers calling the callbacks directly (no-op calls elided, like Nx).
 Tensor reshape_to(const Tensor& t, const Shape& shape, const Names& names = {}) {
   Spec spec{shape, t.type(), front::normalized_names(names, static_cast<int>(shape.size()))};
-  if (t.shape() == shape) return Tensor(spec, t.backend(), t.data());  // names only
+  if (t.shape() == shape) return Tensor(spec, t.backend(), t.payload());  // names only
   return t.backend()->reshape(spec, t);
 }
 

@@ -22,7 +22,7 @@ std::string list_string(const std::vector<std::int64_t>& v) {
 // A tensor sharing t's data with new metadata (reshape without a copy is
 // only used for renaming).
 Tensor with_names(const Tensor& t, Names names) {
-  return Tensor(Spec{t.shape(), t.type(), std::move(names)}, t.backend(), t.data());
+  return Tensor(Spec{t.shape(), t.type(), std::move(names)}, t.backend(), t.payload());
 }
 
 // Per-axis name merge of tensors of equal rank ("" merges with anything).
