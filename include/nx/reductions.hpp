@@ -45,10 +45,10 @@ struct LogSumExpOptions {
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});
 // Softmax along `axis` (default last): exp(t - max) / sum(exp(t - max)).
-Tensor softmax(const Tensor& t, int axis = -1);
-Tensor log_softmax(const Tensor& t, int axis = -1);
+Tensor softmax(const Tensor& t, const Axis& axis = -1);
+Tensor log_softmax(const Tensor& t, const Axis& axis = -1);
 struct MedianOptions {
-  std::optional<int> axis;
+  std::optional<Axis> axis;
   bool keep_axis = false;
 };
 Tensor median(const Tensor& t, const MedianOptions& opts = {});

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nx/type.hpp"
@@ -14,7 +16,46 @@
 namespace nx {
 
 using Shape = std::vector<std::int64_t>;
-using Axes = std::vector<int>;
+// Axis positions already resolved by the front end (0 <= axis < rank): what
+// backend callbacks receive.
+using AxisIndices = std::vector<int>;
+
+// An axis as the user gives it, as Nx accepts it: a position (negative counts
+// from the end) or the name of an axis of a named tensor. nx::sum(t, {.axes =
+// {"x", -1}}). The front end resolves it against the tensor's names.
+class Axis {
+ public:
+  Axis(int index) : index_(index) {}
+  Axis(const char* name) : name_(name), named_(true) {}
+  Axis(std::string name) : name_(std::move(name)), named_(true) {}
+
+  bool is_name() const { return named_; }
+  int index() const { return index_; }            // when !is_name()
+  const std::string& name() const { return name_; }  // when is_name()
+
+ private:
+  int index_ = 0;
+  std::string name_;
+  bool named_ = false;
+};
+
+// A list of axes given by position and/or name: {0, 1}, {"x", "y"}, {"x", 1}.
+class Axes {
+ public:
+  Axes() = default;
+  Axes(std::initializer_list<Axis> axes) : axes_(axes) {}
+  Axes(std::vector<Axis> axes) : axes_(std::move(axes)) {}
+  Axes(const AxisIndices& indices) : axes_(indices.begin(), indices.end()) {}
+
+  std::size_t size() const { return axes_.size(); }
+  bool empty() const { return axes_.empty(); }
+  const Axis& operator[](std::size_t i) const { return axes_[i]; }
+  auto begin() const { return axes_.begin(); }
+  auto end() const { return axes_.end(); }
+
+ private:
+  std::vector<Axis> axes_;
+};
 // One entry per axis; "" means an unnamed axis. Empty means all unnamed.
 using Names = std::vector<std::string>;
 

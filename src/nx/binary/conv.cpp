@@ -31,8 +31,8 @@ template <class C>
 Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, const ConvOptions& opts) {
   const int rank = input.rank();
   const int d = rank - 2;
-  Axes ip(opts.input_permutation.begin(), opts.input_permutation.end());
-  Axes kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
+  AxisIndices ip(opts.input_permutation.begin(), opts.input_permutation.end());
+  AxisIndices kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
   std::vector<C> x = host::permute(host::read<C>(input), input.shape(), ip);
   std::vector<C> w = host::permute(host::read<C>(kernel), kernel.shape(), kp);
   Shape xs(static_cast<std::size_t>(rank)), ws(static_cast<std::size_t>(rank));
@@ -109,7 +109,7 @@ Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, con
     }
 
   // Canonical dim i goes to position output_permutation[i].
-  Axes inv(static_cast<std::size_t>(rank));
+  AxisIndices inv(static_cast<std::size_t>(rank));
   for (int i = 0; i < rank; ++i) inv[static_cast<std::size_t>(opts.output_permutation[static_cast<std::size_t>(i)])] = i;
   return host::write(out, host::permute(y, cs, inv));
 }

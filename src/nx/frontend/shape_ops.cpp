@@ -89,12 +89,30 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
   return t.backend()->reshape(Spec{resolved, t.type(), out_names}, t);
 }
 
-Tensor flatten(const Tensor& t) { return reshape(t, {t.size()}); }
+Tensor flatten(const Tensor& t, const std::optional<Axes>& axes) {
+  if (!axes) return reshape(t, {t.size()});
+  const AxisIndices ax = front::normalize_axes("flatten", *axes, t);
+  if (ax.empty()) return t;
+  for (std::size_t i = 1; i < ax.size(); ++i)
+    if (ax[i] != ax[i - 1] + 1) raise("flatten", "flatten axes must be consecutive");
+  // The flattened axes become one unnamed axis where the first of them was.
+  Shape shape;
+  Names names;
+  for (int d = 0; d < t.rank(); ++d) {
+    if (d > ax.front() && d <= ax.back()) {
+      shape.back() *= t.dim(d);
+      continue;
+    }
+    shape.push_back(t.dim(d));
+    names.push_back(d == ax.front() ? "" : front::name_at(t.names(), d));
+  }
+  return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
+}
 
 Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
-  Axes squeezed;
+  AxisIndices squeezed;
   if (axes) {
-    squeezed = front::normalize_axes("squeeze", *axes, t.rank());
+    squeezed = front::normalize_axes("squeeze", *axes, t);
     for (int a : squeezed)
       if (t.dim(a) != 1)
         raise("squeeze", "cannot squeeze dimensions whose sizes are not 1, got " + std::to_string(t.dim(a)) +
@@ -116,7 +134,7 @@ Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
   return t.backend()->squeeze(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, squeezed);
 }
 
-Tensor new_axis(const Tensor& t, int axis) {
+Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
   const int rank = t.rank();
   const int norm = axis < 0 ? axis + rank + 1 : axis;
   if (norm < 0 || norm > rank)
@@ -125,10 +143,10 @@ Tensor new_axis(const Tensor& t, int axis) {
                           std::to_string(axis));
   Shape shape = t.shape();
   shape.insert(shape.begin() + norm, 1);
-  Names names;
-  if (!t.names().empty()) {
-    names = t.names();
-    names.insert(names.begin() + norm, "");
+  Names names = t.names();
+  if (!names.empty() || !name.empty()) {
+    names.resize(static_cast<std::size_t>(rank));
+    names.insert(names.begin() + norm, name);
   }
   return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
 }
@@ -136,9 +154,9 @@ Tensor new_axis(const Tensor& t, int axis) {
 Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes) {
   front::check_shape("broadcast", shape);
   const int rank = static_cast<int>(shape.size());
-  Axes ax;
+  AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("broadcast", *axes, rank);
+    ax = front::normalize_axes("broadcast", *axes, rank, {});  // the result is unnamed
   } else {
     if (t.rank() > rank)
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
@@ -167,9 +185,9 @@ Tensor broadcast(const Scalar& value, const Shape& shape) {
 
 Tensor transpose(const Tensor& t, const std::optional<Axes>& axes) {
   const int rank = t.rank();
-  Axes perm;
+  AxisIndices perm;
   if (axes) {
-    perm = front::normalize_axes("transpose", *axes, rank);
+    perm = front::normalize_axes("transpose", *axes, t);
     if (static_cast<int>(perm.size()) != rank)
       raise("transpose", "expected length of permutation (" + std::to_string(perm.size()) +
                              ") to match rank of shape (" + std::to_string(rank) + ")");
@@ -224,9 +242,9 @@ Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& c
 }
 
 Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
-  Axes ax;
+  AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("reverse", *axes, t.rank());
+    ax = front::normalize_axes("reverse", *axes, t);
     std::sort(ax.begin(), ax.end());
   } else {
     for (int d = 0; d < t.rank(); ++d) ax.push_back(d);
@@ -235,14 +253,14 @@ Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
   return t.backend()->reverse(t.spec(), t, ax);
 }
 
-Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
+Tensor concatenate(const std::vector<Tensor>& tensors, const Axis& axis) {
   Type type;
   auto inputs = gather_inputs("concatenate", tensors, type);
   if (inputs.size() == 1) return inputs[0];
   const Tensor& first = inputs[0];
   const int rank = first.rank();
   if (rank == 0) raise("concatenate", "cannot concatenate scalars");
-  const int ax = front::normalize_axis("concatenate", axis, rank);
+  const int ax = front::normalize_axis("concatenate", axis, first);
   Shape shape = first.shape();
   for (std::size_t i = 1; i < inputs.size(); ++i) {
     const Tensor& t = inputs[i];
@@ -261,7 +279,7 @@ Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
   return first.backend()->concatenate(out, inputs, ax);
 }
 
-Tensor stack(const std::vector<Tensor>& tensors, int axis) {
+Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name) {
   Type type;
   auto inputs = gather_inputs("stack", tensors, type);
   const Tensor& first = inputs[0];
@@ -270,7 +288,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis) {
   if (ax < 0 || ax > rank)
     raise("stack", "axis " + std::to_string(axis) + " is out of range for stacking tensors of rank " +
                        std::to_string(rank));
-  if (inputs.size() == 1) return new_axis(first, ax);
+  if (inputs.size() == 1) return new_axis(first, ax, name);
   for (const auto& t : inputs)
     if (t.shape() != first.shape())
       raise("stack", "all input tensors must have the same shape, got " + shape_to_string(first.shape()) + " and " +
@@ -278,7 +296,10 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis) {
   Shape shape = first.shape();
   shape.insert(shape.begin() + ax, static_cast<std::int64_t>(inputs.size()));
   Names names = merge_names("stack", inputs, rank);
-  if (!names.empty()) names.insert(names.begin() + ax, "");
+  if (!names.empty() || !name.empty()) {
+    names.resize(static_cast<std::size_t>(rank));
+    names.insert(names.begin() + ax, name);
+  }
   Spec out{shape, type, front::normalized_names(names, rank + 1)};
   return first.backend()->stack(out, inputs, ax);
 }
@@ -305,9 +326,9 @@ Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
   return reshape(broadcast(reshape(t, interleaved), target), result);
 }
 
-std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis) {
+std::vector<Tensor> split(const Tensor& t, std::int64_t parts, const Axis& axis) {
   // Equal parts along `axis`; the axis size must be a multiple of `parts`.
-  const int ax = front::normalize_axis("split", axis, t.rank());
+  const int ax = front::normalize_axis("split", axis, t);
   const std::int64_t dim = t.dim(ax);
   if (parts < 1 || parts > dim || dim % parts != 0)
     raise("split", "cannot split axis " + std::to_string(ax) + " of size " + std::to_string(dim) + " into " +
