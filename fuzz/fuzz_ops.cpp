@@ -516,8 +516,9 @@ Step next_step(Bytes& in, const Pool& pool) {
                                                       {"all", nx::all},           {"any", nx::any},
                                                       {"mean", nx::mean}};
       const auto& [name, fn] = fns[in.pick(7)];
-      nx::ReduceOptions o{pick_axes(in, rank), in.flag()};
-      s.name = std::string(name) + "(axes " + axes_string(o.axes) + (o.keep_axes ? ", keep_axes)" : ")");
+      const auto axes = pick_axes(in, rank);
+      nx::ReduceOptions o{axes, in.flag()};
+      s.name = std::string(name) + "(axes " + axes_string(axes) + (o.keep_axes ? ", keep_axes)" : ")");
       s.run = [fn = fn, o](const Tensors& x) { return Tensors{fn(x[0], o)}; };
       s.error = std::string(name) == "product" ? Error::multiplied : Error::summed;
       s.modular = true;

@@ -29,7 +29,7 @@ inline Tensor put_slice(const Tensor& t, std::initializer_list<std::int64_t> sta
 }
 
 struct IndexAxesOptions {
-  std::optional<Axes> axes;  // default: the leading axes (names resolve against the tensor's)
+  OptionalAxes axes;  // default: the leading axes (names resolve against the tensor's)
 };
 Tensor gather(const Tensor& t, const Tensor& indices, const IndexAxesOptions& opts = {});
 Tensor indexed_add(const Tensor& t, const Tensor& indices, const Tensor& updates,

@@ -53,7 +53,7 @@ enum class NormOrd { default_, frobenius, nuclear, inf, neg_inf, p };
 struct NormOptions {
   NormOrd ord = NormOrd::default_;
   double p = 2;  // used with NormOrd::p
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
 };
 Tensor norm(const Tensor& t, const NormOptions& opts = {});

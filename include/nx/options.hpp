@@ -16,7 +16,7 @@
 namespace nx {
 
 struct ReduceOptions {
-  std::optional<Axes> axes;  // nullopt: every axis
+  OptionalAxes axes;  // nullopt: every axis
   bool keep_axes = false;
 };
 struct ReduceCallbackOptions {

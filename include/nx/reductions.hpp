@@ -15,7 +15,7 @@ Tensor argmax(const Tensor& t, const ArgReduceOptions& opts = {});
 Tensor argmin(const Tensor& t, const ArgReduceOptions& opts = {});
 
 struct CustomReduceOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   std::optional<Type> type;
 };
@@ -33,14 +33,14 @@ Tensor cumulative_max(const Tensor& t, const CumulativeOptions& opts = {});
 Tensor mean(const Tensor& t, const ReduceOptions& opts = {});
 Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions& opts = {});
 struct VarianceOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   double ddof = 0;
 };
 Tensor variance(const Tensor& t, const VarianceOptions& opts = {});
 Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts = {});
 struct LogSumExpOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});

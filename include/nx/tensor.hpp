@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,13 +26,15 @@ using AxisIndices = std::vector<int>;
 // {"x", -1}}). The front end resolves it against the tensor's names.
 class Axis {
  public:
+  Axis() = default;  // position 0
   Axis(int index) : index_(index) {}
   Axis(const char* name) : name_(name), named_(true) {}
   Axis(std::string name) : name_(std::move(name)), named_(true) {}
 
   bool is_name() const { return named_; }
-  int index() const { return index_; }            // when !is_name()
+  int index() const { return index_; }               // when !is_name()
   const std::string& name() const { return name_; }  // when is_name()
+  bool operator==(const Axis&) const = default;
 
  private:
   int index_ = 0;
@@ -40,21 +43,37 @@ class Axis {
 };
 
 // A list of axes given by position and/or name: {0, 1}, {"x", "y"}, {"x", 1}.
-class Axes {
+// A vector, so code that builds integer axes lists (push_back, iota, swap)
+// keeps working; lists of positions convert implicitly.
+class Axes : public std::vector<Axis> {
  public:
+  using std::vector<Axis>::vector;
   Axes() = default;
-  Axes(std::initializer_list<Axis> axes) : axes_(axes) {}
-  Axes(std::vector<Axis> axes) : axes_(std::move(axes)) {}
-  Axes(const AxisIndices& indices) : axes_(indices.begin(), indices.end()) {}
+  Axes(const AxisIndices& indices) : std::vector<Axis>(indices.begin(), indices.end()) {}
+};
 
-  std::size_t size() const { return axes_.size(); }
-  bool empty() const { return axes_.empty(); }
-  const Axis& operator[](std::size_t i) const { return axes_[i]; }
-  auto begin() const { return axes_.begin(); }
-  auto end() const { return axes_.end(); }
+// An axes option that may be absent (std::nullopt, usually "every axis"). It
+// behaves as std::optional<Axes> but also takes a brace list directly, which
+// std::optional cannot: nx::sum(t, {.axes = {"x", 1}}), nx::transpose(t, {1, 0}).
+class OptionalAxes {
+ public:
+  OptionalAxes() = default;
+  OptionalAxes(std::nullopt_t) {}
+  OptionalAxes(std::initializer_list<Axis> axes) : axes_(Axes(axes)) {}
+  OptionalAxes(Axes axes) : axes_(std::move(axes)) {}
+  OptionalAxes(const AxisIndices& axes) : axes_(Axes(axes)) {}
+  OptionalAxes(std::optional<Axes> axes) : axes_(std::move(axes)) {}
+  OptionalAxes(const std::optional<AxisIndices>& axes) {
+    if (axes) axes_ = Axes(*axes);
+  }
+
+  bool has_value() const { return axes_.has_value(); }
+  explicit operator bool() const { return axes_.has_value(); }
+  const Axes& operator*() const { return *axes_; }
+  const Axes* operator->() const { return &*axes_; }
 
  private:
-  std::vector<Axis> axes_;
+  std::optional<Axes> axes_;
 };
 // One entry per axis; "" means an unnamed axis. Empty means all unnamed.
 using Names = std::vector<std::string>;

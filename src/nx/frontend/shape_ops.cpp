@@ -89,7 +89,7 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
   return t.backend()->reshape(Spec{resolved, t.type(), out_names}, t);
 }
 
-Tensor flatten(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor flatten(const Tensor& t, const OptionalAxes& axes) {
   if (!axes) return reshape(t, {t.size()});
   const AxisIndices ax = front::normalize_axes("flatten", *axes, t);
   if (ax.empty()) return t;
@@ -109,7 +109,7 @@ Tensor flatten(const Tensor& t, const std::optional<Axes>& axes) {
   return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
 }
 
-Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor squeeze(const Tensor& t, const OptionalAxes& axes) {
   AxisIndices squeezed;
   if (axes) {
     squeezed = front::normalize_axes("squeeze", *axes, t);
@@ -151,7 +151,7 @@ Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
   return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
 }
 
-Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes) {
+Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes) {
   front::check_shape("broadcast", shape);
   const int rank = static_cast<int>(shape.size());
   AxisIndices ax;
@@ -183,7 +183,7 @@ Tensor broadcast(const Scalar& value, const Shape& shape) {
   return broadcast(front::scalar_tensor(value, default_backend()), shape);
 }
 
-Tensor transpose(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor transpose(const Tensor& t, const OptionalAxes& axes) {
   const int rank = t.rank();
   AxisIndices perm;
   if (axes) {
@@ -241,7 +241,7 @@ Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& c
   return pad_with(t, value, merge(t.type(), value.type()), config);
 }
 
-Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor reverse(const Tensor& t, const OptionalAxes& axes) {
   AxisIndices ax;
   if (axes) {
     ax = front::normalize_axes("reverse", *axes, t);

@@ -27,7 +27,7 @@ std::int64_t reduced_count(const Shape& shape, const std::optional<AxisIndices>&
   return n;
 }
 
-std::optional<AxisIndices> normalized_axes(std::string_view op, const std::optional<Axes>& axes, const Tensor& t) {
+std::optional<AxisIndices> normalized_axes(std::string_view op, const OptionalAxes& axes, const Tensor& t) {
   if (!axes) return std::nullopt;
   return front::normalize_axes(op, *axes, t);
 }
