@@ -26,7 +26,7 @@
 
 namespace {
 
-using nx::Axes;
+using Axes = nx::AxisIndices;  // positions; the ops take them as nx::Axes
 using nx::Shape;
 using nx::Tensor;
 using Tensors = std::vector<Tensor>;
@@ -516,8 +516,9 @@ Step next_step(Bytes& in, const Pool& pool) {
                                                       {"all", nx::all},           {"any", nx::any},
                                                       {"mean", nx::mean}};
       const auto& [name, fn] = fns[in.pick(7)];
-      nx::ReduceOptions o{pick_axes(in, rank), in.flag()};
-      s.name = std::string(name) + "(axes " + axes_string(o.axes) + (o.keep_axes ? ", keep_axes)" : ")");
+      const auto axes = pick_axes(in, rank);
+      nx::ReduceOptions o{axes, in.flag()};
+      s.name = std::string(name) + "(axes " + axes_string(axes) + (o.keep_axes ? ", keep_axes)" : ")");
       s.run = [fn = fn, o](const Tensors& x) { return Tensors{fn(x[0], o)}; };
       s.error = std::string(name) == "product" ? Error::multiplied : Error::summed;
       s.modular = true;
@@ -530,7 +531,7 @@ Step next_step(Bytes& in, const Pool& pool) {
       o.keep_axis = in.flag();
       if (in.pick(4) == 0) o.type = pick_type(in);
       const bool is_max = in.flag();
-      s.name = std::string(is_max ? "argmax" : "argmin") + "(axis " + (o.axis ? std::to_string(*o.axis) : "nil") +
+      s.name = std::string(is_max ? "argmax" : "argmin") + "(axis " + (o.axis ? std::to_string(o.axis->index()) : "nil") +
                (o.tie_break == nx::TieBreak::high ? ", high" : ", low") + (o.keep_axis ? ", keep)" : ")");
       s.run = [o, is_max](const Tensors& x) { return Tensors{is_max ? nx::argmax(x[0], o) : nx::argmin(x[0], o)}; };
       return s;
@@ -674,7 +675,7 @@ Step next_step(Bytes& in, const Pool& pool) {
           return Tensors{v, i};
         };
       } else {
-        s.name = std::string(which ? "argsort" : "sort") + "(axis " + std::to_string(o.axis) +
+        s.name = std::string(which ? "argsort" : "sort") + "(axis " + std::to_string(o.axis.index()) +
                  (o.direction == nx::Direction::desc ? ", desc)" : ", asc)");
         s.run = [o, which](const Tensors& x) { return Tensors{which ? nx::argsort(x[0], o) : nx::sort(x[0], o)}; };
       }
@@ -688,7 +689,7 @@ Step next_step(Bytes& in, const Pool& pool) {
                                                       {"cumulative_max", nx::cumulative_max}};
       const auto& [name, fn] = fns[in.pick(4)];
       nx::CumulativeOptions o{pick_axis(in, rank), in.flag()};
-      s.name = std::string(name) + "(axis " + std::to_string(o.axis) + (o.reverse ? ", reverse)" : ")");
+      s.name = std::string(name) + "(axis " + std::to_string(o.axis.index()) + (o.reverse ? ", reverse)" : ")");
       s.run = [fn = fn, o](const Tensors& x) { return Tensors{fn(x[0], o)}; };
       s.error = std::string(name) == "cumulative_product" ? Error::multiplied : Error::summed;
       s.modular = std::string(name) == "cumulative_sum" || std::string(name) == "cumulative_product";
@@ -812,7 +813,7 @@ Step next_step(Bytes& in, const Pool& pool) {
         if (in.flag()) o.length = 1 + in.pick(6);
         const int kind = in.pick(4);
         static const char* names[] = {"fft", "ifft", "rfft", "irfft"};
-        s.name = std::string(names[kind]) + "(axis " + std::to_string(o.axis) +
+        s.name = std::string(names[kind]) + "(axis " + std::to_string(o.axis.index()) +
                  (o.length ? ", length " + std::to_string(*o.length) + ")" : ")");
         s.run = [o, kind](const Tensors& x) {
           switch (kind) {

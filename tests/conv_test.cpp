@@ -231,15 +231,16 @@ ConvCase random_case(test::Rng& rng, int d) {
     if (pick(0, 1)) std::shuffle(p.begin(), p.end(), rng);
     return p;
   };
-  c.opts.input_permutation = perm();
-  c.opts.kernel_permutation = perm();
+  const std::vector<int> ip = perm(), kp = perm();
+  c.opts.input_permutation = ip;
+  c.opts.kernel_permutation = kp;
   c.opts.output_permutation = perm();
   // Given layouts: canonical dim i lives at axis perm[i].
   c.input.assign(static_cast<std::size_t>(rank), 0);
   c.kernel.assign(static_cast<std::size_t>(rank), 0);
   for (int i = 0; i < rank; ++i) {
-    c.input[static_cast<std::size_t>(c.opts.input_permutation[static_cast<std::size_t>(i)])] = xin[static_cast<std::size_t>(i)];
-    c.kernel[static_cast<std::size_t>(c.opts.kernel_permutation[static_cast<std::size_t>(i)])] = ker[static_cast<std::size_t>(i)];
+    c.input[static_cast<std::size_t>(ip[static_cast<std::size_t>(i)])] = xin[static_cast<std::size_t>(i)];
+    c.kernel[static_cast<std::size_t>(kp[static_cast<std::size_t>(i)])] = ker[static_cast<std::size_t>(i)];
   }
   return c;
 }
@@ -247,7 +248,10 @@ ConvCase random_case(test::Rng& rng, int d) {
 std::string describe(const ConvCase& c) {
   auto list = [](const auto& v) {
     std::string s = "[";
-    for (auto x : v) s += std::to_string(x) + " ";
+    for (const auto& x : v) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(x)>, nx::Axis>) s += std::to_string(x.index()) + " ";
+      else s += std::to_string(x) + " ";
+    }
     return s + "]";
   };
   std::string pads;

@@ -345,7 +345,7 @@ std::string ctx(const std::string& op, nx::Type t, int i) { return op + " " + nx
 
 // An index tensor of `shape` (last dim = axes.size()) with column j drawn in
 // [lo, dims[axes[j]] - 1 + hi_extra], of the given integer type.
-nx::Tensor random_indices(test::Rng& rng, nx::Type type, Shape shape, const Shape& dims, const nx::Axes& axes) {
+nx::Tensor random_indices(test::Rng& rng, nx::Type type, Shape shape, const Shape& dims, const nx::AxisIndices& axes) {
   const std::size_t k = axes.size();
   const std::int64_t n = nx::shape_size(shape);
   std::vector<std::int64_t> v(static_cast<std::size_t>(n));
@@ -357,8 +357,8 @@ nx::Tensor random_indices(test::Rng& rng, nx::Type type, Shape shape, const Shap
   return nx::as_type(nx::reshape(t, shape), type);
 }
 
-nx::Axes random_axes(test::Rng& rng, int rank) {
-  nx::Axes axes;
+nx::AxisIndices random_axes(test::Rng& rng, int rank) {
+  nx::AxisIndices axes;
   while (axes.empty())
     for (int d = 0; d < rank; ++d)
       if (rng() % 2) axes.push_back(d);

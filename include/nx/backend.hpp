@@ -91,18 +91,18 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor as_type(const Spec& out, const Tensor& t);
   virtual Tensor bitcast(const Spec& out, const Tensor& t);
   virtual Tensor reshape(const Spec& out, const Tensor& t);
-  virtual Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes);
-  virtual Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes);
-  virtual Tensor transpose(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes);
+  virtual Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes);
+  virtual Tensor transpose(const Spec& out, const Tensor& t, const AxisIndices& axes);
   virtual Tensor pad(const Spec& out, const Tensor& t, const Tensor& pad_value,
                      const std::vector<PadConfig>& config);
-  virtual Tensor reverse(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor reverse(const Spec& out, const Tensor& t, const AxisIndices& axes);
   virtual Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis);
   virtual Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis);
 
   // ---- contraction and convolution ----
-  virtual Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
-                     const Tensor& b, const Axes& contract_b, const Axes& batch_b);
+  virtual Tensor dot(const Spec& out, const Tensor& a, const AxisIndices& contract_a, const AxisIndices& batch_a,
+                     const Tensor& b, const AxisIndices& contract_b, const AxisIndices& batch_b);
   virtual Tensor conv(const Spec& out, const Tensor& input, const Tensor& kernel,
                       const ConvOptions& opts);
 
@@ -117,23 +117,23 @@ class Backend : public std::enable_shared_from_this<Backend> {
                        const std::vector<std::int64_t>& strides);
   virtual Tensor put_slice(const Spec& out, const Tensor& t, const StartIndices& starts,
                            const Tensor& slice);
-  virtual Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes);
+  virtual Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes);
   virtual Tensor indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
-                             const Tensor& updates, const Axes& axes);
+                             const Tensor& updates, const AxisIndices& axes);
   virtual Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
-                             const Tensor& updates, const Axes& axes);
+                             const Tensor& updates, const AxisIndices& axes);
 
   // ---- reductions ----
-  virtual Tensor all(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor any(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor sum(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor product(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceOptions& opts);
-  virtual Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceOptions& opts);
+  virtual Tensor all(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor any(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor sum(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor product(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts);
+  virtual Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts);
   virtual Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc,
-                        const ReduceOptions& opts, const ReduceFn& fn);
+                        const ReduceCallbackOptions& opts, const ReduceFn& fn);
 
   // ---- windows ----
   virtual Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc,
@@ -154,8 +154,8 @@ class Backend : public std::enable_shared_from_this<Backend> {
                                     const WindowOptions& opts);
 
   // ---- sorting ----
-  virtual Tensor sort(const Spec& out, const Tensor& t, const SortOptions& opts);
-  virtual Tensor argsort(const Spec& out, const Tensor& t, const SortOptions& opts);
+  virtual Tensor sort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts);
+  virtual Tensor argsort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts);
 
   // ---- linear algebra and fft ----
   virtual Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
@@ -181,11 +181,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor phase(const Spec& out, const Tensor& t);
   virtual Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b,
                            const AllCloseOptions& opts);
-  virtual Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+  virtual Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts);
   virtual Tensor cumulative_product(const Spec& out, const Tensor& t,
-                                    const CumulativeOptions& opts);
-  virtual Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
-  virtual Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+                                    const CumulativeCallbackOptions& opts);
+  virtual Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts);
+  virtual Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts);
   virtual Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis);
   virtual Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis);
   // Returns {values, indices}.

@@ -83,7 +83,7 @@ struct CreationOptions {
 };
 struct IotaOptions {
   Type type = s32;
-  std::optional<int> axis;
+  std::optional<Axis> axis;  // a position or one of `names`
   Names names;
   BackendPtr backend;
 };

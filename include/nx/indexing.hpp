@@ -20,7 +20,7 @@ inline Tensor slice(const Tensor& t, std::initializer_list<std::int64_t> starts,
                     std::initializer_list<std::int64_t> lengths, const SliceOptions& opts = {}) {
   return slice(t, std::vector<std::int64_t>(starts), std::vector<std::int64_t>(lengths), opts);
 }
-Tensor slice_along_axis(const Tensor& t, std::int64_t start, std::int64_t length, int axis,
+Tensor slice_along_axis(const Tensor& t, std::int64_t start, std::int64_t length, const Axis& axis,
                         std::int64_t stride = 1);
 Tensor put_slice(const Tensor& t, const std::vector<std::int64_t>& starts, const Tensor& slice);
 Tensor put_slice(const Tensor& t, const std::vector<Tensor>& starts, const Tensor& slice);
@@ -29,15 +29,15 @@ inline Tensor put_slice(const Tensor& t, std::initializer_list<std::int64_t> sta
 }
 
 struct IndexAxesOptions {
-  std::optional<Axes> axes;  // default: the leading axes
+  OptionalAxes axes;  // default: the leading axes (names resolve against the tensor's)
 };
 Tensor gather(const Tensor& t, const Tensor& indices, const IndexAxesOptions& opts = {});
 Tensor indexed_add(const Tensor& t, const Tensor& indices, const Tensor& updates,
                    const IndexAxesOptions& opts = {});
 Tensor indexed_put(const Tensor& t, const Tensor& indices, const Tensor& updates,
                    const IndexAxesOptions& opts = {});
-Tensor take(const Tensor& t, const Tensor& indices, int axis = 0);
-Tensor take_along_axis(const Tensor& t, const Tensor& indices, int axis);
+Tensor take(const Tensor& t, const Tensor& indices, const Axis& axis = 0);
+Tensor take_along_axis(const Tensor& t, const Tensor& indices, const Axis& axis);
 Tensor take_diagonal(const Tensor& t, std::int64_t offset = 0);
 Tensor make_diagonal(const Tensor& t, std::int64_t offset = 0);
 // Nx.put_diagonal: `diagonal` (rank 1) written on the offset diagonal of a matrix.

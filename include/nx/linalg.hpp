@@ -15,7 +15,7 @@ Tensor outer(const Tensor& a, const Tensor& b);
 struct FftFrontOptions {
   std::optional<std::int64_t> length;  // default: the axis size
   bool power_of_two = false;           // Nx's length: :power_of_two
-  int axis = -1;
+  Axis axis = -1;
   double eps = 1.0e-10;
 };
 Tensor fft(const Tensor& t, const FftFrontOptions& opts = {});
@@ -24,7 +24,7 @@ Tensor rfft(const Tensor& t, const FftFrontOptions& opts = {});
 Tensor irfft(const Tensor& t, const FftFrontOptions& opts = {});
 struct Fft2FrontOptions {
   std::vector<std::int64_t> lengths;  // default: the axes' sizes
-  std::vector<int> axes;               // default: the last two
+  Axes axes;                           // default: the last two
   double eps = 1.0e-10;
 };
 Tensor fft2(const Tensor& t, const Fft2FrontOptions& opts = {});
@@ -53,7 +53,7 @@ enum class NormOrd { default_, frobenius, nuclear, inf, neg_inf, p };
 struct NormOptions {
   NormOrd ord = NormOrd::default_;
   double p = 2;  // used with NormOrd::p
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
 };
 Tensor norm(const Tensor& t, const NormOptions& opts = {});

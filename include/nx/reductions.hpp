@@ -15,7 +15,7 @@ Tensor argmax(const Tensor& t, const ArgReduceOptions& opts = {});
 Tensor argmin(const Tensor& t, const ArgReduceOptions& opts = {});
 
 struct CustomReduceOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   std::optional<Type> type;
 };
@@ -33,24 +33,24 @@ Tensor cumulative_max(const Tensor& t, const CumulativeOptions& opts = {});
 Tensor mean(const Tensor& t, const ReduceOptions& opts = {});
 Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions& opts = {});
 struct VarianceOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   double ddof = 0;
 };
 Tensor variance(const Tensor& t, const VarianceOptions& opts = {});
 Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts = {});
 struct LogSumExpOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   // Multiplies the exponentials before the sum (broadcastable to t).
   std::optional<Tensor> exp_scaling_factor;
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});
 // Softmax along `axis` (default last): exp(t - max) / sum(exp(t - max)).
-Tensor softmax(const Tensor& t, int axis = -1);
-Tensor log_softmax(const Tensor& t, int axis = -1);
+Tensor softmax(const Tensor& t, const Axis& axis = -1);
+Tensor log_softmax(const Tensor& t, const Axis& axis = -1);
 struct MedianOptions {
-  std::optional<int> axis;
+  std::optional<Axis> axis;
   bool keep_axis = false;
 };
 Tensor median(const Tensor& t, const MedianOptions& opts = {});

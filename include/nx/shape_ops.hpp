@@ -12,30 +12,30 @@ namespace nx {
 
 // -1 in `shape` is Nx's :auto (at most one).
 Tensor reshape(const Tensor& t, const Shape& shape, const Names& names = {});
-Tensor flatten(const Tensor& t);
-// Nx.flatten with :axes: merges the given consecutive axes into one (unnamed).
-Tensor flatten(const Tensor& t, const Axes& axes);
-Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
-Tensor new_axis(const Tensor& t, int axis);
-Tensor new_axis(const Tensor& t, int axis, const std::string& name);
-// Explicit broadcast; default axes right-align t's dims.
-Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes = std::nullopt);
+// Default: every axis into one; otherwise `axes` (consecutive) become one
+// unnamed axis.
+Tensor flatten(const Tensor& t, const OptionalAxes& axes = std::nullopt);
+Tensor squeeze(const Tensor& t, const OptionalAxes& axes = std::nullopt);
+// A size-1 axis inserted at position `axis` (-1: last), named `name` ("" for none).
+Tensor new_axis(const Tensor& t, int axis, const std::string& name = "");
+// Explicit broadcast; default axes right-align t's dims. `axes` are positions
+// in `shape` (the result is unnamed, so names cannot resolve there).
+Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes = std::nullopt);
 Tensor broadcast(const Scalar& value, const Shape& shape);
 // Default: reverse all axes.
-Tensor transpose(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
+Tensor transpose(const Tensor& t, const OptionalAxes& axes = std::nullopt);
 Tensor pad(const Tensor& t, const Scalar& value, const std::vector<PadConfig>& config);
 Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& config);
-Tensor reverse(const Tensor& t, const std::optional<Axes>& axes = std::nullopt);
-Tensor concatenate(const std::vector<Tensor>& tensors, int axis = 0);
-Tensor stack(const std::vector<Tensor>& tensors, int axis = 0);
-// Nx.stack with :name, the name of the new axis.
-Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name);
+Tensor reverse(const Tensor& t, const OptionalAxes& axes = std::nullopt);
+Tensor concatenate(const std::vector<Tensor>& tensors, const Axis& axis = 0);
+// Along a new axis at position `axis`, named `name` ("" for none).
+Tensor stack(const std::vector<Tensor>& tensors, int axis = 0, const std::string& name = "");
 Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps);
 // Nx.split: {left, right} cut along `axis` before index `split` (negative
 // counts from the back), or, for a float, before ceil(split * axis size).
 // Both sides must be non-empty.
 struct SplitOptions {
-  int axis = 0;
+  Axis axis = 0;
 };
 std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const SplitOptions& opts = {});
 std::pair<Tensor, Tensor> split(const Tensor& t, double split, const SplitOptions& opts = {});
@@ -51,8 +51,8 @@ std::int64_t bit_size(const Tensor& t);
 // bit_size / 8, rounded down for sub-byte types.
 std::int64_t byte_size(const Tensor& t);
 // The axis normalised (negative counts from the back); raises when out of range.
-int axis_index(const Tensor& t, int axis);
-std::int64_t axis_size(const Tensor& t, int axis);
+int axis_index(const Tensor& t, const Axis& axis);
+std::int64_t axis_size(const Tensor& t, const Axis& axis);
 // {0, 1, ..., rank - 1}.
 Axes axes(const Tensor& t);
 Axes axes(const Shape& shape);

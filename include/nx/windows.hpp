@@ -19,9 +19,10 @@ struct ConvFrontOptions {
   std::vector<std::int64_t> kernel_dilation;
   std::int64_t feature_group_size = 1;
   std::int64_t batch_group_size = 1;
-  std::vector<int> input_permutation;
-  std::vector<int> kernel_permutation;
-  std::vector<int> output_permutation;
+  // Positions or names; input and output permutations name the input's axes.
+  Axes input_permutation;
+  Axes kernel_permutation;
+  Axes output_permutation;
 };
 Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& opts = {});
 // What a backend's conv receives for an input and a kernel of these shapes:

@@ -138,31 +138,31 @@ Pointer Backend::to_pointer(const Tensor&) { unsupported("to_pointer"); }
 Tensor Backend::as_type(const Spec&, const Tensor&) { unsupported("as_type"); }
 Tensor Backend::bitcast(const Spec&, const Tensor&) { unsupported("bitcast"); }
 Tensor Backend::reshape(const Spec&, const Tensor&) { unsupported("reshape"); }
-Tensor Backend::squeeze(const Spec&, const Tensor&, const Axes&) { unsupported("squeeze"); }
-Tensor Backend::broadcast(const Spec&, const Tensor&, const Shape&, const Axes&) { unsupported("broadcast"); }
-Tensor Backend::transpose(const Spec&, const Tensor&, const Axes&) { unsupported("transpose"); }
+Tensor Backend::squeeze(const Spec&, const Tensor&, const AxisIndices&) { unsupported("squeeze"); }
+Tensor Backend::broadcast(const Spec&, const Tensor&, const Shape&, const AxisIndices&) { unsupported("broadcast"); }
+Tensor Backend::transpose(const Spec&, const Tensor&, const AxisIndices&) { unsupported("transpose"); }
 Tensor Backend::pad(const Spec&, const Tensor&, const Tensor&, const std::vector<PadConfig>&) { unsupported("pad"); }
-Tensor Backend::reverse(const Spec&, const Tensor&, const Axes&) { unsupported("reverse"); }
+Tensor Backend::reverse(const Spec&, const Tensor&, const AxisIndices&) { unsupported("reverse"); }
 Tensor Backend::concatenate(const Spec&, const std::vector<Tensor>&, int) { unsupported("concatenate"); }
 Tensor Backend::stack(const Spec&, const std::vector<Tensor>&, int) { unsupported("stack"); }
-Tensor Backend::dot(const Spec&, const Tensor&, const Axes&, const Axes&, const Tensor&, const Axes&, const Axes&) { unsupported("dot"); }
+Tensor Backend::dot(const Spec&, const Tensor&, const AxisIndices&, const AxisIndices&, const Tensor&, const AxisIndices&, const AxisIndices&) { unsupported("dot"); }
 Tensor Backend::conv(const Spec&, const Tensor&, const Tensor&, const ConvOptions&) { unsupported("conv"); }
 Tensor Backend::clip(const Spec&, const Tensor&, const Tensor&, const Tensor&) { unsupported("clip"); }
 Tensor Backend::select(const Spec&, const Tensor&, const Tensor&, const Tensor&) { unsupported("select"); }
 Tensor Backend::slice(const Spec&, const Tensor&, const StartIndices&, const std::vector<std::int64_t>&, const std::vector<std::int64_t>&) { unsupported("slice"); }
 Tensor Backend::put_slice(const Spec&, const Tensor&, const StartIndices&, const Tensor&) { unsupported("put_slice"); }
-Tensor Backend::gather(const Spec&, const Tensor&, const Tensor&, const Axes&) { unsupported("gather"); }
-Tensor Backend::indexed_add(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Axes&) { unsupported("indexed_add"); }
-Tensor Backend::indexed_put(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Axes&) { unsupported("indexed_put"); }
-Tensor Backend::all(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("all"); }
-Tensor Backend::any(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("any"); }
-Tensor Backend::sum(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("sum"); }
-Tensor Backend::product(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("product"); }
-Tensor Backend::reduce_max(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("reduce_max"); }
-Tensor Backend::reduce_min(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("reduce_min"); }
-Tensor Backend::argmax(const Spec&, const Tensor&, const ArgReduceOptions&) { unsupported("argmax"); }
-Tensor Backend::argmin(const Spec&, const Tensor&, const ArgReduceOptions&) { unsupported("argmin"); }
-Tensor Backend::reduce(const Spec&, const Tensor&, const Tensor&, const ReduceOptions&, const ReduceFn&) { unsupported("reduce"); }
+Tensor Backend::gather(const Spec&, const Tensor&, const Tensor&, const AxisIndices&) { unsupported("gather"); }
+Tensor Backend::indexed_add(const Spec&, const Tensor&, const Tensor&, const Tensor&, const AxisIndices&) { unsupported("indexed_add"); }
+Tensor Backend::indexed_put(const Spec&, const Tensor&, const Tensor&, const Tensor&, const AxisIndices&) { unsupported("indexed_put"); }
+Tensor Backend::all(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("all"); }
+Tensor Backend::any(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("any"); }
+Tensor Backend::sum(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("sum"); }
+Tensor Backend::product(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("product"); }
+Tensor Backend::reduce_max(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("reduce_max"); }
+Tensor Backend::reduce_min(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("reduce_min"); }
+Tensor Backend::argmax(const Spec&, const Tensor&, const ArgReduceCallbackOptions&) { unsupported("argmax"); }
+Tensor Backend::argmin(const Spec&, const Tensor&, const ArgReduceCallbackOptions&) { unsupported("argmin"); }
+Tensor Backend::reduce(const Spec&, const Tensor&, const Tensor&, const ReduceCallbackOptions&, const ReduceFn&) { unsupported("reduce"); }
 Tensor Backend::window_reduce(const Spec&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&, const ReduceFn&) { unsupported("window_reduce"); }
 Tensor Backend::window_sum(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_sum"); }
 Tensor Backend::window_product(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_product"); }
@@ -170,8 +170,8 @@ Tensor Backend::window_max(const Spec&, const Tensor&, const Shape&, const Windo
 Tensor Backend::window_min(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_min"); }
 Tensor Backend::window_scatter_max(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_scatter_max"); }
 Tensor Backend::window_scatter_min(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_scatter_min"); }
-Tensor Backend::sort(const Spec&, const Tensor&, const SortOptions&) { unsupported("sort"); }
-Tensor Backend::argsort(const Spec&, const Tensor&, const SortOptions&) { unsupported("argsort"); }
+Tensor Backend::sort(const Spec&, const Tensor&, const SortCallbackOptions&) { unsupported("sort"); }
+Tensor Backend::argsort(const Spec&, const Tensor&, const SortCallbackOptions&) { unsupported("argsort"); }
 Tensor Backend::triangular_solve(const Spec&, const Tensor&, const Tensor&, const TriangularSolveOptions&) { unsupported("triangular_solve"); }
 Tensor Backend::fft(const Spec&, const Tensor&, const FftOptions&) { unsupported("fft"); }
 Tensor Backend::ifft(const Spec&, const Tensor&, const FftOptions&) { unsupported("ifft"); }

@@ -33,8 +33,8 @@ Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, con
   const int rank = input.rank();
   const int d = rank - 2;
   const ConvGeometry& geo = opts.geometry;
-  Axes ip(opts.input_permutation.begin(), opts.input_permutation.end());
-  Axes kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
+  AxisIndices ip(opts.input_permutation.begin(), opts.input_permutation.end());
+  AxisIndices kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
   std::vector<C> x = host::permute(host::read<C>(input), input.shape(), ip);
   std::vector<C> w = host::permute(host::read<C>(kernel), kernel.shape(), kp);
   const Shape &xs = geo.input, &ws = geo.kernel, &cs = geo.output;

@@ -115,7 +115,7 @@ namespace nx::host {
 
 // Row-major transpose: result dim i = shape[perm[i]].
 template <class C>
-std::vector<C> permute(const std::vector<C>& v, const Shape& shape, const Axes& perm) {
+std::vector<C> permute(const std::vector<C>& v, const Shape& shape, const AxisIndices& perm) {
   const int r = static_cast<int>(shape.size());
   bool identity = true;
   for (int i = 0; i < r; ++i) identity = identity && perm[static_cast<std::size_t>(i)] == i;

@@ -61,9 +61,9 @@ Tensor BinaryBackend::reshape(const Spec& out, const Tensor& t) {
   return host::write_bytes(out, host::bytes_of(t, scratch));
 }
 
-Tensor BinaryBackend::squeeze(const Spec& out, const Tensor& t, const Axes&) { return reshape(out, t); }
+Tensor BinaryBackend::squeeze(const Spec& out, const Tensor& t, const AxisIndices&) { return reshape(out, t); }
 
-Tensor BinaryBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) {
+Tensor BinaryBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) {
   std::vector<std::uint8_t> scratch;
   const auto& src = host::bytes_of(t, scratch);
   auto in_strides = host::strides_of(t.shape());
@@ -73,7 +73,7 @@ Tensor BinaryBackend::broadcast(const Spec& out, const Tensor& t, const Shape& s
   return host::write_bytes(out, strided_copy(src, element_bytes(t.type()), shape, 0, steps));
 }
 
-Tensor BinaryBackend::transpose(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor BinaryBackend::transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   std::vector<std::uint8_t> scratch;
   const auto& src = host::bytes_of(t, scratch);
   auto in_strides = host::strides_of(t.shape());
@@ -82,7 +82,7 @@ Tensor BinaryBackend::transpose(const Spec& out, const Tensor& t, const Axes& ax
   return host::write_bytes(out, strided_copy(src, element_bytes(t.type()), out.shape, 0, steps));
 }
 
-Tensor BinaryBackend::reverse(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor BinaryBackend::reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   std::vector<std::uint8_t> scratch;
   const auto& src = host::bytes_of(t, scratch);
   auto steps = host::strides_of(t.shape());

@@ -24,17 +24,17 @@ namespace nx::defn::grad {
 
 namespace {
 
-Axes to_axes(const std::vector<int>& p) { return Axes(p.begin(), p.end()); }
+AxisIndices to_axes(const std::vector<int>& p) { return AxisIndices(p.begin(), p.end()); }
 
-Tensor permute(const Tensor& t, const Axes& p) {
+Tensor permute(const Tensor& t, const AxisIndices& p) {
   for (std::size_t i = 0; i < p.size(); ++i)
     if (p[i] != static_cast<int>(i)) return nx::transpose(t, p);
   return t;
 }
 
-// Axes 0 and 1 swapped.
+// AxisIndices 0 and 1 swapped.
 Tensor swap01(const Tensor& t) {
-  Axes p(static_cast<std::size_t>(t.rank()));
+  AxisIndices p(static_cast<std::size_t>(t.rank()));
   for (int i = 0; i < t.rank(); ++i) p[static_cast<std::size_t>(i)] = i;
   std::swap(p[0], p[1]);
   return nx::transpose(t, p);
@@ -49,7 +49,7 @@ Tensor swap_channels_per_group(const Tensor& w, std::int64_t groups) {
   Shape split{groups, a, b}, merged{groups * b, a};
   split.insert(split.end(), s.begin() + 2, s.end());
   merged.insert(merged.end(), s.begin() + 2, s.end());
-  Axes p{0, 2, 1};
+  AxisIndices p{0, 2, 1};
   for (int i = 3; i <= w.rank(); ++i) p.push_back(i);
   return nx::reshape(nx::transpose(nx::reshape(w, split), p), merged);
 }
@@ -89,7 +89,7 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
     opts.kernel_dilation = o.kernel_dilation;
     const std::int64_t groups = std::max(G, B);
     opts.feature_group_size = groups;
-    Axes spatial;
+    AxisIndices spatial;
     for (int j = 2; j < x.rank(); ++j) spatial.push_back(j);
     Tensor kernel = nx::reverse(swap_channels_per_group(wc, groups), spatial);
     Tensor dx = nx::conv(gc, kernel, opts);  // B = 1: {N, C, S...}; B > 1: {N/B, B*C, S...}
@@ -97,7 +97,7 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
       // Output channel b*C + c of batch row i belongs to input row b*(N/B) + i.
       Shape s = dx.shape(), split{s[0], B, s[1] / B};
       split.insert(split.end(), s.begin() + 2, s.end());
-      Axes p{1, 0};
+      AxisIndices p{1, 0};
       for (int i = 2; i <= dx.rank(); ++i) p.push_back(i);
       dx = nx::reshape(nx::transpose(nx::reshape(dx, split), p), xc.shape());
     }

@@ -90,7 +90,7 @@ Tensor Backend::irfft(const Spec& out, const Tensor& t, const FftOptions& opts) 
     // Bins past the kept ones are dropped, not multiplied by 0 (Inf * 0 = NaN).
     std::vector<double> keep(idx(m), 0.0);
     for (std::int64_t k = 0; k < kept; ++k) keep[idx(k)] = 1.0;
-    Axes all;
+    AxisIndices all;
     for (int d = 0; d < t.rank(); ++d) all.push_back(d);
     Tensor mask = broadcast(Spec{t.shape(), u8, {}}, host_tensor(*this, Spec{wshape, u8, {}}, keep), t.shape(), all);
     y = select(weighted, mask, y, constant(Spec{{}, weighted.type, {}}, 0));

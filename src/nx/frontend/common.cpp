@@ -78,21 +78,29 @@ Tensor on(const Tensor& t, const BackendPtr& backend) {
   return t.backend()->backend_copy(t, backend);
 }
 
-int normalize_axis(std::string_view op, int axis, int rank, std::string_view what) {
-  if (axis < -rank || axis >= rank || (rank == 0))
-    raise(op, "given " + std::string(what) + " " + std::to_string(axis) +
+int normalize_axis(std::string_view op, const Axis& axis, int rank, const Names& names, std::string_view what) {
+  if (axis.is_name()) {
+    if (axis.name().empty()) raise(op, "axis name cannot be empty");
+    for (int d = 0; d < rank; ++d)
+      if (name_at(names, d) == axis.name()) return d;
+    raise(op, "name :" + axis.name() + " not found in tensor with names " + names_to_string(names, rank));
+  }
+  const int a = axis.index();
+  if (a < -rank || a >= rank || (rank == 0))
+    raise(op, "given " + std::string(what) + " " + std::to_string(a) +
                   " is out of range for a tensor of rank " + std::to_string(rank));
-  return axis < 0 ? axis + rank : axis;
+  return a < 0 ? a + rank : a;
 }
 
-Axes normalize_axes(std::string_view op, const Axes& axes, int rank, std::string_view what) {
-  Axes out;
+AxisIndices normalize_axes(std::string_view op, const Axes& axes, int rank, const Names& names,
+                           std::string_view what) {
+  AxisIndices out;
   std::set<int> seen;
-  for (int a : axes) {
-    int n = normalize_axis(op, a, rank, what);
+  for (const Axis& a : axes) {
+    int n = normalize_axis(op, a, rank, names, what);
     if (!seen.insert(n).second)
-      raise(op, std::string(what) + " " + axes_to_string(axes) + " contain duplicate axis " +
-                    std::to_string(n));
+      raise(op, std::string(what) + " " + axes_to_string(axes) + " must be unique integers between 0 and " +
+                    std::to_string(rank - 1));
     out.push_back(n);
   }
   return out;
@@ -194,7 +202,7 @@ std::string type_name(Type t) {
   return "?";
 }
 
-std::string axes_to_string(const Axes& axes) {
+std::string axes_to_string(const AxisIndices& axes) {
   std::string s = "[";
   for (std::size_t i = 0; i < axes.size(); ++i) {
     if (i) s += ", ";
@@ -203,7 +211,26 @@ std::string axes_to_string(const Axes& axes) {
   return s + "]";
 }
 
-Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool keep_axes) {
+std::string axes_to_string(const Axes& axes) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    if (i) s += ", ";
+    s += axes[i].is_name() ? ":" + axes[i].name() : std::to_string(axes[i].index());
+  }
+  return s + "]";
+}
+
+std::string names_to_string(const Names& names, int rank) {
+  std::string s = "[";
+  for (int d = 0; d < rank; ++d) {
+    if (d) s += ", ";
+    const std::string n = name_at(names, d);
+    s += n.empty() ? "nil" : ":" + n;
+  }
+  return s + "]";
+}
+
+Shape reduced_shape(const Shape& shape, const std::optional<AxisIndices>& axes, bool keep_axes) {
   Shape out;
   for (int d = 0; d < static_cast<int>(shape.size()); ++d) {
     bool reduced = !axes || std::find(axes->begin(), axes->end(), d) != axes->end();
@@ -213,7 +240,7 @@ Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool ke
   return out;
 }
 
-Names reduced_names(const Names& names, int rank, const std::optional<Axes>& axes, bool keep_axes) {
+Names reduced_names(const Names& names, int rank, const std::optional<AxisIndices>& axes, bool keep_axes) {
   if (names.empty()) return {};
   Names out;
   for (int d = 0; d < rank; ++d) {

@@ -21,16 +21,18 @@ std::vector<std::int64_t> expand(const std::vector<std::int64_t>& v, int d, std:
   return out;
 }
 
-Axes permutation(const std::vector<int>& p, int rank, std::string_view what) {
+// Names resolve against `t`'s axes (the input's for output_permutation, as in Nx).
+AxisIndices permutation(const Axes& p, const Tensor& t, std::string_view what) {
+  const int rank = t.rank();
   if (p.empty()) {
-    Axes id(static_cast<std::size_t>(rank));
+    AxisIndices id(static_cast<std::size_t>(rank));
     for (int i = 0; i < rank; ++i) id[static_cast<std::size_t>(i)] = i;
     return id;
   }
   if (static_cast<int>(p.size()) != rank)
     raise("conv", std::string(what) + " must have one entry per axis (" + std::to_string(rank) + "), got " +
-                      front::axes_to_string(Axes(p.begin(), p.end())));
-  return front::normalize_axes("conv", Axes(p.begin(), p.end()), rank, what);
+                      front::axes_to_string(p));
+  return front::normalize_axes("conv", p, t, what);
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -64,12 +66,12 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
   o.strides = expand(opts.strides, d, "strides");
   o.input_dilation = expand(opts.input_dilation, d, "input dilation");
   o.kernel_dilation = expand(opts.kernel_dilation, d, "kernel dilation");
-  Axes ip = permutation(opts.input_permutation, rank, "input_permutation");
-  Axes kp = permutation(opts.kernel_permutation, rank, "kernel_permutation");
-  Axes op = permutation(opts.output_permutation, rank, "output_permutation");
-  o.input_permutation.assign(ip.begin(), ip.end());
-  o.kernel_permutation.assign(kp.begin(), kp.end());
-  o.output_permutation.assign(op.begin(), op.end());
+  const AxisIndices ip = permutation(opts.input_permutation, x, "input_permutation");
+  const AxisIndices kp = permutation(opts.kernel_permutation, w, "kernel_permutation");
+  const AxisIndices op = permutation(opts.output_permutation, x, "output_permutation");
+  o.input_permutation = ip;
+  o.kernel_permutation = kp;
+  o.output_permutation = op;
   const std::int64_t G = opts.feature_group_size, B = opts.batch_group_size;
   if (G < 1) raise("conv", "feature_group_size must be a positive integer, got " + std::to_string(G));
   if (B < 1) raise("conv", "batch_group_size must be a positive integer, got " + std::to_string(B));

@@ -155,7 +155,7 @@ Tensor iota(const Shape& shape, const IotaOptions& opts) {
   front::check_shape("iota", shape);
   front::check_names("iota", opts.names, static_cast<int>(shape.size()));
   std::optional<int> axis;
-  if (opts.axis) axis = front::normalize_axis("iota", *opts.axis, static_cast<int>(shape.size()));
+  if (opts.axis) axis = front::normalize_axis("iota", *opts.axis, static_cast<int>(shape.size()), opts.names);
   Spec spec{shape, opts.type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
   return front::or_default(opts.backend)->iota(spec, axis);
 }

@@ -1,7 +1,6 @@
 // Front end: Nx's shape reflection (byte_size, bit_size, flat_size,
 // axis_index, axis_size, axes, compatible) and the shape-level compositions
-// flatten with axes, named new_axis and stack, reflect, pad_outer, diff and
-// put_diagonal.
+// reflect, pad_outer, diff and put_diagonal.
 #include <algorithm>
 
 #include "common.hpp"
@@ -15,9 +14,9 @@ std::int64_t bit_size(const Tensor& t) { return flat_size(t) * t.type().bits; }
 // Sub-byte types round down, as Nx documents.
 std::int64_t byte_size(const Tensor& t) { return bit_size(t) / 8; }
 
-int axis_index(const Tensor& t, int axis) { return front::normalize_axis("axis_index", axis, t.rank()); }
+int axis_index(const Tensor& t, const Axis& axis) { return front::normalize_axis("axis_index", axis, t); }
 
-std::int64_t axis_size(const Tensor& t, int axis) { return t.dim(front::normalize_axis("axis_size", axis, t.rank())); }
+std::int64_t axis_size(const Tensor& t, const Axis& axis) { return t.dim(front::normalize_axis("axis_size", axis, t)); }
 
 Axes axes(const Shape& shape) {
   Axes out(shape.size());
@@ -35,46 +34,6 @@ bool compatible(const Tensor& a, const Tensor& b) {
     if (!na.empty() && !nb.empty() && na != nb) return false;
   }
   return true;
-}
-
-namespace {
-
-// `t` with axis `axis` named `name`.
-Tensor name_axis(const Tensor& t, int axis, const std::string& name) {
-  Names names = t.names().empty() ? Names(static_cast<std::size_t>(t.rank())) : t.names();
-  names[static_cast<std::size_t>(axis)] = name;
-  return rename(t, names);
-}
-
-}  // namespace
-
-Tensor flatten(const Tensor& t, const Axes& axes) {
-  const Axes a = front::normalize_axes("flatten", axes, t.rank());
-  if (a.empty()) return t;
-  for (std::size_t i = 1; i < a.size(); ++i)
-    if (a[i] != a[0] + static_cast<int>(i)) raise("flatten", "flatten axes must be consecutive");
-  Shape shape;
-  Names names;
-  std::int64_t merged = 1;
-  for (int d = 0; d < t.rank(); ++d) {
-    const bool inside = d >= a.front() && d <= a.back();
-    if (inside) merged *= t.dim(d);
-    if (!inside || d == a.back()) {
-      shape.push_back(inside ? merged : t.dim(d));
-      names.push_back(inside ? "" : front::name_at(t.names(), d));
-    }
-  }
-  return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
-}
-
-Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
-  Tensor out = new_axis(t, axis);
-  return name_axis(out, axis < 0 ? axis + out.rank() : axis, name);
-}
-
-Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name) {
-  Tensor out = stack(tensors, axis);
-  return name_axis(out, axis < 0 ? axis + out.rank() : axis, name);
 }
 
 namespace {

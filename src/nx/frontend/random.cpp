@@ -203,10 +203,10 @@ Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const Rand
   return {as_type(add(lo, as_type(offset, type)), type), row(keys, 0)};
 }
 
-Sample shuffle(const Tensor& key, const Tensor& t, int axis) {
+Sample shuffle(const Tensor& key, const Tensor& t, const Axis& axis) {
   check_key("shuffle", key);
   if (t.rank() == 0) raise("shuffle", "cannot shuffle a scalar tensor");
-  const int ax = front::normalize_axis("shuffle", axis, t.rank());
+  const int ax = front::normalize_axis("shuffle", axis, t);
   Tensor keys = split(key);
   // A random permutation: stable argsort of random 32-bit sort keys.
   Tensor sort_keys = random_bits(row(keys, 1), {t.dim(ax)}, 32);

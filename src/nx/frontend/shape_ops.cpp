@@ -90,12 +90,30 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
   return t.backend()->reshape(Spec{resolved, t.type(), out_names}, t);
 }
 
-Tensor flatten(const Tensor& t) { return reshape(t, {t.size()}); }
+Tensor flatten(const Tensor& t, const OptionalAxes& axes) {
+  if (!axes) return reshape(t, {t.size()});
+  const AxisIndices ax = front::normalize_axes("flatten", *axes, t);
+  if (ax.empty()) return t;
+  for (std::size_t i = 1; i < ax.size(); ++i)
+    if (ax[i] != ax[i - 1] + 1) raise("flatten", "flatten axes must be consecutive");
+  // The flattened axes become one unnamed axis where the first of them was.
+  Shape shape;
+  Names names;
+  for (int d = 0; d < t.rank(); ++d) {
+    if (d > ax.front() && d <= ax.back()) {
+      shape.back() *= t.dim(d);
+      continue;
+    }
+    shape.push_back(t.dim(d));
+    names.push_back(d == ax.front() ? "" : front::name_at(t.names(), d));
+  }
+  return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
+}
 
-Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
-  Axes squeezed;
+Tensor squeeze(const Tensor& t, const OptionalAxes& axes) {
+  AxisIndices squeezed;
   if (axes) {
-    squeezed = front::normalize_axes("squeeze", *axes, t.rank());
+    squeezed = front::normalize_axes("squeeze", *axes, t);
     for (int a : squeezed)
       if (t.dim(a) != 1)
         raise("squeeze", "cannot squeeze dimensions whose sizes are not 1, got " + std::to_string(t.dim(a)) +
@@ -117,7 +135,7 @@ Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
   return t.backend()->squeeze(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, squeezed);
 }
 
-Tensor new_axis(const Tensor& t, int axis) {
+Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
   const int rank = t.rank();
   const int norm = axis < 0 ? axis + rank + 1 : axis;
   if (norm < 0 || norm > rank)
@@ -126,20 +144,20 @@ Tensor new_axis(const Tensor& t, int axis) {
                           std::to_string(axis));
   Shape shape = t.shape();
   shape.insert(shape.begin() + norm, 1);
-  Names names;
-  if (!t.names().empty()) {
-    names = t.names();
-    names.insert(names.begin() + norm, "");
+  Names names = t.names();
+  if (!names.empty() || !name.empty()) {
+    names.resize(static_cast<std::size_t>(rank));
+    names.insert(names.begin() + norm, name);
   }
   return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
 }
 
-Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes) {
+Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes) {
   front::check_shape("broadcast", shape);
   const int rank = static_cast<int>(shape.size());
-  Axes ax;
+  AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("broadcast", *axes, rank);
+    ax = front::normalize_axes("broadcast", *axes, rank, {});  // the result is unnamed
   } else {
     if (t.rank() > rank)
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
@@ -166,11 +184,11 @@ Tensor broadcast(const Scalar& value, const Shape& shape) {
   return broadcast(front::scalar_tensor(value, default_backend()), shape);
 }
 
-Tensor transpose(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor transpose(const Tensor& t, const OptionalAxes& axes) {
   const int rank = t.rank();
-  Axes perm;
+  AxisIndices perm;
   if (axes) {
-    perm = front::normalize_axes("transpose", *axes, rank);
+    perm = front::normalize_axes("transpose", *axes, t);
     if (static_cast<int>(perm.size()) != rank)
       raise("transpose", "expected length of permutation (" + std::to_string(perm.size()) +
                              ") to match rank of shape (" + std::to_string(rank) + ")");
@@ -224,10 +242,10 @@ Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& c
   return pad_with(t, value, merge(t.type(), value.type()), config);
 }
 
-Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
-  Axes ax;
+Tensor reverse(const Tensor& t, const OptionalAxes& axes) {
+  AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("reverse", *axes, t.rank());
+    ax = front::normalize_axes("reverse", *axes, t);
     std::sort(ax.begin(), ax.end());
   } else {
     for (int d = 0; d < t.rank(); ++d) ax.push_back(d);
@@ -236,14 +254,14 @@ Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
   return t.backend()->reverse(t.spec(), t, ax);
 }
 
-Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
+Tensor concatenate(const std::vector<Tensor>& tensors, const Axis& axis) {
   Type type;
   auto inputs = gather_inputs("concatenate", tensors, type);
   if (inputs.size() == 1) return inputs[0];
   const Tensor& first = inputs[0];
   const int rank = first.rank();
   if (rank == 0) raise("concatenate", "cannot concatenate scalars");
-  const int ax = front::normalize_axis("concatenate", axis, rank);
+  const int ax = front::normalize_axis("concatenate", axis, first);
   Shape shape = first.shape();
   for (std::size_t i = 1; i < inputs.size(); ++i) {
     const Tensor& t = inputs[i];
@@ -262,7 +280,7 @@ Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
   return first.backend()->concatenate(out, inputs, ax);
 }
 
-Tensor stack(const std::vector<Tensor>& tensors, int axis) {
+Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name) {
   Type type;
   auto inputs = gather_inputs("stack", tensors, type);
   const Tensor& first = inputs[0];
@@ -271,7 +289,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis) {
   if (ax < 0 || ax > rank)
     raise("stack", "axis " + std::to_string(axis) + " is out of range for stacking tensors of rank " +
                        std::to_string(rank));
-  if (inputs.size() == 1) return new_axis(first, ax);
+  if (inputs.size() == 1) return new_axis(first, ax, name);
   for (const auto& t : inputs)
     if (t.shape() != first.shape())
       raise("stack", "all input tensors must have the same shape, got " + shape_to_string(first.shape()) + " and " +
@@ -279,7 +297,10 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis) {
   Shape shape = first.shape();
   shape.insert(shape.begin() + ax, static_cast<std::int64_t>(inputs.size()));
   Names names = merge_names("stack", inputs, rank);
-  if (!names.empty()) names.insert(names.begin() + ax, "");
+  if (!names.empty() || !name.empty()) {
+    names.resize(static_cast<std::size_t>(rank));
+    names.insert(names.begin() + ax, name);
+  }
   Spec out{shape, type, front::normalized_names(names, rank + 1)};
   return first.backend()->stack(out, inputs, ax);
 }
@@ -316,7 +337,7 @@ std::pair<Tensor, Tensor> split_at(const Tensor& t, std::int64_t index, int axis
 }  // namespace
 
 std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const SplitOptions& opts) {
-  const int axis = front::normalize_axis("split", opts.axis, t.rank());
+  const int axis = front::normalize_axis("split", opts.axis, t);
   const std::int64_t size = t.dim(axis);
   if (split > 0 && split < size) return split_at(t, split, axis);
   if (split < 0 && split > -size) return split_at(t, size + split, axis);
@@ -324,7 +345,7 @@ std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const Split
 }
 
 std::pair<Tensor, Tensor> split(const Tensor& t, double split, const SplitOptions& opts) {
-  const int axis = front::normalize_axis("split", opts.axis, t.rank());
+  const int axis = front::normalize_axis("split", opts.axis, t);
   const std::int64_t size = t.dim(axis);
   const double index = std::ceil(split * static_cast<double>(size));
   if (!(index > 0 && index < static_cast<double>(size)))
