@@ -28,9 +28,9 @@ TEST(ConvGeometry, StridedPaddedDilatedKernel) {
   EXPECT_EQ(g.dilated_kernel, (Sizes{5, 5}));
   EXPECT_EQ(g.padded_input, (Sizes{9, 9}));
   EXPECT_EQ(o.input_permutation, (std::vector<int>{0, 1, 2, 3}));
-  EXPECT_EQ(g.input_from_canonical, (nx::Axes{0, 1, 2, 3}));
-  EXPECT_EQ(g.kernel_from_canonical, (nx::Axes{0, 1, 2, 3}));
-  EXPECT_EQ(g.output_from_canonical, (nx::Axes{0, 1, 2, 3}));
+  EXPECT_EQ(g.input_from_canonical, (nx::AxisIndices{0, 1, 2, 3}));
+  EXPECT_EQ(g.kernel_from_canonical, (nx::AxisIndices{0, 1, 2, 3}));
+  EXPECT_EQ(g.output_from_canonical, (nx::AxisIndices{0, 1, 2, 3}));
 
   // conv's result has the geometry's shape.
   auto x = nx::iota({1, 3, 7, 7}, {.type = nx::f32, .backend = nx::binary_backend()});
@@ -63,9 +63,9 @@ TEST(ConvGeometry, ChannelsLastWithInputDilationAndBatchGroups) {
   EXPECT_EQ(g.padded_input, (Sizes{10, 7}));
   // The inverses: canonical {4, 2, 5, 6} by {0, 2, 3, 1} is {4, 5, 6, 2};
   // canonical {6, 2, 2, 3} by {2, 3, 1, 0} is {2, 3, 2, 6}.
-  EXPECT_EQ(g.input_from_canonical, (nx::Axes{0, 2, 3, 1}));
-  EXPECT_EQ(g.kernel_from_canonical, (nx::Axes{2, 3, 1, 0}));
-  EXPECT_EQ(g.output_from_canonical, (nx::Axes{0, 2, 3, 1}));
+  EXPECT_EQ(g.input_from_canonical, (nx::AxisIndices{0, 2, 3, 1}));
+  EXPECT_EQ(g.kernel_from_canonical, (nx::AxisIndices{2, 3, 1, 0}));
+  EXPECT_EQ(g.output_from_canonical, (nx::AxisIndices{0, 2, 3, 1}));
 
   auto x = nx::iota({4, 5, 6, 2}, {.type = nx::f32, .backend = nx::binary_backend()});
   auto k = nx::iota({2, 3, 2, 6}, {.type = nx::f32, .backend = nx::binary_backend()});
