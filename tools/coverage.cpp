@@ -64,7 +64,7 @@ void summarize(CoverageRow& row) {
 // Runs `probe` for each type of `accepted` among `types`.
 CoverageRow probe_row(const std::string& label, const Probe* probe, nx::TypeSet accepted,
                       const std::vector<Type>& types, const BackendPtr& backend) {
-  CoverageRow row{label, "", {}, ""};
+  CoverageRow row{label, "", {}, "", {}};
   if (!probe) {
     row.status = "unsupported";
     row.detail = "no coverage probe";
@@ -78,7 +78,7 @@ CoverageRow probe_row(const std::string& label, const Probe* probe, nx::TypeSet 
     if (!accepted.contains(t)) continue;
     std::string detail;
     row.per_type.emplace_back(t, classify(*probe, backend, t, detail));
-    if (!detail.empty()) std::cerr << label << " (" << nx::to_string(t) << "): " << detail << "\n";
+    if (!detail.empty()) row.errors.push_back(label + " (" + nx::to_string(t) + "): " + detail);
   }
   summarize(row);
   return row;
@@ -147,7 +147,7 @@ CoverageReport measure_coverage(const BackendPtr& backend, std::optional<Type> o
   for (const auto& [name, accepted] : nx::callback_table()) {
     if (skipped(accepted)) continue;
     if (name == "block") {
-      report.rows.push_back({name, any_native_block ? "native" : "composed", {}, ""});
+      report.rows.push_back({name, any_native_block ? "native" : "composed", {}, "", {}});
       continue;
     }
     auto it = probes.find(name);
@@ -166,6 +166,7 @@ CoverageCounts run_coverage(const BackendPtr& backend, const std::string& backen
     if (row.status == "partial") os << "\t" << row.detail;
     os << "\n";
     if (row.status == "unsupported" && !row.detail.empty()) std::cerr << row.name << ": " << row.detail << "\n";
+    for (const auto& e : row.errors) std::cerr << e << "\n";
   }
   os << "types:";
   for (Type t : report.types) os << " " << nx::to_string(t);

@@ -27,6 +27,7 @@ struct CoverageRow {
   std::string status;
   std::vector<std::pair<nx::Type, std::string>> per_type;  // empty for callbacks without tensors
   std::string detail;  // "native for f32, f16; fallback for f64" when partial
+  std::vector<std::string> errors;  // "name (type): what it raised", for the unsupported runs
 };
 
 struct CoverageReport {

@@ -2,7 +2,8 @@
 // receives the output template `out` (shape, type, names) already computed
 // and validated by the front end. A callback a backend does not override
 // raises nx::UnsupportedError naming itself. Blocks (Nx.Block.*) are virtuals
-// whose default body runs Nx's default composition of other callbacks.
+// whose default body runs Nx's default composition of other callbacks. The
+// names of all of them, and the types each takes, are in nx/op_table.hpp.
 #pragma once
 
 #include <cstdint>

@@ -78,15 +78,15 @@ Tensor Backend::triangular_solve(const Spec&, const Tensor&, const Tensor&, cons
 Tensor Backend::fft(const Spec&, const Tensor&, const FftOptions&) { unsupported("fft"); }
 Tensor Backend::ifft(const Spec&, const Tensor&, const FftOptions&) { unsupported("ifft"); }
 
-#define NX_DEFINE_BINARY(name, ...)                                               \
-  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) {    \
-    return binary_op(BinaryOp::name, out, a, b);                              \
+#define NX_DEFINE_BINARY(name, ...)                                         \
+  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) { \
+    return binary_op(BinaryOp::name, out, a, b);                           \
   }
 NX_BINARY_CALLBACKS(NX_DEFINE_BINARY)
 #undef NX_DEFINE_BINARY
-#define NX_DEFINE_UNARY(name, ...)                               \
-  Tensor Backend::name(const Spec& out, const Tensor& t) {    \
-    return unary_op(UnaryOp::name, out, t);                  \
+#define NX_DEFINE_UNARY(name, ...)                       \
+  Tensor Backend::name(const Spec& out, const Tensor& t) { \
+    return unary_op(UnaryOp::name, out, t);                \
   }
 NX_UNARY_CALLBACKS(NX_DEFINE_UNARY)
 #undef NX_DEFINE_UNARY
