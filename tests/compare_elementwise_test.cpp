@@ -42,19 +42,13 @@ std::pair<Tensor, Tensor> all_pairs(const std::vector<V>& x, const std::vector<V
           nx::tensor(b, {.type = ty, .backend = nx::binary_backend()})};
 }
 
-bool int_only(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::quotient: case BinaryOp::bitwise_and: case BinaryOp::bitwise_or: case BinaryOp::bitwise_xor:
-    case BinaryOp::left_shift: case BinaryOp::right_shift: return true;
-    default: return false;
-  }
-}
+// The op table's types (nx/op_table.hpp) decide what the front end accepts.
+bool int_only(BinaryOp op) { return nx::traits(op).types == nx::types::integer; }
 bool rejects_complex(BinaryOp op) {
   // atan2 and the orderings have no complex meaning in Nx (MLX and the
   // reference disagree on them by design); they are skipped for complex.
-  return int_only(op) || op == BinaryOp::remainder || op == BinaryOp::min || op == BinaryOp::max ||
-         op == BinaryOp::atan2 || op == BinaryOp::greater || op == BinaryOp::less ||
-         op == BinaryOp::greater_equal || op == BinaryOp::less_equal;
+  return !nx::traits(op).types.contains(nx::c64) || op == BinaryOp::atan2 || op == BinaryOp::greater ||
+         op == BinaryOp::less || op == BinaryOp::greater_equal || op == BinaryOp::less_equal;
 }
 bool is_shift(BinaryOp op) { return op == BinaryOp::left_shift || op == BinaryOp::right_shift; }
 bool needs_nonzero_divisor(BinaryOp op) {
@@ -227,26 +221,11 @@ TEST(CompareElementwise, IntegerEdgeConventions) {
 
 // ---------------------------------------------------------------- unary ops
 
-bool float_function(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::exp: case UnaryOp::expm1: case UnaryOp::log: case UnaryOp::log1p: case UnaryOp::sigmoid:
-    case UnaryOp::cos: case UnaryOp::sin: case UnaryOp::tan: case UnaryOp::cosh: case UnaryOp::sinh:
-    case UnaryOp::tanh: case UnaryOp::acos: case UnaryOp::asin: case UnaryOp::atan: case UnaryOp::acosh:
-    case UnaryOp::asinh: case UnaryOp::atanh: case UnaryOp::sqrt: case UnaryOp::rsqrt: case UnaryOp::cbrt:
-    case UnaryOp::erf: case UnaryOp::erfc: case UnaryOp::erf_inv: return true;
-    default: return false;
-  }
-}
+bool float_function(UnaryOp op) { return nx::traits(op).result == nx::ResultRule::floating; }
 
 bool unary_applicable(UnaryOp op, Type t) {
-  switch (op) {
-    case UnaryOp::bitwise_not: case UnaryOp::population_count: case UnaryOp::count_leading_zeros:
-      return nx::is_integer(t);
-    case UnaryOp::erf: case UnaryOp::erfc: case UnaryOp::erf_inv: case UnaryOp::floor: case UnaryOp::ceil:
-    case UnaryOp::round: return !nx::is_complex(t);
-    case UnaryOp::conjugate: return t != nx::f64;  // c128 result
-    default: return true;
-  }
+  if (op == UnaryOp::conjugate) return t != nx::f64;  // c128 result
+  return nx::traits(op).accepts().contains(t);
 }
 
 test::RandomOptions unary_range(UnaryOp op, Type t) {

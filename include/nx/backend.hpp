@@ -3,6 +3,7 @@
 // callback a backend does not override raises nx::UnsupportedError naming it.
 // Blocks (Nx.Block.*) default to Nx's composition of other callbacks; those Nx
 // builds from while loops (cholesky, qr, eigh, svd, lu) raise the same way.
+// The names of all of them, and the types each takes, are in nx/op_table.hpp.
 #pragma once
 
 #include <cstdint>
@@ -13,31 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "nx/op_table.hpp"
 #include "nx/options.hpp"
 #include "nx/payload.hpp"
 #include "nx/tensor.hpp"
 
 namespace nx {
-
-#define NX_BINARY_CALLBACKS(X)                                                             \
-  X(add) X(subtract) X(multiply) X(pow) X(remainder) X(divide) X(atan2) X(min) X(max)      \
-  X(quotient) X(bitwise_and) X(bitwise_or) X(bitwise_xor) X(left_shift) X(right_shift)      \
-  X(equal) X(not_equal) X(greater) X(less) X(greater_equal) X(less_equal) X(logical_and)   \
-  X(logical_or) X(logical_xor)
-
-#define NX_UNARY_CALLBACKS(X)                                                                \
-  X(exp) X(expm1) X(log) X(log1p) X(sigmoid) X(cos) X(sin) X(tan) X(cosh) X(sinh) X(tanh)    \
-  X(acos) X(asin) X(atan) X(acosh) X(asinh) X(atanh) X(sqrt) X(rsqrt) X(cbrt) X(erf) X(erfc) \
-  X(erf_inv) X(abs) X(bitwise_not) X(ceil) X(conjugate) X(floor) X(negate) X(round) X(sign)  \
-  X(count_leading_zeros) X(population_count) X(real) X(imag) X(is_nan) X(is_infinity)
-
-#define NX_ENUM_ENTRY(name) name,
-enum class BinaryOp { NX_BINARY_CALLBACKS(NX_ENUM_ENTRY) };
-enum class UnaryOp { NX_UNARY_CALLBACKS(NX_ENUM_ENTRY) };
-#undef NX_ENUM_ENTRY
-
-std::string_view op_name(BinaryOp op);
-std::string_view op_name(UnaryOp op);
 
 class Backend;
 // The named callback of an element-wise op (&Backend::add for BinaryOp::add).
@@ -166,11 +148,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   // ---- element-wise arithmetic: 24 binary and 37 unary callbacks ----
   // Each named callback forwards to binary_op/unary_op by default, so a
   // backend may override one op or the whole family.
-#define NX_DECLARE_BINARY(name) \
+#define NX_DECLARE_BINARY(name, ...) \
   virtual Tensor name(const Spec& out, const Tensor& a, const Tensor& b);
   NX_BINARY_CALLBACKS(NX_DECLARE_BINARY)
 #undef NX_DECLARE_BINARY
-#define NX_DECLARE_UNARY(name) virtual Tensor name(const Spec& out, const Tensor& t);
+#define NX_DECLARE_UNARY(name, ...) virtual Tensor name(const Spec& out, const Tensor& t);
   NX_UNARY_CALLBACKS(NX_DECLARE_UNARY)
 #undef NX_DECLARE_UNARY
   virtual Tensor binary_op(BinaryOp op, const Spec& out, const Tensor& a, const Tensor& b);
@@ -217,10 +199,6 @@ class Backend : public std::enable_shared_from_this<Backend> {
   Tensor make(const Spec& out, std::shared_ptr<Payload> payload);
   [[noreturn]] void unsupported(std::string_view callback) const;
 };
-
-// Names of every callback (115) and every block, as the coverage command lists them.
-const std::vector<std::string>& callback_names();
-const std::vector<std::string>& block_names();
 
 // Composition telemetry: the default body of a block reports that it ran, so
 // tools can tell "composed" from "native".

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "../nx/op_table.hpp"
+#include "../nx/op_rows.hpp"
 #include "elementwise.hpp"
 #include "fallback.hpp"
 

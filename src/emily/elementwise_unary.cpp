@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "../nx/op_table.hpp"
+#include "../nx/op_rows.hpp"
 #include "elementwise.hpp"
 #include "fallback.hpp"
 

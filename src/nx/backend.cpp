@@ -6,85 +6,6 @@
 
 namespace nx {
 
-namespace {
-const char* const kBinaryNames[] = {
-#define NX_NAME(name) #name,
-    NX_BINARY_CALLBACKS(NX_NAME)
-#undef NX_NAME
-};
-const char* const kUnaryNames[] = {
-#define NX_NAME(name) #name,
-    NX_UNARY_CALLBACKS(NX_NAME)
-#undef NX_NAME
-};
-}  // namespace
-
-std::string_view op_name(BinaryOp op) { return kBinaryNames[static_cast<int>(op)]; }
-std::string_view op_name(UnaryOp op) { return kUnaryNames[static_cast<int>(op)]; }
-
-BinaryCallback callback_of(BinaryOp op) {
-  static const BinaryCallback table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_BINARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
-}
-
-UnaryCallback callback_of(UnaryOp op) {
-  static const UnaryCallback table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_UNARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
-}
-
-const std::vector<BinaryOp>& all_binary_ops() {
-  static const std::vector<BinaryOp> ops = {
-#define NX_ENTRY(name) BinaryOp::name,
-      NX_BINARY_CALLBACKS(NX_ENTRY)
-#undef NX_ENTRY
-  };
-  return ops;
-}
-
-const std::vector<UnaryOp>& all_unary_ops() {
-  static const std::vector<UnaryOp> ops = {
-#define NX_ENTRY(name) UnaryOp::name,
-      NX_UNARY_CALLBACKS(NX_ENTRY)
-#undef NX_ENTRY
-  };
-  return ops;
-}
-
-const std::vector<std::string>& callback_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v = {
-        "init", "constant", "from_binary", "eye", "iota", "backend_deallocate", "backend_copy",
-        "backend_transfer", "to_batched", "to_binary", "inspect", "from_pointer", "to_pointer",
-        "as_type", "bitcast", "reshape", "squeeze", "broadcast", "transpose", "pad", "reverse",
-        "dot", "clip", "slice", "put_slice", "gather", "concatenate", "stack", "select", "conv",
-        "all", "any", "sum", "product", "reduce_max", "reduce_min", "argmax", "argmin", "reduce",
-        "window_reduce", "window_sum", "window_product", "window_max", "window_min", "sort",
-        "argsort", "window_scatter_max", "window_scatter_min", "indexed_add", "indexed_put",
-        "triangular_solve", "fft", "ifft"};
-    for (const char* n : kBinaryNames) v.emplace_back(n);
-    for (const char* n : kUnaryNames) v.emplace_back(n);
-    v.emplace_back("block");
-    return v;
-  }();
-  return names;
-}
-
-const std::vector<std::string>& block_names() {
-  static const std::vector<std::string> names = {
-      "logical_not", "phase", "all_close", "cumulative_sum", "cumulative_product",
-      "cumulative_min", "cumulative_max", "take", "take_along_axis", "top_k", "fft2", "ifft2",
-      "rfft", "irfft", "cholesky", "solve", "qr", "eigh", "svd", "lu", "determinant", "softmax"};
-  return names;
-}
-
 Tensor Backend::make(const Spec& out, std::shared_ptr<Payload> payload) {
   return Tensor(out, shared_from_this(), std::move(payload));
 }
@@ -176,15 +97,15 @@ Tensor Backend::triangular_solve(const Spec&, const Tensor&, const Tensor&, cons
 Tensor Backend::fft(const Spec&, const Tensor&, const FftOptions&) { unsupported("fft"); }
 Tensor Backend::ifft(const Spec&, const Tensor&, const FftOptions&) { unsupported("ifft"); }
 
-#define NX_DEFINE_BINARY(name)                                                 \
-  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) {    \
-    return binary_op(BinaryOp::name, out, a, b);                              \
+#define NX_DEFINE_BINARY(name, ...)                                         \
+  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) { \
+    return binary_op(BinaryOp::name, out, a, b);                           \
   }
 NX_BINARY_CALLBACKS(NX_DEFINE_BINARY)
 #undef NX_DEFINE_BINARY
-#define NX_DEFINE_UNARY(name)                                 \
-  Tensor Backend::name(const Spec& out, const Tensor& t) {    \
-    return unary_op(UnaryOp::name, out, t);                  \
+#define NX_DEFINE_UNARY(name, ...)                       \
+  Tensor Backend::name(const Spec& out, const Tensor& t) { \
+    return unary_op(UnaryOp::name, out, t);                \
   }
 NX_UNARY_CALLBACKS(NX_DEFINE_UNARY)
 #undef NX_DEFINE_UNARY

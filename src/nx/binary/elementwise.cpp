@@ -17,7 +17,7 @@
 #include <cmath>
 #include <limits>
 
-#include "../op_table.hpp"
+#include "../op_rows.hpp"
 #include "binary_backend.hpp"
 
 namespace nx {
