@@ -116,9 +116,9 @@ TEST_P(AxesNames, ShapeOps) {
   auto st = nx::stack({t, t}, 1, "pair");
   expect_ints(st, nx::s32, {2, 2, 3}, {0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5});
   EXPECT_EQ(st.names(), (nx::Names{"x", "pair", "y"}));
-  auto parts = nx::split(t, 3, "y");
-  ASSERT_EQ(parts.size(), 3u);
-  expect_ints(parts[2], nx::s32, {2, 1}, {2, 5});
+  auto [left, right] = nx::split(t, 2, {.axis = "y"});
+  expect_ints(left, nx::s32, {2, 2}, {0, 1, 3, 4});
+  expect_ints(right, nx::s32, {2, 1}, {2, 5});
 }
 
 TEST_P(AxesNames, Indexing) {

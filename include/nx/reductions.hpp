@@ -59,7 +59,7 @@ Tensor all_close(const Tensor& a, const Tensor& b, const AllCloseOptions& opts =
 // Nx.mode: the most frequent value (the smallest on ties), over all elements
 // or along `axis`.
 struct ModeOptions {
-  std::optional<int> axis;
+  std::optional<Axis> axis;
   bool keep_axis = false;
 };
 Tensor mode(const Tensor& t, const ModeOptions& opts = {});

@@ -79,7 +79,7 @@ Tensor pad_outer(const Tensor& t, const PadOuterMode& mode, const std::vector<Pa
 // Nx.diff: the order-th discrete difference out[i] = a[i + 1] - a[i] along `axis`.
 struct DiffOptions {
   int order = 1;
-  int axis = -1;
+  Axis axis = -1;
 };
 Tensor diff(const Tensor& t, const DiffOptions& opts = {});
 

@@ -28,7 +28,8 @@ Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& o
 // What a backend's conv receives for an input and a kernel of these shapes:
 // the options checked and resolved per spatial dim, and the geometry
 // (ConvOptions::geometry). Raises ArgumentError naming conv, as conv does.
-ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts = {});
+ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts = {},
+                         const Names& input_names = {}, const Names& kernel_names = {});
 
 struct WindowFrontOptions {
   PaddingSpec padding = Padding::valid;

@@ -21,9 +21,9 @@ std::vector<std::int64_t> expand(const std::vector<std::int64_t>& v, int d, std:
   return out;
 }
 
-// Names resolve against `t`'s axes (the input's for output_permutation, as in Nx).
-AxisIndices permutation(const Axes& p, const Tensor& t, std::string_view what) {
-  const int rank = t.rank();
+// Names resolve against axes named `names` (the input's for
+// output_permutation, as in Nx).
+AxisIndices permutation(const Axes& p, int rank, const Names& names, std::string_view what) {
   if (p.empty()) {
     AxisIndices id(static_cast<std::size_t>(rank));
     for (int i = 0; i < rank; ++i) id[static_cast<std::size_t>(i)] = i;
@@ -32,7 +32,7 @@ AxisIndices permutation(const Axes& p, const Tensor& t, std::string_view what) {
   if (static_cast<int>(p.size()) != rank)
     raise("conv", std::string(what) + " must have one entry per axis (" + std::to_string(rank) + "), got " +
                       front::axes_to_string(p));
-  return front::normalize_axes("conv", p, t, what);
+  return front::normalize_axes("conv", p, rank, names, what);
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -41,15 +41,16 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-Axes inverse(const Axes& p) {
-  Axes inv(p.size());
+AxisIndices inverse(const AxisIndices& p) {
+  AxisIndices inv(p.size());
   for (std::size_t i = 0; i < p.size(); ++i) inv[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
   return inv;
 }
 
 }  // namespace
 
-ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts) {
+ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts,
+                         const Names& input_names, const Names& kernel_names) {
   const int rank = static_cast<int>(input.size());
   if (rank < 3)
     raise("conv", "input shape in conv requires at least rank 3, shape " + shape_to_string(input) + " has rank " +
@@ -66,9 +67,9 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
   o.strides = expand(opts.strides, d, "strides");
   o.input_dilation = expand(opts.input_dilation, d, "input dilation");
   o.kernel_dilation = expand(opts.kernel_dilation, d, "kernel dilation");
-  const AxisIndices ip = permutation(opts.input_permutation, x, "input_permutation");
-  const AxisIndices kp = permutation(opts.kernel_permutation, w, "kernel_permutation");
-  const AxisIndices op = permutation(opts.output_permutation, x, "output_permutation");
+  const AxisIndices ip = permutation(opts.input_permutation, rank, input_names, "input_permutation");
+  const AxisIndices kp = permutation(opts.kernel_permutation, rank, kernel_names, "kernel_permutation");
+  const AxisIndices op = permutation(opts.output_permutation, rank, input_names, "output_permutation");
   o.input_permutation = ip;
   o.kernel_permutation = kp;
   o.output_permutation = op;
@@ -151,7 +152,7 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
 Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& opts) {
   BackendPtr backend = front::pick_backend("conv", {&input, &kernel});
   Tensor x = front::on(input, backend), w = front::on(kernel, backend);
-  ConvOptions o = conv_options(x.shape(), w.shape(), opts);
+  ConvOptions o = conv_options(x.shape(), w.shape(), opts, x.names(), w.names());
   // Canonical dim i lands at position output_permutation[i], named like the
   // input's canonical dim i (batch, channels, spatial).
   const int rank = x.rank();

@@ -106,7 +106,7 @@ Tensor pad_outer(const Tensor& t, const PadOuterMode& mode, const std::vector<Pa
 }
 
 Tensor diff(const Tensor& t, const DiffOptions& opts) {
-  const int axis = front::normalize_axis("diff", opts.axis, t.rank());
+  const int axis = front::normalize_axis("diff", opts.axis, t);
   if (opts.order < 0) raise("diff", "order must be non-negative but got: " + std::to_string(opts.order));
   const std::int64_t size = t.dim(axis);
   if (opts.order >= size)

@@ -66,7 +66,7 @@ Tensor mode_along(const Tensor& t, int axis, bool keep_axis) {
                         {.axis = axis, .tie_break = TieBreak::low, .keep_axis = true, .type = std::nullopt});
   Tensor res = take_along_axis(sorted, first, axis);
   res = keep_axis ? res : squeeze(res, Axes{axis});
-  return t.names().empty() ? res : rename(res, front::reduced_names(t.names(), t.rank(), Axes{axis}, keep_axis));
+  return t.names().empty() ? res : rename(res, front::reduced_names(t.names(), t.rank(), AxisIndices{axis}, keep_axis));
 }
 
 }  // namespace
@@ -74,7 +74,7 @@ Tensor mode_along(const Tensor& t, int axis, bool keep_axis) {
 Tensor mode(const Tensor& t, const ModeOptions& opts) {
   if (is_complex(t.type())) raise("mode", "expects a non-complex tensor, got: " + front::type_name(t.type()));
   std::optional<int> axis;
-  if (opts.axis) axis = front::normalize_axis("mode", *opts.axis, t.rank());
+  if (opts.axis) axis = front::normalize_axis("mode", *opts.axis, t);
   const int rank = t.rank();
   if (rank == 0) return opts.keep_axis ? new_axis(t, -1) : t;
   if (!axis) {
