@@ -221,7 +221,7 @@ bool exact_in(const Tensor& x, nx::Type t) {
 }
 
 // Emily converts the operands to the op's computation type before MLX
-// computes (as XLA does; contract 1.9) while the reference computes exactly
+// computes (as XLA does) while the reference computes exactly
 // and rounds once. Where an operand is not exact in that type (an s64 beyond
 // 2^24 in an f32 op, an f64 in an f16 one, a wrapped literal...) both answers
 // are legitimate and only types and shapes are compared.
@@ -278,7 +278,8 @@ void compare(const Step& step, const Tensors& want, const Tensors& got) {
   for (const auto& lit : step.literals)
     if (step.error == Error::power) bound = std::max(bound, std::abs(lit.as_complex()));
   // pow with an infinite or NaN operand: the reference follows Nx's crude
-  // rules, not C/IEEE (contract 2.18 says not to test these against it).
+  // rules (pow(NaN, 0) = NaN, pow(0.5, +Inf) = +Inf), MLX follows C's, so
+  // these values are not compared.
   bool nonfinite_power = step.error == Error::power && !std::isfinite(bound);
   for (const auto& t : step.inputs)
     if (step.error == Error::power)

@@ -63,8 +63,8 @@ bool needs_nonzero_divisor(BinaryOp op) {
 
 // Range of an integer operand: the type's full range, except where it meets
 // a float type. There the reference reads the integer exactly (as a double)
-// while Emily converts it to the f32 compute type first, as EXLA does
-// (contract 1.9, accepted by Nx); integers up to 2^24 are exact in both.
+// while Emily converts it to the f32 compute type first, as EXLA does (Nx's
+// own tolerances accept both); integers up to 2^24 are exact in both.
 test::RandomOptions int_range(Type out) {
   if (nx::is_integer(out)) return {-1e30, 1e30};  // clamped to the type's full range
   return {-16777216, 16777216};

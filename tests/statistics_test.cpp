@@ -1,5 +1,5 @@
-// Cumulative ops, all_close and the statistics compositions (contract 2.13,
-// 3.4 and 4; worked examples 13, 71-73, 151-153 and 155).
+// Cumulative ops, all_close and the statistics compositions, with values
+// printed by Nx's doctests.
 #include <cstring>
 
 #include "compare_util.hpp"

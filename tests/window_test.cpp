@@ -1,5 +1,5 @@
 // Window reductions, window_mean, window_reduce and the window scatters
-// (contract 2.9, worked examples 107-117).
+// (values printed by Nx's doctests, padding, strides, dilations).
 #include <cstring>
 
 #include "compare_util.hpp"

@@ -1,4 +1,4 @@
-// Reference backend: conv (contract section 2.5).
+// Reference backend: conv.
 //
 // Direct evaluation of the definition in double (or complex<double>)
 // precision: canonical layouts through the permutations, input dilation and

@@ -1,5 +1,5 @@
 // Reference backend: the 24 binary and 37 unary element-wise callbacks,
-// clip and select. Semantics: section 2.18 of the contract.
+// clip and select, with Nx's per-op numeric semantics.
 //
 // Conventions where the reference raises (documented in docs/backends.md):
 //   integer quotient by zero -> -1 (all bits set); remainder by zero -> the dividend;

@@ -1,4 +1,4 @@
-// Front end: conv (contract section 2.5). Every option is resolved here so
+// Front end: conv. Every option is resolved here so
 // the backend receives explicit per-dimension lists.
 #include "common.hpp"
 

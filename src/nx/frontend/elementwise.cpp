@@ -1,5 +1,5 @@
-// Front end: element-wise ops, their type rules (contract 1.4-1.7) and
-// dispatch to the named callbacks.
+// Front end: element-wise ops, their type rules (tensor and literal type
+// merging, derived and output types) and dispatch to the named callbacks.
 #include "common.hpp"
 
 namespace nx {
