@@ -8,7 +8,10 @@
 //     drops by design;
 //   - where both succeed: same types and shapes, integers bit-exact, floats
 //     within the per-type tolerance of the test suite scaled by the magnitude
-//     of the inputs the op combines (sums, dot products, products).
+//     of the inputs the op combines (sums, dot products, products);
+//   - Emily computed the step itself: a fallback to the reference backend
+//     (seen through emily.fallback telemetry) is allowed only where it is a
+//     documented one (test::documented_fallback).
 // A mismatch prints the step, its inputs and both results, then aborts.
 //
 // Build and run: make fuzz FUZZ_SECONDS=60 (docs/reliability.md).
@@ -410,7 +413,13 @@ Tensors execute(const Step& step) {
   Outcome want = attempt(step, step.inputs, "the reference backend");
   Tensors copies;
   for (const auto& t : step.inputs) copies.push_back(nx::backend_copy(t, emily_cpu()));
-  Outcome got = attempt(step, copies, "Emily");
+  std::vector<test::Fallback> fallbacks;
+  Outcome got;
+  {
+    test::FallbackWatch watch;
+    got = attempt(step, copies, "Emily");
+    fallbacks = watch.fallbacks();
+  }
   if (!want.error.empty() || !got.error.empty()) {
     bool unsupported = false;  // Emily holds no c128 (MLX has no such dtype): documented
     for (const auto& r : want.results) unsupported = unsupported || !emily_type(r.type());
@@ -420,6 +429,11 @@ Tensors execute(const Step& step) {
       report_mismatch(step, {}, &got.results, "the reference raised where Emily did not: " + want.error);
     return {};
   }
+  for (const auto& f : fallbacks)
+    if (!test::documented_fallback(f, "cpu"))
+      report_mismatch(step, want.results, &got.results,
+                      "Emily answered through an undocumented fallback, " + f.to_string() +
+                          ": comparing it with the reference proves nothing");
   compare(step, want.results, got.results);
   return want.results;
 }
