@@ -431,6 +431,22 @@ TEST_P(Elementwise, AbsNegateSign) {
   expect_complex(nx::sign(T({cd(3, 4), cd(0, 0)})), nx::c64, {2}, {cd(0.6, 0.8), cd(0, 0)}, 1e-6);
 }
 
+TEST_P(Elementwise, ComplexSignOfTinyAndHugeParts) {
+  // Parts of 24 and 21 times the smallest subnormal f32 (2^-149): |z| is
+  // 31.89 such units, not representable in f32 itself, and
+  // sign = (24, 21) / sqrt(1017).
+  const double u = std::ldexp(1.0, -149);
+  auto tiny = T({cd(24 * u, 21 * u), cd(-24 * u, 0), cd(0, -u)}, nx::c64);
+  const double r = std::sqrt(1017.0);
+  expect_complex(nx::sign(tiny), nx::c64, {3}, {cd(24 / r, 21 / r), cd(-1, 0), cd(0, -1)}, 1e-6);
+  // Parts near the f32 maximum (2^128): |z| = 2^127 * sqrt(1.75^2 + 1) is
+  // beyond it, yet sign = (1.75, 1) / sqrt(4.0625).
+  const double big = std::ldexp(1.0, 127);
+  auto huge = T({cd(1.75 * big, big), cd(-1.5 * big, -1.5 * big)}, nx::c64);
+  const double h = std::sqrt(4.0625);
+  expect_complex(nx::sign(huge), nx::c64, {2}, {cd(1.75 / h, 1 / h), cd(-M_SQRT1_2, -M_SQRT1_2)}, 1e-6);
+}
+
 // ---------------------------------------------------------------- bit counting
 
 TEST_P(Elementwise, BitCounting) {
