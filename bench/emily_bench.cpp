@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "bench_common.hpp"
+#include "dispatch_chain.hpp"
 #include "emily/emily.hpp"
 
 namespace bench {
@@ -57,32 +58,7 @@ mx::array mx_data(const nx::Shape& shape, float scale = 1.0f) {
 
 void force(const nx::Tensor& t) { emily::eval(t); }
 
-// ---- 1. dispatch overhead: 1000 small ops on a 16x16 f32 tensor ----
-constexpr int kChain = 1000;
-
-nx::Tensor nx_chain(nx::Tensor x) {
-  for (int i = 0; i < kChain / 5; ++i) {
-    x = nx::add(x, 1.0);
-    x = nx::multiply(x, 0.5);
-    x = nx::exp(nx::negate(x));
-    x = nx::sum(x, {.axes = {{1}}, .keep_axes = true});
-    x = nx::add(x, nx::ones({16, 16}, {.type = nx::f32, .backend = x.backend()}));
-  }
-  return x;
-}
-
-mx::array mx_chain(mx::array x) {
-  for (int i = 0; i < kChain / 5; ++i) {
-    mx::array ones = mx::ones({16, 16}, mx::float32, mx_dev());  // as nx::ones in nx_chain
-    x = mx::add(x, mx::array(1.0f), mx_dev());
-    x = mx::multiply(x, mx::array(0.5f), mx_dev());
-    x = mx::exp(mx::negative(x, mx_dev()), mx_dev());
-    x = mx::sum(x, {1}, true, mx_dev());
-    x = mx::add(x, ones, mx_dev());
-  }
-  return x;
-}
-
+// ---- 1. dispatch overhead: the chain of dispatch_chain.hpp ----
 void BM_dispatch_emily(benchmark::State& st) {
   auto x = data({16, 16}, emily_cpu());
   force(x);
@@ -91,7 +67,7 @@ void BM_dispatch_emily(benchmark::State& st) {
 }
 void BM_dispatch_mlx(benchmark::State& st) {
   auto x = mx_data({16, 16});
-  for (auto _ : st) mx::eval(mx_chain(x));
+  for (auto _ : st) mx::eval(mx_chain(x, mx_dev()));
   st.counters["ops"] = kChain;
 }
 

@@ -1,6 +1,5 @@
 // Slicing, gathering and scattering: slice, put_slice, gather, indexed_add,
-// indexed_put, the take blocks and the front-end compositions (contract
-// 2.7, 2.8, 3.4; worked examples 74-78, 83-93).
+// indexed_put, the take blocks and the front-end compositions.
 #include <algorithm>
 #include <limits>
 

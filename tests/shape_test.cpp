@@ -1,6 +1,5 @@
 // Shape and layout operations: reshape, squeeze, broadcast, transpose, pad,
-// reverse, concatenate, stack and their front-end relatives (contract 2.2,
-// 2.6, 2.10, 2.11; worked examples 79-82, 94-96, 100).
+// reverse, concatenate, stack and their front-end relatives.
 #include <algorithm>
 #include <numeric>
 

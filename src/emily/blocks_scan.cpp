@@ -1,5 +1,4 @@
-// Emily: native cumulative ops, top_k and all_close (blocks, contract 2.13,
-// 2.12 and 3.4). Types MLX cannot compute run the default composition on the
+// Emily: native cumulative ops, top_k and all_close (blocks). Types MLX cannot compute run the default composition on the
 // reference backend through the fallback.
 #include <cmath>
 

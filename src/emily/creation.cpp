@@ -164,7 +164,7 @@ namespace {
 
 bool is_mx_float(mx::Dtype d) { return d == mx::float16 || d == mx::bfloat16 || d == mx::float32 || d == mx::float64; }
 
-// Nx's float -> integer store (contract 1.8): truncate toward zero, wrap
+// Nx's float -> integer store: truncate toward zero, wrap
 // modulo 2^bits, NaN -> 0, +Inf -> the type's max, -Inf -> its min. MLX's
 // own cast is undefined for these. The value is truncated in f64 on the CPU
 // (f32 on the GPU), brought into [-2^63, 2^63) exactly, converted to int64

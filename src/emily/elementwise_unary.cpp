@@ -150,9 +150,28 @@ mx::array round_fn(const Un& u) {
   return mx::where(mx::greater_equal(frac, scalar_like(0.5, x), d), away, t, d);
 }
 
+// Complex sign z / |z|. With both parts below 2^-100, |z| is subnormal and
+// keeps only a few bits; above 2^100 it may overflow to Inf. There the parts
+// are divided by the larger one first, so |z| is taken in [1, sqrt 2]; other
+// values keep MLX's own sign.
+mx::array complex_sign(const mx::array& z, mx::Device d) {
+  mx::array re = mx::real(z, d), im = mx::imag(z, d);
+  mx::array m = mx::maximum(mx::abs(re, d), mx::abs(im, d), d);
+  mx::array extreme = mx::logical_and(
+      mx::logical_and(mx::isfinite(m, d), mx::greater(m, mx::array(0.0f), d), d),
+      mx::logical_or(mx::less(m, mx::array(0x1p-100f), d), mx::greater(m, mx::array(0x1p100f), d), d), d);
+  mx::array safe_m = mx::where(extreme, m, mx::array(1.0f), d);
+  mx::array sr = mx::divide(re, safe_m, d), si = mx::divide(im, safe_m, d);
+  mx::array n = mx::sqrt(mx::add(mx::multiply(sr, sr, d), mx::multiply(si, si, d), d), d);
+  mx::array pairs = mx::stack({mx::divide(sr, n, d), mx::divide(si, n, d)}, -1, d);
+  mx::array scaled = mx::reshape(mx::view(pairs, mx::complex64, d), z.shape(), d);
+  return mx::where(extreme, scaled, mx::sign(z, d), d);
+}
+
 mx::array sign_fn(const Un& u) {
   const auto& [x, in, ot, d] = u;
-  if (nx::is_integer(ot) || nx::is_complex(in)) return mx::sign(x, d);
+  if (nx::is_complex(in)) return complex_sign(x, d);
+  if (nx::is_integer(ot)) return mx::sign(x, d);
   // NaN stays NaN and signed zeros are kept (MLX's sign(NaN) is 0).
   mx::array keep = mx::logical_or(mx::isnan(x, d), mx::equal(x, scalar_like(0, x), d), d);
   return mx::where(keep, x, mx::sign(x, d), d);

@@ -168,8 +168,8 @@ class Backend final : public nx::Backend {
   mx::array array_of(const Tensor& t) const;
   // `t` as an MLX array of dtype for `type`.
   mx::array cast(const Tensor& t, nx::Type type) const;
-  // `a` converted to the dtype of `type` with Nx's storage rules (contract
-  // 1.8: float -> int truncates and wraps, NaN -> 0, +-Inf saturate; bf16
+  // `a` converted to the dtype of `type` with Nx's storage rules (float ->
+  // int truncates and wraps, NaN -> 0, +-Inf saturate; bf16
   // truncates the f32 value; complex -> real drops the imaginary part).
   mx::array convert(const mx::array& a, nx::Type type) const;
   Tensor wrap(const Spec& out, mx::array a);

@@ -1,4 +1,4 @@
-// Emily: slicing, gathering and scattering on MLX (contract 2.7, 2.8), and
+// Emily: slicing, gathering and scattering on MLX, and
 // the take / take_along_axis blocks.
 //
 // MLX checks no index: out-of-range gather/take indices crash, dynamic

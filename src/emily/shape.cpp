@@ -1,4 +1,4 @@
-// Emily: shape and layout callbacks on MLX (contract 2.2, 2.6, 2.10, 2.11).
+// Emily: shape and layout callbacks on MLX.
 // Inputs are cast to the Nx output type first (concatenate, stack and pad
 // merge types); output types MLX cannot hold go through the fallback.
 #include "emily_backend.hpp"

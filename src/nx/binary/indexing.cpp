@@ -1,4 +1,4 @@
-// Reference backend: slicing, gathering and scattering (contract 2.7, 2.8).
+// Reference backend: slicing, gathering and scattering.
 //
 // Conventions: slice/put_slice clamp every start (static or tensor) into
 // [0, dim - len] like Nx. gather/indexed_add/indexed_put raise

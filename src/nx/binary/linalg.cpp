@@ -1,4 +1,4 @@
-// Reference backend: dot (contract section 2.4), triangular_solve and fft.
+// Reference backend: dot, triangular_solve and fft.
 #include <algorithm>
 #include <cmath>
 #include <numbers>

@@ -1,4 +1,4 @@
-// Reference backend: reductions and arg-reductions (contract section 2.3).
+// Reference backend: reductions and arg-reductions.
 #include <cmath>
 #include <cstring>
 #include <set>

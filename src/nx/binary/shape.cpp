@@ -1,5 +1,4 @@
-// Reference backend: shape and layout callbacks (contract 2.2, 2.6, 2.10,
-// 2.11). These move elements without computing on them, so they work on the
+// Reference backend: shape and layout callbacks. These move elements without computing on them, so they work on the
 // unpacked element bytes of any type; inputs whose type differs from the
 // output's are converted once with as_type (Nx's conversion rules).
 #include <cstring>

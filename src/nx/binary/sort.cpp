@@ -1,4 +1,4 @@
-// Reference backend: sort and argsort (contract 2.12).
+// Reference backend: sort and argsort.
 //
 // Total order: -Inf < finite < +Inf < NaN ascending, the exact mirror
 // descending; -0.0 and 0.0 compare equal. Always stable in both directions:

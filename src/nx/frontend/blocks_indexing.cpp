@@ -1,5 +1,5 @@
 // Default compositions of the indexing blocks (Nx.Block.Take and
-// Nx.Block.TakeAlongAxis, contract 3.4): both become one gather.
+// Nx.Block.TakeAlongAxis): both become one gather.
 #include "common.hpp"
 
 namespace nx {

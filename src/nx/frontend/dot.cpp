@@ -1,4 +1,4 @@
-// Front end: dot and outer (contract 2.4).
+// Front end: dot and outer.
 #include "common.hpp"
 
 namespace nx {

@@ -1,4 +1,4 @@
-// Front end: slicing, gathering and scattering (contract 2.7, 2.8) and the
+// Front end: slicing, gathering and scattering, and the
 // compositions built on them (take_diagonal, make_diagonal, tri, tril, triu).
 // sort/argsort/top_k live with the sorting family.
 #include <algorithm>

@@ -1,5 +1,5 @@
-// Front end: outer, the FFT family (contract 2.14) and Nx.LinAlg (2.19 and
-// the compositions of section 4).
+// Front end: outer, the FFT family and Nx.LinAlg (its callbacks and the
+// functions Nx composes from other ops).
 #include <cmath>
 
 #include "common.hpp"

@@ -1,7 +1,7 @@
 // nx::random: counter-based random numbers with Threefry-2x32 (20 rounds),
-// the algorithm of Nx.Random and JAX (contract 2.20). Written only with
-// tensor ops (u32 wrap-around arithmetic, logical shifts, bitcasts, slices),
-// so it runs unchanged on every backend.
+// the algorithm of Nx.Random and JAX. Written only with tensor ops (u32
+// wrap-around arithmetic, logical shifts, bitcasts, slices), so it runs
+// unchanged on every backend.
 #include <cmath>
 #include <limits>
 

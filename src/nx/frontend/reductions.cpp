@@ -1,4 +1,4 @@
-// Front end: reductions and arg-reductions (contract 2.3).
+// Front end: reductions and arg-reductions.
 #include "common.hpp"
 
 namespace nx {

@@ -1,4 +1,5 @@
-// Front end: shape and layout operations (contract 2.2, 2.6, 2.10, 2.11).
+// Front end: shape and layout operations (broadcast, pad, concatenate,
+// stack, reshape, transpose, reverse and their relatives).
 // No-op calls (same shape, identity permutation, nothing to squeeze or
 // reverse, a single tensor to concatenate) never reach the backend.
 #include <algorithm>

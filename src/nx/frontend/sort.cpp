@@ -1,4 +1,4 @@
-// Front end: sort, argsort and top_k (contract 2.12).
+// Front end: sort, argsort and top_k.
 #include "common.hpp"
 
 namespace nx {

@@ -1,5 +1,5 @@
 // Front end: cumulative ops (blocks), all_close (block) and the statistics
-// composed from reductions (contract 2.13, 3.4 and 4): mean, weighted_mean,
+// composed from reductions: mean, weighted_mean,
 // variance, standard_deviation, logsumexp, softmax, log_softmax, median.
 #include <algorithm>
 
