@@ -267,9 +267,14 @@ std::vector<Case> build_cases() {
   BAD("tile", "zero repetitions", nx::tile(F(b, {2}), {0}));
   BAD("tile", "negative repetitions", nx::tile(F(b, {2}), {2, -1}));
   BAD("tile", "size overflows int64", nx::tile(F(b, {2}), {kHuge, kHuge}));
-  BAD("split", "zero parts", nx::split(F(b, {4}), 0));
-  BAD("split", "parts not dividing", nx::split(F(b, {4}), 3));
-  BAD("split", "more parts than elements", nx::split(F(b, {4}), 8));
+  BAD("split", "index 0", nx::split(F(b, {4}), 0));
+  BAD("split", "index the axis size", nx::split(F(b, {4}), 4));
+  BAD("split", "index minus the axis size", nx::split(F(b, {4}), -4));
+  BAD("split", "index INT64_MIN", nx::split(F(b, {4}), INT64_MIN));
+  BAD("split", "fraction 0", nx::split(F(b, {4}), 0.0));
+  BAD("split", "fraction leaving the right part empty", nx::split(F(b, {4}), 0.8));
+  BAD("split", "negative fraction", nx::split(F(b, {4}), -0.5));
+  BAD("split", "NaN fraction", nx::split(F(b, {4}), std::nan("")));
   BAD("split", "axis out of range", nx::split(F(b, {4}), 2, 1));
   BAD("split", "scalar", nx::split(F(b, {}), 1));
   BAD("rename", "names count", nx::rename(F(b, {2}), {"a", "b"}));

@@ -1,4 +1,5 @@
 // Front end: creation, reading back, transfers and type conversion.
+#include <algorithm>
 #include <complex>
 #include <cstring>
 #include <mutex>
@@ -84,6 +85,25 @@ Tensor tensor(const Literal& value, const TensorOptions& opts) {
   return front::or_default(opts.backend)->from_binary(spec, packed);
 }
 
+Tensor detail::tensor_of(const Tensor& t, const TensorOptions& opts) {
+  if (!t.defined()) raise("tensor", "got an undefined tensor");
+  if (opts.backend && opts.backend->name() != t.backend()->name())
+    raise("tensor", "wants to allocate on backend " + opts.backend->name() + " but it was given a tensor allocated on " +
+                        t.backend()->name());
+  if (opts.type && *opts.type != t.type())
+    raise("tensor", "expects a tensor with type " + front::type_name(*opts.type) + " but it was given a tensor of type " +
+                        front::type_name(t.type()));
+  front::check_names("tensor", opts.names, t.rank());
+  // The given names replace the tensor's, which they must not contradict.
+  for (int d = 0; d < t.rank() && !opts.names.empty(); ++d) {
+    const std::string have = front::name_at(t.names(), d), want = opts.names[static_cast<std::size_t>(d)];
+    if (!have.empty() && !want.empty() && have != want)
+      raise("tensor", "cannot merge name :" + have + " on axis " + std::to_string(d) + " with name :" + want +
+                          " on axis " + std::to_string(d));
+  }
+  return Tensor(Spec{t.shape(), t.type(), front::normalized_names(opts.names, t.rank())}, t.backend(), t.data());
+}
+
 template <class T>
 Tensor tensor(const std::vector<T>& values, const TensorOptions& opts) {
   if (values.empty()) raise("tensor", "cannot build a tensor from an empty list");
@@ -155,6 +175,26 @@ Tensor eye(const Shape& shape, const CreationOptions& opts) {
 
 Tensor eye(std::int64_t n, const CreationOptions& opts) { return eye(Shape{n, n}, opts); }
 
+namespace detail {
+
+// Nx takes only the shape of a tensor given to eye, and its names too for
+// iota and broadcast (full/zeros/ones).
+Tensor iota_like(const Tensor& shape_of, const IotaOptions& opts) {
+  IotaOptions o = opts;
+  if (o.names.empty()) o.names = shape_of.names();
+  return iota(shape_of.shape(), o);
+}
+
+Tensor eye_like(const Tensor& shape_of, const CreationOptions& opts) { return eye(shape_of.shape(), opts); }
+
+Tensor full_like(const Tensor& shape_of, const Scalar& value, const CreationOptions& opts) {
+  CreationOptions o = opts;
+  if (o.names.empty()) o.names = shape_of.names();
+  return full(shape_of.shape(), value, o);
+}
+
+}  // namespace detail
+
 Tensor full(const Shape& shape, const Scalar& value, const CreationOptions& opts) {
   front::check_shape("full", shape);
   front::check_names("full", opts.names, static_cast<int>(shape.size()));
@@ -179,11 +219,13 @@ std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts
 }
 
 template <class T>
-std::vector<T> to_flat_list(const Tensor& t) {
-  auto packed = t.backend()->to_binary(t, t.size());
-  auto bytes = element::unpack(t.type(), packed, t.size());
-  std::vector<T> out(static_cast<std::size_t>(t.size()));
-  for (std::int64_t i = 0; i < t.size(); ++i) {
+std::vector<T> to_flat_list(const Tensor& t, const ToBinaryOptions& opts) {
+  if (opts.limit && *opts.limit < 0) raise("to_flat_list", "limit must be non-negative, got " + std::to_string(*opts.limit));
+  const std::int64_t n = opts.limit ? std::min(*opts.limit, t.size()) : t.size();
+  auto packed = t.backend()->to_binary(t, n);
+  auto bytes = element::unpack(t.type(), packed, n);
+  std::vector<T> out(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
     auto& o = out[static_cast<std::size_t>(i)];
     if constexpr (std::is_same_v<T, std::complex<float>> || std::is_same_v<T, std::complex<double>>) {
       auto c = element::load_complex(t.type(), bytes.data(), i);
@@ -203,8 +245,8 @@ T to_number(const Tensor& t) {
   return to_flat_list<T>(t)[0];
 }
 
-#define NX_INSTANTIATE(T)                                          \
-  template std::vector<T> to_flat_list<T>(const Tensor&);          \
+#define NX_INSTANTIATE(T)                                                   \
+  template std::vector<T> to_flat_list<T>(const Tensor&, const ToBinaryOptions&); \
   template T to_number<T>(const Tensor&);
 NX_INSTANTIATE(std::int8_t)
 NX_INSTANTIATE(std::int16_t)
@@ -274,21 +316,28 @@ Tensor bitcast(const Tensor& t, Type type) {
 
 namespace nx {
 
-// start + iota * step, computed in float (f64 for f64 results) and converted
-// to `type` once, as Nx does (linspace(0, 24, n: 8, type: u8) is
-// [0, 3, 6, 10, 13, 17, 20, 24]).
-Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts) {
-  if (opts.n < 1) raise("linspace", "n must be positive, got " + std::to_string(opts.n));
-  if (start.is_complex() || stop.is_complex()) raise("linspace", "start and stop must be real numbers");
-  front::check_names("linspace", opts.names, 1);
-  const BackendPtr b = front::or_default(opts.backend);
-  const Type ct = opts.type == f64 ? f64 : f32;
-  const double s = start.as_double(), e = stop.as_double();
-  const std::int64_t div = opts.endpoint ? opts.n - 1 : opts.n;
-  const double step = div > 0 ? (e - s) / static_cast<double>(div) : 0.0;
-  Tensor t = add(multiply(iota({opts.n}, {.type = ct, .backend = b}), step), s);
-  t = as_type(t, opts.type);
-  return opts.names.empty() ? t : rename(t, opts.names);
+// Nx's composition: start and stop cast to the type, step = (stop - start) /
+// (n - 1 or n) in that type's float, iota (of the type) * step + start, cast
+// to the type (linspace(0, 24, n: 8, type: u8) is [0, 3, 6, 10, 13, 17, 20,
+// 24]). The new last axis is named `name`.
+Tensor linspace(const Operand& start, const Operand& stop, const LinspaceOptions& opts) {
+  if (opts.n < 1) raise("linspace", "expected n to be a positive integer, got: " + std::to_string(opts.n));
+  std::vector<const Tensor*> given;
+  for (const Operand* o : {&start, &stop})
+    if (o->is_tensor()) given.push_back(&o->tensor());
+  const BackendPtr b = given.empty() ? front::or_default(opts.backend) : front::pick_backend("linspace", given);
+  const Tensor lo = as_type(front::operand_tensor(start, b), opts.type);
+  const Tensor hi = as_type(front::operand_tensor(stop, b), opts.type);
+  if (lo.shape() != hi.shape())
+    raise("linspace", "expected start and stop to have the same shape. Got shapes " + shape_to_string(lo.shape()) +
+                          " and " + shape_to_string(hi.shape()));
+  const Tensor first = new_axis(lo, -1, opts.name);
+  if (opts.n == 1) return first;
+  Shape shape = lo.shape();
+  shape.push_back(opts.n);
+  Tensor step = divide(subtract(new_axis(hi, -1, opts.name), first), opts.endpoint ? opts.n - 1 : opts.n);
+  Tensor positions = iota(shape, {.type = opts.type, .axis = -1, .names = {}, .backend = b});
+  return as_type(add(multiply(positions, step), first), opts.type);
 }
 
 }  // namespace nx

@@ -2,6 +2,7 @@
 // No-op calls (same shape, identity permutation, nothing to squeeze or
 // reverse, a single tensor to concatenate) never reach the backend.
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <set>
@@ -89,7 +90,26 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
   return t.backend()->reshape(Spec{resolved, t.type(), out_names}, t);
 }
 
-Tensor flatten(const Tensor& t) { return reshape(t, {t.size()}); }
+Tensor flatten(const Tensor& t, const std::optional<Axes>& axes) {
+  if (!axes) return reshape(t, {t.size()});
+  // The consecutive axes become one unnamed axis; the others keep their names.
+  Axes ax = front::normalize_axes("flatten", *axes, t.rank());
+  std::sort(ax.begin(), ax.end());
+  for (std::size_t i = 1; i < ax.size(); ++i)
+    if (ax[i] != ax[i - 1] + 1) raise("flatten", "flatten axes must be consecutive, got " + front::axes_to_string(*axes));
+  if (ax.empty()) return t;
+  Shape shape;
+  Names names;
+  for (int d = 0; d < t.rank(); ++d) {
+    if (d > ax.front() && d <= ax.back()) {
+      shape.back() *= t.dim(d);
+      continue;
+    }
+    shape.push_back(t.dim(d));
+    names.push_back(d == ax.front() ? "" : front::name_at(t.names(), d));
+  }
+  return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
+}
 
 Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
   Axes squeezed;
@@ -116,7 +136,7 @@ Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
   return t.backend()->squeeze(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, squeezed);
 }
 
-Tensor new_axis(const Tensor& t, int axis) {
+Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
   const int rank = t.rank();
   const int norm = axis < 0 ? axis + rank + 1 : axis;
   if (norm < 0 || norm > rank)
@@ -125,17 +145,17 @@ Tensor new_axis(const Tensor& t, int axis) {
                           std::to_string(axis));
   Shape shape = t.shape();
   shape.insert(shape.begin() + norm, 1);
-  Names names;
-  if (!t.names().empty()) {
-    names = t.names();
-    names.insert(names.begin() + norm, "");
-  }
+  Names names = front::normalized_names(t.names(), rank);
+  names.resize(static_cast<std::size_t>(rank));
+  names.insert(names.begin() + norm, name);
   return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
 }
 
-Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes) {
+Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes, const Names& names) {
   front::check_shape("broadcast", shape);
   const int rank = static_cast<int>(shape.size());
+  front::check_names("broadcast", names, rank);
+  const Names out_names = front::normalized_names(names, rank);
   Axes ax;
   if (axes) {
     ax = front::normalize_axes("broadcast", *axes, rank);
@@ -156,14 +176,15 @@ Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>&
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
                              shape_to_string(shape) + " with axes " + front::axes_to_string(ax));
   }
-  Spec out{shape, t.type(), {}};
-  if (t.shape() == shape && !axes) return with_names(t, {});
+  Spec out{shape, t.type(), out_names};
+  if (t.shape() == shape && !axes) return with_names(t, out_names);
   return t.backend()->broadcast(out, t, shape, ax);
 }
 
-Tensor broadcast(const Scalar& value, const Shape& shape) {
-  return broadcast(front::scalar_tensor(value, default_backend()), shape);
+Tensor broadcast(const Scalar& value, const Shape& shape, const Names& names) {
+  return broadcast(front::scalar_tensor(value, default_backend()), shape, std::nullopt, names);
 }
+
 
 Tensor transpose(const Tensor& t, const std::optional<Axes>& axes) {
   const int rank = t.rank();
@@ -261,7 +282,7 @@ Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
   return first.backend()->concatenate(out, inputs, ax);
 }
 
-Tensor stack(const std::vector<Tensor>& tensors, int axis) {
+Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& name) {
   Type type;
   auto inputs = gather_inputs("stack", tensors, type);
   const Tensor& first = inputs[0];
@@ -270,7 +291,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis) {
   if (ax < 0 || ax > rank)
     raise("stack", "axis " + std::to_string(axis) + " is out of range for stacking tensors of rank " +
                        std::to_string(rank));
-  if (inputs.size() == 1) return new_axis(first, ax);
+  if (inputs.size() == 1) return new_axis(first, ax, name);
   for (const auto& t : inputs)
     if (t.shape() != first.shape())
       raise("stack", "all input tensors must have the same shape, got " + shape_to_string(first.shape()) + " and " +
@@ -278,7 +299,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis) {
   Shape shape = first.shape();
   shape.insert(shape.begin() + ax, static_cast<std::int64_t>(inputs.size()));
   Names names = merge_names("stack", inputs, rank);
-  if (!names.empty()) names.insert(names.begin() + ax, "");
+  names.resize(static_cast<std::size_t>(rank));
+  names.insert(names.begin() + ax, name);
   Spec out{shape, type, front::normalized_names(names, rank + 1)};
   return first.backend()->stack(out, inputs, ax);
 }
@@ -305,17 +327,36 @@ Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
   return reshape(broadcast(reshape(t, interleaved), target), result);
 }
 
-std::vector<Tensor> split(const Tensor& t, std::int64_t parts, int axis) {
-  // Equal parts along `axis`; the axis size must be a multiple of `parts`.
+namespace {
+
+std::pair<Tensor, Tensor> split_at(const Tensor& t, std::int64_t left, int ax) {
+  return {slice_along_axis(t, 0, left, ax), slice_along_axis(t, left, t.dim(ax) - left, ax)};
+}
+
+}  // namespace
+
+namespace detail {
+
+std::pair<Tensor, Tensor> split_index(const Tensor& t, std::int64_t index, int axis) {
   const int ax = front::normalize_axis("split", axis, t.rank());
-  const std::int64_t dim = t.dim(ax);
-  if (parts < 1 || parts > dim || dim % parts != 0)
-    raise("split", "cannot split axis " + std::to_string(ax) + " of size " + std::to_string(dim) + " into " +
-                       std::to_string(parts) + " equal parts");
-  std::vector<Tensor> out;
-  const std::int64_t len = dim / parts;
-  for (std::int64_t p = 0; p < parts; ++p) out.push_back(slice_along_axis(t, p * len, len, ax));
-  return out;
+  const std::int64_t size = t.dim(ax);
+  // Negative: the right part has -index elements (Enum.split/2).
+  if (index > 0 && index < size) return split_at(t, index, ax);
+  if (index < 0 && index > -size) return split_at(t, size + index, ax);
+  raise("split", "split must be an integer greater than zero and less than the length of the given axis (" +
+                     std::to_string(size) + "), got " + std::to_string(index));
+}
+
+}  // namespace detail
+
+std::pair<Tensor, Tensor> split(const Tensor& t, double fraction, int axis) {
+  const int ax = front::normalize_axis("split", axis, t.rank());
+  const std::int64_t size = t.dim(ax);
+  const double left = std::ceil(fraction * static_cast<double>(size));
+  if (!(left > 0 && left < static_cast<double>(size)))
+    raise("split", "split must be a float such that 0 < split and ceil(split * axis_size) < axis_size (" +
+                       std::to_string(size) + "), got " + Scalar(fraction).to_string());
+  return split_at(t, static_cast<std::int64_t>(left), ax);
 }
 
 Tensor rename(const Tensor& t, const Names& names) {
