@@ -5,6 +5,8 @@
 #include <atomic>
 #include <unordered_set>
 
+#include <mlx/primitives.h>
+
 namespace emily::checks {
 
 namespace {
