@@ -4,6 +4,7 @@
 #include <mlx/mlx.h>
 
 #include "emily/emily.hpp"
+#include "emily/emily_backend.hpp"  // emily::array_ref: raw MLX rows read Emily tensors
 
 namespace bench {
 

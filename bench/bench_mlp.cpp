@@ -90,9 +90,9 @@ void BM_mlp_step_mlx(benchmark::State& st) {
   });
   MlpData m = mlp_data();
   std::vector<mx::array> in;
-  for (const auto& t : m.p) in.push_back(*static_cast<mx::array*>(t.data().get()));
-  in.push_back(*static_cast<mx::array*>(m.x.data().get()));
-  in.push_back(*static_cast<mx::array*>(m.y.data().get()));
+  for (const auto& t : m.p) in.push_back(emily::array_ref(t));
+  in.push_back(emily::array_ref(m.x));
+  in.push_back(emily::array_ref(m.y));
   mx::eval(step(in));
   for (auto _ : st) mx::eval(step(in));
 }

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "bench_common.hpp"
+#include "dispatch_chain.hpp"
 #include "emily/emily.hpp"
 
 namespace bench {
@@ -57,32 +58,7 @@ mx::array mx_data(const nx::Shape& shape, float scale = 1.0f) {
 
 void force(const nx::Tensor& t) { emily::eval(t); }
 
-// ---- 1. dispatch overhead: 1000 small ops on a 16x16 f32 tensor ----
-constexpr int kChain = 1000;
-
-nx::Tensor nx_chain(nx::Tensor x) {
-  for (int i = 0; i < kChain / 5; ++i) {
-    x = nx::add(x, 1.0);
-    x = nx::multiply(x, 0.5);
-    x = nx::exp(nx::negate(x));
-    x = nx::sum(x, {.axes = {{1}}, .keep_axes = true});
-    x = nx::add(x, nx::ones({16, 16}, {.type = nx::f32, .backend = x.backend()}));
-  }
-  return x;
-}
-
-mx::array mx_chain(mx::array x) {
-  for (int i = 0; i < kChain / 5; ++i) {
-    mx::array ones = mx::ones({16, 16}, mx::float32, mx_dev());  // as nx::ones in nx_chain
-    x = mx::add(x, mx::array(1.0f), mx_dev());
-    x = mx::multiply(x, mx::array(0.5f), mx_dev());
-    x = mx::exp(mx::negative(x, mx_dev()), mx_dev());
-    x = mx::sum(x, {1}, true, mx_dev());
-    x = mx::add(x, ones, mx_dev());
-  }
-  return x;
-}
-
+// ---- 1. dispatch overhead: the chain of dispatch_chain.hpp ----
 void BM_dispatch_emily(benchmark::State& st) {
   auto x = data({16, 16}, emily_cpu());
   force(x);
@@ -91,7 +67,7 @@ void BM_dispatch_emily(benchmark::State& st) {
 }
 void BM_dispatch_mlx(benchmark::State& st) {
   auto x = mx_data({16, 16});
-  for (auto _ : st) mx::eval(mx_chain(x));
+  for (auto _ : st) mx::eval(mx_chain(x, mx_dev()));
   st.counters["ops"] = kChain;
 }
 
@@ -128,7 +104,7 @@ nx::Tensor gather_indices(const nx::BackendPtr& b) {
     std::vector<std::uint8_t> bytes(idx.size() * 4);
     std::memcpy(bytes.data(), idx.data(), bytes.size());
     auto t = nx::from_binary(bytes, nx::s32, {.backend = b});
-    if (b->name() == "emily") emily::eval(t);
+    if (b->kind() == nx::BackendKind::emily) emily::eval(t);
     it = cache.emplace(b.get(), t).first;
   }
   return it->second;
@@ -300,7 +276,7 @@ std::vector<mx::array> mx_params(const BlockParams& p) {
   for (const nx::Tensor* t : {&p.wq, &p.wk, &p.wv, &p.wo, &p.w1, &p.w2, &p.g1, &p.b1, &p.g2, &p.b2}) {
     auto e = nx::backend_copy(*t, emily_cpu());
     emily::eval(e);
-    out.push_back(*static_cast<mx::array*>(e.data().get()));
+    out.push_back(emily::array_ref(e));
   }
   return out;
 }
@@ -346,7 +322,7 @@ void register_block_cases(const std::string& suffix, BlockShape s) {
     auto w = mx_params(block_params(b, s.type, s.width));
     auto xt = nx::as_type(data({s.batch, s.seq, s.width}, b, 1.0f), s.type);
     force(xt);
-    mx::array x = *static_cast<mx::array*>(xt.data().get());
+    mx::array x = emily::array_ref(xt);
     mx::eval(mx_block(x, w, s));
     for (auto _ : st) mx::eval(mx_block(x, w, s));
   })->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
@@ -369,7 +345,7 @@ void register_gpu_cases() {
       auto b = emily_cpu();
       auto xt = nx::as_type(data(shape, b, 4.0f), type), yt = nx::as_type(data(shape, b, 2.0f), type);
       emily::eval({xt, yt});
-      mx::array x = *static_cast<mx::array*>(xt.data().get()), y = *static_cast<mx::array*>(yt.data().get());
+      mx::array x = emily::array_ref(xt), y = emily::array_ref(yt);
       mx::eval(g(x, y));
       for (auto _ : st) mx::eval(g(x, y));
     })->Unit(benchmark::kMillisecond)->MinTime(mt)->UseRealTime();

@@ -1,5 +1,7 @@
 #include "compare_util.hpp"
 
+#include <mutex>
+#include <set>
 #include <sstream>
 
 namespace test {
@@ -84,16 +86,94 @@ void expect_equivalent(const nx::Tensor& got, const nx::Tensor& want, const std:
   }
 }
 
+struct FallbackWatch::State {
+  std::mutex mutex;
+  std::vector<Fallback> fallbacks;
+};
+
+FallbackWatch::FallbackWatch() : state_(std::make_shared<State>()) {
+  id_ = emily::telemetry::attach("emily.fallback", [state = state_](const emily::telemetry::Event& e) {
+    if (e.phase != emily::telemetry::Phase::start) return;
+    std::lock_guard lock(state->mutex);
+    state->fallbacks.push_back({e.metadata.at("op"), e.metadata.at("input_types")});
+  });
+}
+
+FallbackWatch::~FallbackWatch() { emily::telemetry::detach(id_); }
+
+std::vector<Fallback> FallbackWatch::fallbacks() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->fallbacks;
+}
+
+void expect_path(const FallbackWatch& watch, Path want, const std::string& context) {
+  const auto seen = watch.fallbacks();
+  if (want == Path::native) {
+    std::string list;
+    for (const auto& f : seen) list += " " + f.to_string();
+    EXPECT_TRUE(seen.empty()) << context << ": Emily answered through the reference backend (fallback:" << list
+                              << "), so comparing it with the reference proves nothing";
+  } else {
+    EXPECT_FALSE(seen.empty()) << context << ": declared as a fallback, but Emily computed it natively";
+  }
+}
+
+bool documented_fallback(const Fallback& f, const std::string& device) {
+  auto has = [&](const std::string& type) {
+    return (" " + f.input_types + " ").find(" " + type + " ") != std::string::npos;
+  };
+  static const std::set<std::string> f64_only = {"exp", "sigmoid", "sin", "cos", "erf", "erfc", "erf_inv", "conv", "irfft"};
+  static const std::set<std::string> complex_only = {"cbrt",          "atan2",      "greater",         "less",
+                                                     "greater_equal", "less_equal", "triangular_solve"};
+  static const std::set<std::string> complex_on_gpu = {"acosh", "asinh", "atanh"};
+  if (f64_only.count(f.op)) return has("f64");  // an f64 result
+  if (complex_only.count(f.op)) return has("c64");
+  if (complex_on_gpu.count(f.op)) return device == "gpu" && has("c64");
+  if (f.op == "all_close") return has("c64") && has("f64");  // merged to c128
+  return false;
+}
+
+Paths unary_path(nx::UnaryOp op, nx::Type t) {
+  const Fallback f{std::string(nx::op_name(op)), nx::to_string(t)};
+  return {documented_fallback(f, "cpu") ? Path::fallback : Path::native,
+          documented_fallback(f, "gpu") ? Path::fallback : Path::native};
+}
+
+namespace {
+
+// Runs `make` on one Emily device, checks the path it took, then the values.
+void compare_on(const nx::BackendPtr& b, const CreateFn& make, const nx::Tensor& want, const std::string& context,
+                std::optional<Tolerance> tol, Paths paths) {
+  const std::string where = context + " on emily/" + b->device_name();
+  nx::Tensor got;
+  {
+    FallbackWatch watch;
+    got = make(b);
+    emily::eval(got);  // a fallback decided at evaluation time counts too
+    expect_path(watch, paths.on(*b), where);
+  }
+  ASSERT_EQ(got.backend()->kind(), nx::BackendKind::emily) << where;
+  expect_equivalent(got, want, where, tol);
+}
+
+}  // namespace
+
 void compare_backends(const TensorFn& fn, const std::vector<nx::Tensor>& ref_inputs, const std::string& context,
-                      std::optional<Tolerance> tol) {
+                      std::optional<Tolerance> tol, Paths paths) {
   nx::Tensor want = fn(ref_inputs);
   for (const auto& b : emily_backends()) {
-    std::vector<nx::Tensor> in;
-    for (const auto& t : ref_inputs) in.push_back(nx::backend_copy(t, b));
-    nx::Tensor got = fn(in);
-    ASSERT_EQ(got.backend()->name(), "emily") << context;
-    expect_equivalent(got, want, context + " on emily/" + b->device_name(), tol);
+    auto on_b = [&](const nx::BackendPtr& be) {
+      std::vector<nx::Tensor> in;
+      for (const auto& t : ref_inputs) in.push_back(nx::backend_copy(t, be));
+      return fn(in);
+    };
+    compare_on(b, on_b, want, context, tol, paths);
   }
+}
+
+void compare_creation(const CreateFn& make, const std::string& context, Paths paths) {
+  nx::Tensor want = make(nx::binary_backend());
+  for (const auto& b : emily_backends()) compare_on(b, make, want, context, std::nullopt, paths);
 }
 
 }  // namespace test

@@ -6,10 +6,15 @@
 //
 // compare_backends runs the function on the reference inputs and on copies of
 // them on every Emily device, then checks type, shape and values with the
-// per-type tolerance below.
+// per-type tolerance below, and the path Emily took: an answer that came from
+// the reference backend through emily::fallback compares the reference with
+// itself, so it fails the comparison unless the caller declares the fallback
+// (and then it fails if Emily did not fall back).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <random>
 
 #include "test_util.hpp"
@@ -58,11 +63,62 @@ Tolerance tolerance_for(nx::Type type);
 void expect_equivalent(const nx::Tensor& got, const nx::Tensor& want, const std::string& context,
                        std::optional<Tolerance> tol = std::nullopt);
 
+// How Emily answers: with its own MLX computation, or through emily::fallback
+// (the reference backend), which emits an emily.fallback telemetry span.
+enum class Path { native, fallback };
+
+// The path expected on each Emily device (most ops take the same on both).
+struct Paths {
+  Path cpu = Path::native, gpu = Path::native;
+  Paths(Path both = Path::native) : cpu(both), gpu(both) {}  // NOLINT: implicit from one Path
+  Paths(Path on_cpu, Path on_gpu) : cpu(on_cpu), gpu(on_gpu) {}
+  Path on(const nx::Backend& b) const { return b.device_name() == "gpu" ? gpu : cpu; }
+};
+
+// One entry of emily::fallback: the op and its input types ("f64 f64").
+struct Fallback {
+  std::string op, input_types;
+  std::string to_string() const { return op + "(" + input_types + ")"; }
+};
+
+// Records the emily.fallback spans that start while it lives.
+class FallbackWatch {
+ public:
+  FallbackWatch();
+  ~FallbackWatch();
+  FallbackWatch(const FallbackWatch&) = delete;
+  FallbackWatch& operator=(const FallbackWatch&) = delete;
+  std::vector<Fallback> fallbacks() const;
+  Path path() const { return fallbacks().empty() ? Path::native : Path::fallback; }
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+  std::uint64_t id_;
+};
+
+// A test failure unless the watched computation took `want`.
+void expect_path(const FallbackWatch& watch, Path want, const std::string& context);
+
+// Whether `f` is one of the input-dependent fallbacks docs/backends.md lists
+// (those the comparisons and the fuzzer reach) on Emily's `device` ("cpu" or
+// "gpu"): f64 exp, sigmoid, sin, cos, erf, erfc, erf_inv, conv and irfft;
+// complex cbrt, atan2, ordering comparisons and triangular_solve; all_close merging
+// to c128; complex acosh, asinh and atanh on the GPU.
+bool documented_fallback(const Fallback& f, const std::string& device);
+// The documented path of a unary op on an input of type `t`.
+Paths unary_path(nx::UnaryOp op, nx::Type t);
+
 using TensorFn = std::function<nx::Tensor(const std::vector<nx::Tensor>&)>;
-// Runs fn on the reference inputs and on Emily copies (every Emily device)
-// and compares. Returns false (with a test failure) on a mismatch.
+// Runs fn on the reference inputs and on Emily copies (every Emily device),
+// compares the values and checks that Emily took the expected path.
 void compare_backends(const TensorFn& fn, const std::vector<nx::Tensor>& ref_inputs, const std::string& context,
-                      std::optional<Tolerance> tol = std::nullopt);
+                      std::optional<Tolerance> tol = std::nullopt, Paths paths = Path::native);
+
+using CreateFn = std::function<nx::Tensor(const nx::BackendPtr&)>;
+// The same for a tensor created on a backend (constant, iota, eye): made on
+// the reference backend and on every Emily device.
+void compare_creation(const CreateFn& make, const std::string& context, Paths paths = Path::native);
 
 // The Emily devices available here (cpu, and gpu where MLX sees one).
 std::vector<nx::BackendPtr> emily_backends();

@@ -1,6 +1,5 @@
 // Slicing, gathering and scattering: slice, put_slice, gather, indexed_add,
-// indexed_put, the take blocks and the front-end compositions (contract
-// 2.7, 2.8, 3.4; worked examples 74-78, 83-93).
+// indexed_put, the take blocks and the front-end compositions.
 #include <algorithm>
 #include <limits>
 
@@ -347,7 +346,7 @@ std::string ctx(const std::string& op, nx::Type t, int i) { return op + " " + nx
 
 // An index tensor of `shape` (last dim = axes.size()) with column j drawn in
 // [lo, dims[axes[j]] - 1 + hi_extra], of the given integer type.
-nx::Tensor random_indices(test::Rng& rng, nx::Type type, Shape shape, const Shape& dims, const nx::Axes& axes) {
+nx::Tensor random_indices(test::Rng& rng, nx::Type type, Shape shape, const Shape& dims, const nx::AxisIndices& axes) {
   const std::size_t k = axes.size();
   const std::int64_t n = nx::shape_size(shape);
   std::vector<std::int64_t> v(static_cast<std::size_t>(n));
@@ -359,8 +358,8 @@ nx::Tensor random_indices(test::Rng& rng, nx::Type type, Shape shape, const Shap
   return nx::as_type(nx::reshape(t, shape), type);
 }
 
-nx::Axes random_axes(test::Rng& rng, int rank) {
-  nx::Axes axes;
+nx::AxisIndices random_axes(test::Rng& rng, int rank) {
+  nx::AxisIndices axes;
   while (axes.empty())
     for (int d = 0; d < rank; ++d)
       if (rng() % 2) axes.push_back(d);

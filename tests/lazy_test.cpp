@@ -1,6 +1,7 @@
 // Lazy evaluation on the Emily backend: nothing is computed until a read, and
 // reads are correct after long op chains.
 #include "emily/memory.hpp"
+#include "emily/telemetry.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -52,8 +53,22 @@ TEST(Lazy, LongChainMatchesReference) {
   EXPECT_EQ(nx::to_flat_list<int>(ea), nx::to_flat_list<int>(ra));
 }
 
-TEST(Lazy, ReferenceTensorsAreAlwaysEvaluated) {
-  EXPECT_TRUE(emily::is_evaluated(nx::iota({3})));
+// A fallback ends laziness: the lazy Emily input is computed to be copied to
+// the reference backend, and the result comes back already computed.
+TEST(Lazy, FallbackEvaluatesItsInputAndReturnsAComputedResult) {
+  auto x = nx::add(nx::iota({3}, {.type = nx::f64, .backend = cpu()}), 1.0);
+  EXPECT_FALSE(emily::is_evaluated(x));
+  int fallbacks = 0;
+  auto id = emily::telemetry::attach("emily.fallback", [&](const emily::telemetry::Event& e) {
+    if (e.phase == emily::telemetry::Phase::start) ++fallbacks;
+  });
+  auto y = nx::exp(x);  // f64 exp runs on the reference backend
+  emily::telemetry::detach(id);
+  EXPECT_EQ(fallbacks, 1);
+  EXPECT_TRUE(emily::is_evaluated(x));
+  EXPECT_TRUE(emily::is_evaluated(y));
+  EXPECT_EQ(y.backend()->name(), "emily");
+  test::expect_close(y, nx::f64, {3}, {std::exp(1.0), std::exp(2.0), std::exp(3.0)}, 1e-15, 0);
 }
 
 }  // namespace

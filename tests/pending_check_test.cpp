@@ -16,7 +16,7 @@ class PendingCheck : public test::BackendTest {};
 std::string error_of(const nx::BackendPtr& b, const std::function<nx::Tensor()>& make) {
   try {
     nx::Tensor t = make();
-    EXPECT_NE(b->name(), "binary") << "the reference backend raises at the call";
+    EXPECT_FALSE(b->is_reference()) << "the reference backend raises at the call";
     EXPECT_FALSE(emily::is_evaluated(t)) << "Emily's call evaluated its result";
     nx::to_flat_list<double>(t);
   } catch (const nx::ArgumentError& e) {

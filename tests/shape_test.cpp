@@ -1,6 +1,5 @@
 // Shape and layout operations: reshape, squeeze, broadcast, transpose, pad,
-// reverse, concatenate, stack and their front-end relatives (contract 2.2,
-// 2.6, 2.10, 2.11; worked examples 79-82, 94-96, 100).
+// reverse, concatenate, stack and their front-end relatives.
 #include <algorithm>
 #include <numeric>
 
@@ -191,7 +190,23 @@ TEST_P(Shapes, TileSplitRename) {
   test::expect_tensor<int>(nx::tile(nx::tensor({1, 2}, {.backend = b()}), {2}), nx::s32, {4}, {1, 2, 1, 2});
   test::expect_tensor<int>(nx::tile(a, {2}), nx::s32, {2, 4}, {1, 2, 1, 2, 3, 4, 3, 4});
   EXPECT_THROW(nx::tile(a, {0}), nx::ArgumentError);
-  EXPECT_THROW(nx::split(a, 3), nx::ArgumentError);
+  // Nx.split: the two sides of a cut, at an index or a fraction of the axis.
+  auto t = nx::tensor({{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}}, {.backend = b()});
+  auto [top, bottom] = nx::split(t, 2);
+  test::expect_tensor<int>(top, nx::s32, {2, 4}, {0, 1, 2, 3, 4, 5, 6, 7});
+  test::expect_tensor<int>(bottom, nx::s32, {1, 4}, {8, 9, 10, 11});
+  auto [left, right] = nx::split(t, 2, {.axis = 1});
+  test::expect_tensor<int>(left, nx::s32, {3, 2}, {0, 1, 4, 5, 8, 9});
+  test::expect_tensor<int>(right, nx::s32, {3, 2}, {2, 3, 6, 7, 10, 11});
+  test::expect_tensor<int>(nx::split(t, 0.5).first, nx::s32, {2, 4}, {0, 1, 2, 3, 4, 5, 6, 7});
+  auto [l3, r1] = nx::split(t, 0.75, {.axis = 1});
+  test::expect_tensor<int>(l3, nx::s32, {3, 3}, {0, 1, 2, 4, 5, 6, 8, 9, 10});
+  test::expect_tensor<int>(r1, nx::s32, {3, 1}, {3, 7, 11});
+  auto [head, last] = nx::split(nx::tensor({1, 2, 3, 4}, {.backend = b()}), -1);
+  test::expect_tensor<int>(head, nx::s32, {3}, {1, 2, 3});
+  test::expect_tensor<int>(last, nx::s32, {1}, {4});
+  EXPECT_THROW(nx::split(a, 2), nx::ArgumentError);
+  EXPECT_THROW(nx::split(a, 0.9), nx::ArgumentError);
   auto r = nx::rename(a, {"x", "y"});
   EXPECT_EQ(r.names(), (nx::Names{"x", "y"}));
   test::expect_tensor<int>(r, nx::s32, {2, 2}, {1, 2, 3, 4});
@@ -323,7 +338,8 @@ TEST(ShapeCompare, TileAndSplit) {
   for (nx::Type type : test::emily_types()) {
     auto x = test::random_tensor(rng, type, {2, 3});
     test::compare_backends([](const auto& in) { return nx::tile(in[0], {2, 1, 2}); }, {x}, ctx("tile", type, 0));
-    test::compare_backends([](const auto& in) { return nx::split(in[0], -1, 1).second; }, {x}, ctx("split", type, 0));
+    test::compare_backends([](const auto& in) { return nx::split(in[0], 2, {.axis = 1}).second; }, {x},
+                           ctx("split", type, 0));
   }
 }
 

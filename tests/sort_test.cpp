@@ -1,4 +1,5 @@
-// sort, argsort and top_k (contract 2.12, worked examples 101-106).
+// sort, argsort and top_k: the total order with NaN and infinities, stability,
+// directions, and values printed by Nx's doctests.
 #include <cstring>
 
 #include "compare_util.hpp"

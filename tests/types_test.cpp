@@ -1,5 +1,6 @@
-// The type system: merge (contract 1.3), merge_number (1.4), the derived type
-// functions (1.6) and literal types (1.2). Pure functions, no backend.
+// The type system: merge (two tensor types), merge_number (a tensor type and
+// a host literal), the derived type functions and the types of literals.
+// Pure functions, no backend.
 #include <map>
 
 #include "test_util.hpp"
@@ -32,7 +33,7 @@ TEST(Types, Classification) {
   EXPECT_EQ(nx::element_bytes(nx::c128), 16);
 }
 
-// The full table of contract 1.3 (row = left operand, column = right operand).
+// Nx's full merge table (row = left operand, column = right operand).
 TEST(Types, MergeTable) {
   const std::vector<std::string> cols = {"u8",  "u16", "u32", "u64",       "s8",  "s16",  "s32", "s64",
                                          "f8",  "f8_e4m3fn", "f16", "bf16", "f32", "f64", "c64", "c128"};
@@ -70,7 +71,7 @@ TEST(Types, MergeSubByteAndSpecExamples) {
   EXPECT_EQ(nx::merge(nx::s2, nx::s4), nx::s4);
   EXPECT_EQ(nx::merge(nx::u2, nx::f16), nx::f16);
   EXPECT_EQ(nx::merge(nx::s4, nx::c64), nx::c64);
-  // example 23
+  // Nx.Type's documented examples
   EXPECT_EQ(nx::merge(nx::s8, nx::u8), nx::s16);
   EXPECT_EQ(nx::merge(nx::s8, nx::u32), nx::s64);
   EXPECT_EQ(nx::merge(nx::s8, nx::u64), nx::s64);
@@ -79,7 +80,7 @@ TEST(Types, MergeSubByteAndSpecExamples) {
   EXPECT_EQ(nx::merge(nx::f32, nx::bf16), nx::f32);
   EXPECT_EQ(nx::merge(nx::f64, nx::c64), nx::c128);
   EXPECT_EQ(nx::merge(nx::f16, nx::c64), nx::c64);
-  // checklist 6.1
+  // promotion is by class, not width: a float of any width beats any integer
   EXPECT_EQ(nx::merge(nx::s64, nx::f16), nx::f16);
   EXPECT_EQ(nx::merge(nx::f16, nx::bf16), nx::f16);
   EXPECT_EQ(nx::merge(nx::bf16, nx::f16), nx::f16);
@@ -88,7 +89,7 @@ TEST(Types, MergeSubByteAndSpecExamples) {
   EXPECT_EQ(nx::merge(nx::f32, nx::f8_e4m3fn), nx::f32);
 }
 
-// The examples table of contract 1.4 (tensor type x literal).
+// merge_number over every tensor type and a spread of literals.
 TEST(Types, MergeNumberTable) {
   const std::vector<Scalar> lits = {Scalar(1),          Scalar(2),  Scalar(200),    Scalar(300),
                                     Scalar(70000),      Scalar(1LL << 40), Scalar(-1), Scalar(-200),
@@ -114,7 +115,7 @@ TEST(Types, MergeNumberTable) {
 }
 
 TEST(Types, MergeNumberBoundariesAndNonPlainLiterals) {
-  // example 23
+  // Nx.Type's documented examples
   EXPECT_EQ(nx::merge_number(nx::u8, 256), nx::u16);
   EXPECT_EQ(nx::merge_number(nx::u8, -32768), nx::s16);
   EXPECT_EQ(nx::merge_number(nx::u8, -32769), nx::s32);
@@ -137,7 +138,7 @@ TEST(Types, MergeNumberBoundariesAndNonPlainLiterals) {
   EXPECT_EQ(nx::merge_number(nx::u2, 0), nx::u2);
   EXPECT_EQ(nx::merge_number(nx::s2, 1), nx::s2);
   EXPECT_EQ(nx::merge_number(nx::s2, -1), nx::s2);
-  // checklist 6.1
+  // a literal widens an integer tensor only when it does not fit; floats keep their width
   EXPECT_EQ(nx::merge_number(nx::u8, 1), nx::u8);
   EXPECT_EQ(nx::merge_number(nx::u8, 256), nx::u16);
   EXPECT_EQ(nx::merge_number(nx::u8, -1), nx::s16);

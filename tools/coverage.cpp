@@ -1,10 +1,10 @@
-// `emily coverage`: every callback and block run on a small canonical input.
-// The status comes from what happened: an emily.fallback telemetry span means
-// fallback, a block's default composition reporting itself means composed,
+// `emily coverage`: every callback and block run on a small canonical input,
+// once per type it takes that the backend holds. The status of a run comes
+// from what happened: an emily.fallback telemetry span means fallback, a
+// block's default composition reporting itself means composed,
 // nx::UnsupportedError (or any other failure) means unsupported.
 #include "coverage.hpp"
 
-#include <functional>
 #include <iostream>
 #include <map>
 
@@ -16,99 +16,9 @@ namespace emily_tool {
 namespace {
 
 using nx::BackendPtr;
-using nx::Tensor;
+using nx::Type;
 
-}  // namespace
-
-std::vector<Probe> core_probes() {
-  std::vector<Probe> p = {
-      {"init", [](const BackendPtr& b) { (void)b->name(); }},
-      {"constant", [](const BackendPtr& b) { touch(nx::full({2, 2}, 3.5, {.type = nx::f32, .backend = b})); }},
-      {"from_binary", [](const BackendPtr& b) { touch(m23(b)); }},
-      {"eye", [](const BackendPtr& b) { touch(nx::eye(3, {.backend = b})); }},
-      {"iota", [](const BackendPtr& b) { touch(nx::iota({2, 3}, {.axis = 1, .backend = b})); }},
-      {"backend_deallocate", [](const BackendPtr& b) { (void)nx::backend_deallocate(m23(b)); }},
-      {"backend_copy", [](const BackendPtr& b) { touch(nx::backend_copy(m23(b), nx::binary_backend())); }},
-      {"backend_transfer", [](const BackendPtr& b) { touch(nx::backend_transfer(m23(b), nx::binary_backend())); }},
-      {"to_batched", [](const BackendPtr& b) { touch(nx::to_batched(m23(b), 1)); }},
-      {"to_binary", [](const BackendPtr& b) { touch(m23(b)); }},
-      {"inspect", [](const BackendPtr& b) { (void)nx::inspect(m23(b)); }},
-      {"from_pointer", [](const BackendPtr& b) {
-         static const float data[4] = {1, 2, 3, 4};
-         touch(nx::from_pointer({nx::Pointer::Kind::local, reinterpret_cast<std::uintptr_t>(data), 16}, nx::f32,
-                                {2, 2}, {.backend = b}));
-       }},
-      {"to_pointer", [](const BackendPtr& b) { (void)nx::to_pointer(m23(b)); }},
-      {"as_type", [](const BackendPtr& b) { touch(nx::as_type(m23(b), nx::s32)); }},
-      {"bitcast", [](const BackendPtr& b) { touch(nx::bitcast(m23(b), nx::s32)); }},
-      {"dot", [](const BackendPtr& b) { touch(nx::dot(m23(b), {1}, m23(b), {1})); }},
-      {"clip", [](const BackendPtr& b) { touch(nx::clip(m23(b), -1.0, 2.0)); }},
-      {"select", [](const BackendPtr& b) { touch(nx::select(nx::greater(m23(b), 0), m23(b), 0.0)); }},
-      {"all", [](const BackendPtr& b) { touch(nx::all(m23(b), {.axes = {{1}}})); }},
-      {"any", [](const BackendPtr& b) { touch(nx::any(m23(b), {.axes = {{0}}})); }},
-      {"sum", [](const BackendPtr& b) { touch(nx::sum(m23(b), {.axes = {{1}}})); }},
-      {"product", [](const BackendPtr& b) { touch(nx::product(m23(b), {.axes = {{0}}})); }},
-      {"reduce_max", [](const BackendPtr& b) { touch(nx::reduce_max(m23(b), {.axes = {{1}}})); }},
-      {"reduce_min", [](const BackendPtr& b) { touch(nx::reduce_min(m23(b))); }},
-      {"argmax", [](const BackendPtr& b) { touch(nx::argmax(m23(b), {.axis = 1})); }},
-      {"argmin", [](const BackendPtr& b) { touch(nx::argmin(m23(b))); }},
-      {"reduce", [](const BackendPtr& b) {
-         touch(nx::reduce(ints(b), nx::Scalar(0), [](const Tensor& e, const Tensor& a) { return nx::add(e, a); }));
-       }},
-  };
-  for (nx::BinaryOp op : nx::all_binary_ops()) {
-    p.push_back({std::string(nx::op_name(op)), [op](const BackendPtr& b) {
-                   bool int_op = op == nx::BinaryOp::quotient || op == nx::BinaryOp::bitwise_and ||
-                                 op == nx::BinaryOp::bitwise_or || op == nx::BinaryOp::bitwise_xor ||
-                                 op == nx::BinaryOp::left_shift || op == nx::BinaryOp::right_shift;
-                   Tensor x = int_op ? ints(b) : m23(b);
-                   touch(nx::binary(op, x, int_op ? nx::Operand(2) : nx::Operand(2.0)));
-                 }});
-  }
-  for (nx::UnaryOp op : nx::all_unary_ops()) {
-    p.push_back({std::string(nx::op_name(op)), [op](const BackendPtr& b) {
-                   bool int_op = op == nx::UnaryOp::bitwise_not || op == nx::UnaryOp::population_count ||
-                                 op == nx::UnaryOp::count_leading_zeros;
-                   bool complex_op = op == nx::UnaryOp::real || op == nx::UnaryOp::imag;
-                   bool unit = op == nx::UnaryOp::acos || op == nx::UnaryOp::asin || op == nx::UnaryOp::atanh ||
-                               op == nx::UnaryOp::erf_inv;
-                   Tensor x = int_op ? ints(b)
-                              : complex_op ? nx::tensor({std::complex<double>(1, 2), std::complex<double>(-3, 0.5)},
-                                                        {.backend = b})
-                              : unit ? nx::tensor({-0.5, 0.25, 0.75}, {.backend = b})
-                                     : nx::tensor({0.5, 1.5, 2.5}, {.backend = b});
-                   touch(nx::unary(op, x));
-                 }});
-  }
-  return p;
-}
-
-std::vector<Probe> core_block_probes() {
-  return {
-      {"logical_not", [](const BackendPtr& b) { touch(nx::logical_not(m23(b))); }},
-      {"phase", [](const BackendPtr& b) { touch(nx::phase(nx::tensor({std::complex<double>(1, 1)}, {.backend = b}))); }},
-      {"softmax", [](const BackendPtr& b) { touch(nx::softmax(m23(b), 1)); }},
-  };
-}
-
-namespace {
-
-std::vector<Probe> all_probes() {
-  std::vector<Probe> all;
-  for (auto family : {core_probes(), shape_indexing_probes(), reduce_sort_window_probes(), linalg_probes()})
-    all.insert(all.end(), family.begin(), family.end());
-  return all;
-}
-
-std::vector<Probe> all_block_probes() {
-  std::vector<Probe> all;
-  for (auto family : {core_block_probes(), shape_indexing_block_probes(), reduce_sort_window_block_probes(),
-                      linalg_block_probes()})
-    all.insert(all.end(), family.begin(), family.end());
-  return all;
-}
-
-std::string classify(const Probe& probe, const BackendPtr& backend, std::string& detail) {
+std::string classify(const Probe& probe, const BackendPtr& backend, Type type, std::string& detail) {
   int fallbacks = 0;
   auto id = emily::telemetry::attach("emily.fallback", [&](const emily::telemetry::Event& e) {
     if (e.phase == emily::telemetry::Phase::start) ++fallbacks;
@@ -117,7 +27,7 @@ std::string classify(const Probe& probe, const BackendPtr& backend, std::string&
   {
     nx::detail::ComposedRecorder composed;
     try {
-      probe.run(backend);
+      probe.run(backend, type);
       status = fallbacks ? "fallback" : !composed.blocks().empty() ? "composed" : "native";
     } catch (const nx::UnsupportedError& e) {
       status = fallbacks ? "fallback" : "unsupported";
@@ -131,55 +41,140 @@ std::string classify(const Probe& probe, const BackendPtr& backend, std::string&
   return status;
 }
 
+const char* const kStatuses[] = {"native", "composed", "fallback", "unsupported"};
+
+// The row's status over its types: the common one, or partial with a
+// "native for f32, f16; fallback for f64" breakdown.
+void summarize(CoverageRow& row) {
+  for (const auto& [type, status] : row.per_type)
+    if (status != row.per_type.front().second) row.status = "partial";
+  if (row.status != "partial") {
+    row.status = row.per_type.empty() ? "unsupported" : row.per_type.front().second;
+    if (row.per_type.empty()) row.detail = "no type it takes is held by the backend";
+    return;
+  }
+  for (const char* status : kStatuses) {
+    std::string types;
+    for (const auto& [type, s] : row.per_type)
+      if (s == status) types += (types.empty() ? "" : ", ") + nx::to_string(type);
+    if (!types.empty()) row.detail += (row.detail.empty() ? "" : "; ") + std::string(status) + " for " + types;
+  }
+}
+
+// Runs `probe` for each type of `accepted` among `types`.
+CoverageRow probe_row(const std::string& label, const Probe* probe, nx::TypeSet accepted,
+                      const std::vector<Type>& types, const BackendPtr& backend) {
+  CoverageRow row{label, "", {}, "", {}};
+  if (!probe) {
+    row.status = "unsupported";
+    row.detail = "no coverage probe";
+    return row;
+  }
+  if (accepted == nx::types::none) {
+    row.status = classify(*probe, backend, nx::f32, row.detail);
+    return row;
+  }
+  for (Type t : types) {
+    if (!accepted.contains(t)) continue;
+    std::string detail;
+    row.per_type.emplace_back(t, classify(*probe, backend, t, detail));
+    if (!detail.empty()) row.errors.push_back(label + " (" + nx::to_string(t) + "): " + detail);
+  }
+  summarize(row);
+  return row;
+}
+
+void count(CoverageCounts& counts, const std::string& status) {
+  if (status == "native") ++counts.native;
+  else if (status == "composed") ++counts.composed;
+  else if (status == "fallback") ++counts.fallback;
+  else if (status == "partial") ++counts.partial;
+  else ++counts.unsupported;
+}
+
+bool any_native(const CoverageRow& row) {
+  if (row.status == "native") return true;
+  for (const auto& [type, status] : row.per_type)
+    if (status == "native") return true;
+  return false;
+}
+
 }  // namespace
 
-CoverageCounts run_coverage(const BackendPtr& backend, const std::string& backend_name, const std::string& device,
-                            std::ostream& os) {
-  CoverageCounts counts;
-  std::map<std::string, Probe> by_name;
-  for (auto& p : all_probes()) by_name.emplace(p.name, p);
-  auto count = [&](const std::string& status) {
-    if (status == "native") ++counts.native;
-    else if (status == "composed") ++counts.composed;
-    else if (status == "fallback") ++counts.fallback;
-    else ++counts.unsupported;
-  };
-  std::vector<std::pair<std::string, std::string>> block_results;
-  bool any_native_block = false;
-  for (const auto& bp : all_block_probes()) {
-    std::string detail;
-    std::string status = classify(bp, backend, detail);
-    any_native_block = any_native_block || status == "native";
-    block_results.emplace_back("block:" + bp.name, status);
-    if (!detail.empty()) std::cerr << bp.name << ": " << detail << "\n";
-  }
-  for (const auto& name : nx::callback_names()) {
-    std::string status, detail;
-    if (name == "block") {
-      status = any_native_block ? "native" : "composed";
-    } else {
-      auto it = by_name.find(name);
-      if (it == by_name.end()) {
-        status = "unsupported";
-        detail = "no coverage probe";
-      } else {
-        status = classify(it->second, backend, detail);
-      }
+std::map<std::string, Probe> coverage_probes() {
+  std::map<std::string, Probe> all;
+  for (const auto& family : {core_probes(), elementwise_probes(), shape_indexing_probes(),
+                             reduce_sort_window_probes(), linalg_probes()})
+    for (const auto& p : family) all.emplace(p.name, p);
+  for (const auto& family : {core_block_probes(), shape_indexing_block_probes(), reduce_sort_window_block_probes(),
+                             linalg_block_probes()})
+    for (const auto& p : family) all.emplace("block:" + p.name, p);
+  return all;
+}
+
+std::vector<Type> held_types(const BackendPtr& backend) {
+  std::vector<Type> held;
+  for (Type t : nx::all_types()) {
+    try {
+      touch(typed(backend, t, {1, 0}));
+      held.push_back(t);
+    } catch (const std::exception&) {
     }
-    count(status);
-    os << name << "\t" << backend_name << "\t" << device << "\t" << status << "\n";
-    if (!detail.empty()) std::cerr << name << ": " << detail << "\n";
   }
-  for (const auto& name : nx::block_names()) {
-    std::string status = "unsupported";
-    for (const auto& [n, s] : block_results)
-      if (n == "block:" + name) status = s;
-    count(status);
-    os << "block:" << name << "\t" << backend_name << "\t" << device << "\t" << status << "\n";
+  return held;
+}
+
+CoverageReport measure_coverage(const BackendPtr& backend, std::optional<Type> only) {
+  CoverageReport report;
+  report.types = held_types(backend);
+  if (only) {
+    bool held = false;
+    for (Type t : report.types) held = held || t == *only;
+    if (!held) throw nx::ArgumentError("the " + backend->name() + " backend cannot hold " + nx::to_string(*only));
+    report.types = {*only};
   }
-  os << counts.native << " native, " << counts.composed << " composed, " << counts.fallback << " fallback, "
-     << counts.unsupported << " unsupported\n";
-  return counts;
+  const auto probes = coverage_probes();
+  auto skipped = [&](nx::TypeSet accepted) { return only && accepted != nx::types::none && !accepted.contains(*only); };
+  std::vector<CoverageRow> blocks;
+  bool any_native_block = false;
+  for (const auto& [name, accepted] : nx::block_table()) {
+    if (skipped(accepted)) continue;
+    auto it = probes.find("block:" + name);
+    blocks.push_back(probe_row("block:" + name, it == probes.end() ? nullptr : &it->second, accepted,
+                               report.types, backend));
+    any_native_block = any_native_block || any_native(blocks.back());
+  }
+  for (const auto& [name, accepted] : nx::callback_table()) {
+    if (skipped(accepted)) continue;
+    if (name == "block") {
+      report.rows.push_back({name, any_native_block ? "native" : "composed", {}, "", {}});
+      continue;
+    }
+    auto it = probes.find(name);
+    report.rows.push_back(probe_row(name, it == probes.end() ? nullptr : &it->second, accepted, report.types, backend));
+  }
+  report.rows.insert(report.rows.end(), blocks.begin(), blocks.end());
+  for (const auto& row : report.rows) count(report.counts, row.status);
+  return report;
+}
+
+CoverageCounts run_coverage(const BackendPtr& backend, const std::string& backend_name, const std::string& device,
+                            std::optional<Type> only, std::ostream& os) {
+  CoverageReport report = measure_coverage(backend, only);
+  for (const auto& row : report.rows) {
+    os << row.name << "\t" << backend_name << "\t" << device << "\t" << row.status;
+    if (row.status == "partial") os << "\t" << row.detail;
+    os << "\n";
+    if (row.status == "unsupported" && !row.detail.empty()) std::cerr << row.name << ": " << row.detail << "\n";
+    for (const auto& e : row.errors) std::cerr << e << "\n";
+  }
+  os << "types:";
+  for (Type t : report.types) os << " " << nx::to_string(t);
+  os << "\n";
+  const CoverageCounts& c = report.counts;
+  os << c.native << " native, " << c.composed << " composed, " << c.fallback << " fallback, " << c.partial
+     << " partial, " << c.unsupported << " unsupported\n";
+  return c;
 }
 
 }  // namespace emily_tool

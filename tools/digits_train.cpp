@@ -139,7 +139,7 @@ Split split(const Data& all, double test_fraction, std::uint64_t seed) {
 nx::defn::CompilerPtr step_compiler(const nx::BackendPtr& backend) {
   // Emily lowers the step onto MLX's graph compiler; the reference backend,
   // the oracle of the tests, keeps the node-by-node evaluator.
-  if (backend && backend->name() == "emily") return emily::compiler();
+  if (backend && backend->kind() == nx::BackendKind::emily) return emily::compiler();
   return nx::defn::evaluator();
 }
 

@@ -19,7 +19,7 @@ namespace {
 int usage() {
   std::cerr << "usage: emily example\n"
                "       emily doctor\n"
-               "       emily coverage [--backend binary|emily] [--device cpu|gpu]\n"
+               "       emily coverage [--backend binary|emily] [--device cpu|gpu] [--type T]\n"
                "       emily digits [--backend emily|binary] [--device cpu|gpu] [--epochs N] [--seed S] [--out FILE.csv]\n"
                "       emily quant-error [--size N] [--rows M] [--reps R] [--json PATH]\n"
                "       emily launch -n N [--hostfile F] -- PROGRAM ARGS...\n"
@@ -103,10 +103,12 @@ int doctor() {
 
 int coverage(int argc, char** argv) {
   std::string backend = "binary", device = "cpu";
+  std::optional<nx::Type> type;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--backend" && i + 1 < argc) backend = argv[++i];
     else if (a == "--device" && i + 1 < argc) device = argv[++i];
+    else if (a == "--type" && i + 1 < argc) type = nx::parse_type(argv[++i]);
     else return usage();
   }
   nx::BackendPtr b;
@@ -122,7 +124,7 @@ int coverage(int argc, char** argv) {
   } else {
     return usage();
   }
-  emily_tool::run_coverage(b, backend, device, std::cout);
+  emily_tool::run_coverage(b, backend, device, type, std::cout);
   return 0;
 }
 

@@ -1,4 +1,6 @@
-// Coverage probes of the linear algebra, fft and convolution callbacks and blocks.
+// Coverage probes of the linear algebra, fft and convolution callbacks and
+// blocks. The matrices hold only 0 and 1, so that they stay non-singular
+// (and positive definite for cholesky) in every type, 2-bit ones included.
 #include "probes.hpp"
 
 namespace emily_tool {
@@ -7,61 +9,61 @@ namespace {
 
 using nx::BackendPtr;
 using nx::Tensor;
+using nx::Type;
 
-Tensor signal(const BackendPtr& b) { return nx::tensor({1.0, 2.0, 0.5, -1.0, 3.0, 0.0}, {.backend = b}); }
-Tensor square3(const BackendPtr& b) {
-  return nx::tensor({{4.0, 1.0, 2.0}, {1.0, 5.0, 3.0}, {2.0, 3.0, 6.0}}, {.backend = b});
-}
+Tensor signal(const BackendPtr& b, Type t) { return typed(b, t, {1, 2, 0, -1, 3, 0}); }
+// Determinant 1 in every type.
+Tensor unit3(const BackendPtr& b, Type t) { return typed(b, t, {{1, 0, 0}, {1, 1, 0}, {0, 1, 1}}); }
+Tensor sym3(const BackendPtr& b, Type t) { return typed(b, t, {{1, 0, 1}, {0, 1, 0}, {1, 0, 1}}); }
 
 }  // namespace
 
 std::vector<Probe> linalg_probes() {
   return {
       {"conv",
-       [](const BackendPtr& b) {
-         Tensor x = nx::tensor({{{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}, {7.0, 8.0, 9.0}}}}, {.backend = b});
-         Tensor k = nx::tensor({{{{1.0, 0.0}, {0.0, -1.0}}}}, {.backend = b});
+       [](const BackendPtr& b, Type t) {
+         Tensor x = typed(b, t, {{{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}}});
+         Tensor k = typed(b, t, {{{{1, 0}, {0, -1}}}});
          touch(nx::conv(x, k, {.padding = nx::Padding::same}));
        }},
       {"triangular_solve",
-       [](const BackendPtr& b) {
-         Tensor a = nx::tensor({{2.0, 0.0}, {1.0, 4.0}}, {.backend = b});
-         touch(nx::linalg::triangular_solve(a, nx::tensor({2.0, 9.0}, {.backend = b})));
+       [](const BackendPtr& b, Type t) {
+         touch(nx::linalg::triangular_solve(typed(b, t, {{1, 0}, {1, 1}}), typed(b, t, {1, 1})));
        }},
-      {"fft", [](const BackendPtr& b) { touch(nx::fft(signal(b))); }},
-      {"ifft", [](const BackendPtr& b) { touch(nx::ifft(signal(b), {.length = 8})); }},
+      {"fft", [](const BackendPtr& b, Type t) { touch(nx::fft(signal(b, t))); }},
+      {"ifft", [](const BackendPtr& b, Type t) { touch(nx::ifft(signal(b, t), {.length = 8})); }},
   };
 }
 
 std::vector<Probe> linalg_block_probes() {
   return {
-      {"fft2", [](const BackendPtr& b) { touch(nx::fft2(square3(b))); }},
-      {"ifft2", [](const BackendPtr& b) { touch(nx::ifft2(square3(b))); }},
-      {"rfft", [](const BackendPtr& b) { touch(nx::rfft(signal(b))); }},
-      {"irfft", [](const BackendPtr& b) { touch(nx::irfft(nx::fft(signal(b)))); }},
-      {"cholesky", [](const BackendPtr& b) { touch(nx::linalg::cholesky(spd(b))); }},
-      {"solve", [](const BackendPtr& b) { touch(nx::linalg::solve(square3(b), nx::tensor({1.0, 2.0, 3.0}, {.backend = b}))); }},
+      {"fft2", [](const BackendPtr& b, Type t) { touch(nx::fft2(sym3(b, t))); }},
+      {"ifft2", [](const BackendPtr& b, Type t) { touch(nx::ifft2(sym3(b, t))); }},
+      {"rfft", [](const BackendPtr& b, Type t) { touch(nx::rfft(signal(b, t))); }},
+      {"irfft", [](const BackendPtr& b, Type t) { touch(nx::irfft(signal(b, t))); }},
+      {"cholesky", [](const BackendPtr& b, Type t) { touch(nx::linalg::cholesky(typed(b, t, {{1, 0}, {0, 1}}))); }},
+      {"solve", [](const BackendPtr& b, Type t) { touch(nx::linalg::solve(unit3(b, t), typed(b, t, {1, 1, 1}))); }},
       {"qr",
-       [](const BackendPtr& b) {
-         auto [q, r] = nx::linalg::qr(square3(b));
+       [](const BackendPtr& b, Type t) {
+         auto [q, r] = nx::linalg::qr(unit3(b, t));
          touch({q, r});
        }},
       {"eigh",
-       [](const BackendPtr& b) {
-         auto [w, v] = nx::linalg::eigh(square3(b));
+       [](const BackendPtr& b, Type t) {
+         auto [w, v] = nx::linalg::eigh(sym3(b, t));
          touch({w, v});
        }},
       {"svd",
-       [](const BackendPtr& b) {
-         auto r = nx::linalg::svd(m23(b));
+       [](const BackendPtr& b, Type t) {
+         auto r = nx::linalg::svd(m23(b, t));
          touch({r.u, r.s, r.vt});
        }},
       {"lu",
-       [](const BackendPtr& b) {
-         auto r = nx::linalg::lu(square3(b));
+       [](const BackendPtr& b, Type t) {
+         auto r = nx::linalg::lu(unit3(b, t));
          touch({r.p, r.l, r.u});
        }},
-      {"determinant", [](const BackendPtr& b) { touch(nx::linalg::determinant(square3(b))); }},
+      {"determinant", [](const BackendPtr& b, Type t) { touch(nx::linalg::determinant(unit3(b, t))); }},
   };
 }
 

@@ -8,7 +8,7 @@
 
 #include <optional>
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace emily::fast {
 

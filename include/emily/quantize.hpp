@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace emily {
 

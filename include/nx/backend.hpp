@@ -3,6 +3,7 @@
 // callback a backend does not override raises nx::UnsupportedError naming it.
 // Blocks (Nx.Block.*) default to Nx's composition of other callbacks; those Nx
 // builds from while loops (cholesky, qr, eigh, svd, lu) raise the same way.
+// The names of all of them, and the types each takes, are in nx/op_table.hpp.
 #pragma once
 
 #include <cstdint>
@@ -13,30 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "nx/op_table.hpp"
 #include "nx/options.hpp"
+#include "nx/payload.hpp"
 #include "nx/tensor.hpp"
 
 namespace nx {
-
-#define NX_BINARY_CALLBACKS(X)                                                             \
-  X(add) X(subtract) X(multiply) X(pow) X(remainder) X(divide) X(atan2) X(min) X(max)      \
-  X(quotient) X(bitwise_and) X(bitwise_or) X(bitwise_xor) X(left_shift) X(right_shift)      \
-  X(equal) X(not_equal) X(greater) X(less) X(greater_equal) X(less_equal) X(logical_and)   \
-  X(logical_or) X(logical_xor)
-
-#define NX_UNARY_CALLBACKS(X)                                                                \
-  X(exp) X(expm1) X(log) X(log1p) X(sigmoid) X(cos) X(sin) X(tan) X(cosh) X(sinh) X(tanh)    \
-  X(acos) X(asin) X(atan) X(acosh) X(asinh) X(atanh) X(sqrt) X(rsqrt) X(cbrt) X(erf) X(erfc) \
-  X(erf_inv) X(abs) X(bitwise_not) X(ceil) X(conjugate) X(floor) X(negate) X(round) X(sign)  \
-  X(count_leading_zeros) X(population_count) X(real) X(imag) X(is_nan) X(is_infinity)
-
-#define NX_ENUM_ENTRY(name) name,
-enum class BinaryOp { NX_BINARY_CALLBACKS(NX_ENUM_ENTRY) };
-enum class UnaryOp { NX_UNARY_CALLBACKS(NX_ENUM_ENTRY) };
-#undef NX_ENUM_ENTRY
-
-std::string_view op_name(BinaryOp op);
-std::string_view op_name(UnaryOp op);
 
 class Backend;
 // The named callback of an element-wise op (&Backend::add for BinaryOp::add).
@@ -51,14 +34,22 @@ class Backend : public std::enable_shared_from_this<Backend> {
  public:
   virtual ~Backend() = default;
 
-  // "binary", "emily", ...
-  virtual std::string name() const = 0;
+  // What this backend is. Decisions about a backend ask this or the
+  // predicates below; name() is for display only.
+  virtual BackendKind kind() const { return BackendKind::other; }
+  // The expression backend of traced functions (nx/defn.hpp): its tensors win
+  // the backend choice of every op, and other tensors meeting them are
+  // captured into the graph.
+  bool traces() const { return kind() == BackendKind::expression; }
+  // The reference backend: its tensors join the backend of the other operands.
+  bool is_reference() const { return kind() == BackendKind::reference; }
+  // Whether this backend's callbacks take tensors of `owner` as they are
+  // (without backend_copy). By default only its own.
+  virtual bool accepts_tensors_of(const Backend& owner) const { return &owner == this; }
+  // For display (inspect, errors, telemetry): "binary", "emily", "expr", ...
+  virtual std::string name() const { return std::string(to_string(kind())); }
   // "cpu", "gpu", ...
   virtual std::string device_name() const { return "cpu"; }
-  // True for the expression backend of traced functions (nx/defn.hpp): its
-  // tensors win the backend choice of every op, and other tensors meeting
-  // them are captured into the graph.
-  virtual bool traces() const { return false; }
   // Extra line shown by inspect (e.g. "Emily.Backend<gpu>"); empty for none.
   virtual std::string inspect_header() const { return {}; }
 
@@ -82,18 +73,18 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor as_type(const Spec& out, const Tensor& t);
   virtual Tensor bitcast(const Spec& out, const Tensor& t);
   virtual Tensor reshape(const Spec& out, const Tensor& t);
-  virtual Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes);
-  virtual Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes);
-  virtual Tensor transpose(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes);
+  virtual Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes);
+  virtual Tensor transpose(const Spec& out, const Tensor& t, const AxisIndices& axes);
   virtual Tensor pad(const Spec& out, const Tensor& t, const Tensor& pad_value,
                      const std::vector<PadConfig>& config);
-  virtual Tensor reverse(const Spec& out, const Tensor& t, const Axes& axes);
+  virtual Tensor reverse(const Spec& out, const Tensor& t, const AxisIndices& axes);
   virtual Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis);
   virtual Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis);
 
   // ---- contraction and convolution ----
-  virtual Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
-                     const Tensor& b, const Axes& contract_b, const Axes& batch_b);
+  virtual Tensor dot(const Spec& out, const Tensor& a, const AxisIndices& contract_a, const AxisIndices& batch_a,
+                     const Tensor& b, const AxisIndices& contract_b, const AxisIndices& batch_b);
   virtual Tensor conv(const Spec& out, const Tensor& input, const Tensor& kernel,
                       const ConvOptions& opts);
 
@@ -108,23 +99,23 @@ class Backend : public std::enable_shared_from_this<Backend> {
                        const std::vector<std::int64_t>& strides);
   virtual Tensor put_slice(const Spec& out, const Tensor& t, const StartIndices& starts,
                            const Tensor& slice);
-  virtual Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes);
+  virtual Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes);
   virtual Tensor indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
-                             const Tensor& updates, const Axes& axes);
+                             const Tensor& updates, const AxisIndices& axes);
   virtual Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
-                             const Tensor& updates, const Axes& axes);
+                             const Tensor& updates, const AxisIndices& axes);
 
   // ---- reductions ----
-  virtual Tensor all(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor any(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor sum(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor product(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceOptions& opts);
-  virtual Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceOptions& opts);
-  virtual Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceOptions& opts);
+  virtual Tensor all(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor any(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor sum(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor product(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts);
+  virtual Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts);
+  virtual Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts);
   virtual Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc,
-                        const ReduceOptions& opts, const ReduceFn& fn);
+                        const ReduceCallbackOptions& opts, const ReduceFn& fn);
 
   // ---- windows ----
   virtual Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc,
@@ -145,8 +136,8 @@ class Backend : public std::enable_shared_from_this<Backend> {
                                     const WindowOptions& opts);
 
   // ---- sorting ----
-  virtual Tensor sort(const Spec& out, const Tensor& t, const SortOptions& opts);
-  virtual Tensor argsort(const Spec& out, const Tensor& t, const SortOptions& opts);
+  virtual Tensor sort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts);
+  virtual Tensor argsort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts);
 
   // ---- linear algebra and fft ----
   virtual Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
@@ -157,11 +148,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   // ---- element-wise arithmetic: 24 binary and 37 unary callbacks ----
   // Each named callback forwards to binary_op/unary_op by default, so a
   // backend may override one op or the whole family.
-#define NX_DECLARE_BINARY(name) \
+#define NX_DECLARE_BINARY(name, ...) \
   virtual Tensor name(const Spec& out, const Tensor& a, const Tensor& b);
   NX_BINARY_CALLBACKS(NX_DECLARE_BINARY)
 #undef NX_DECLARE_BINARY
-#define NX_DECLARE_UNARY(name) virtual Tensor name(const Spec& out, const Tensor& t);
+#define NX_DECLARE_UNARY(name, ...) virtual Tensor name(const Spec& out, const Tensor& t);
   NX_UNARY_CALLBACKS(NX_DECLARE_UNARY)
 #undef NX_DECLARE_UNARY
   virtual Tensor binary_op(BinaryOp op, const Spec& out, const Tensor& a, const Tensor& b);
@@ -172,11 +163,11 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor phase(const Spec& out, const Tensor& t);
   virtual Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b,
                            const AllCloseOptions& opts);
-  virtual Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+  virtual Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts);
   virtual Tensor cumulative_product(const Spec& out, const Tensor& t,
-                                    const CumulativeOptions& opts);
-  virtual Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
-  virtual Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeOptions& opts);
+                                    const CumulativeCallbackOptions& opts);
+  virtual Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts);
+  virtual Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts);
   virtual Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis);
   virtual Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis);
   // Returns {values, indices}.
@@ -204,14 +195,10 @@ class Backend : public std::enable_shared_from_this<Backend> {
   virtual Tensor softmax(const Spec& out, const Tensor& t, int axis);
 
  protected:
-  // Wraps backend data into a tensor owned by this backend.
-  Tensor make(const Spec& out, std::shared_ptr<void> data);
+  // Wraps this backend's payload into a tensor owned by this backend.
+  Tensor make(const Spec& out, std::shared_ptr<Payload> payload);
   [[noreturn]] void unsupported(std::string_view callback) const;
 };
-
-// Names of every callback (115) and every block, as the coverage command lists them.
-const std::vector<std::string>& callback_names();
-const std::vector<std::string>& block_names();
 
 // Composition telemetry: the default body of a block reports that it ran, so
 // tools can tell "composed" from "native".

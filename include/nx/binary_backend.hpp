@@ -3,7 +3,7 @@
 // the target of Emily's fallbacks.
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx {
 

@@ -10,15 +10,35 @@
 #include <type_traits>
 #include <vector>
 
-#include "nx/backend.hpp"
-#include "nx/elementwise.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 
 // The process-wide default backend (nx::BinaryBackend until set). Returns the
 // previous one.
 BackendPtr global_default_backend(BackendPtr backend);
+// The calling thread's default backend if one is set, else the global one.
 BackendPtr default_backend();
+// Nx.default_backend/1 (Nx's per-process default is per-thread here): sets
+// the calling thread's default and returns the previous default_backend().
+BackendPtr default_backend(BackendPtr backend);
+
+namespace detail {
+// Swaps the calling thread's default (null: none) and returns the old one.
+BackendPtr exchange_thread_default(BackendPtr backend);
+}  // namespace detail
+
+// Nx.with_default_backend: runs fn() with `backend` as the calling thread's
+// default, restoring the previous setting afterwards (also on exceptions).
+template <class F>
+decltype(auto) with_default_backend(BackendPtr backend, F&& fn) {
+  if (!backend) raise("with_default_backend", "backend must not be null");
+  struct Restore {
+    BackendPtr previous;
+    ~Restore() { detail::exchange_thread_default(std::move(previous)); }
+  } restore{detail::exchange_thread_default(std::move(backend))};
+  return fn();
+}
 
 // A nested list literal: nx::tensor({{1.0, 2.0}, {3.0, 4.0}}).
 class Literal {
@@ -74,7 +94,7 @@ struct CreationOptions {
 };
 struct IotaOptions {
   Type type = s32;
-  std::optional<int> axis;
+  std::optional<Axis> axis;  // a position or one of `names`
   Names names;
   BackendPtr backend;
 };
@@ -123,14 +143,14 @@ struct LinspaceOptions {
   std::int64_t n = 50;
   bool endpoint = true;
   Type type = f32;
-  std::string name;  // of the new last axis
+  Names names;
   BackendPtr backend;
 };
-// Nx.linspace: n samples from start to stop along a new last axis. Tensor
-// end points of one shape {j, k, ...} give shape {j, k, ..., n}. The end
-// points are cast to `type` first and the result is cast once at the end, as
-// Nx computes it.
-Tensor linspace(const Operand& start, const Operand& stop, const LinspaceOptions& opts);
+// Nx.linspace: the end points cast to `type`, start + iota * step along a
+// new last axis, cast to `type` once at the end, as Nx computes it.
+Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts);
+// Between tensors of equal shape {...}: the result is {..., n}.
+Tensor linspace(const Tensor& start, const Tensor& stop, const LinspaceOptions& opts);
 
 // ---- reading back ----
 struct ToBinaryOptions {
@@ -157,5 +177,12 @@ Tensor from_pointer(const Pointer& pointer, Type type, const Shape& shape,
 // ---- types ----
 Tensor as_type(const Tensor& t, Type type);
 Tensor bitcast(const Tensor& t, Type type);
+
+// Nx.fill: a tensor of t's shape and names with every element `value`; the
+// type merges t's type with the number (Nx's weak-scalar rule) unless given.
+struct FillOptions {
+  std::optional<Type> type;
+};
+Tensor fill(const Tensor& t, const Scalar& value, const FillOptions& opts = {});
 
 }  // namespace nx

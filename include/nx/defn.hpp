@@ -57,9 +57,9 @@ const std::vector<Op>& all_ops();
 // Runs a node's callback on a real backend; inputs are already there.
 using Evaluate = std::function<std::vector<Tensor>(Backend&, const std::vector<Tensor>&)>;
 
-// One recorded callback. Nodes are immutable once recorded and shared by
-// every tensor that refers to them.
-struct Node {
+// One recorded callback, the payload of an expression tensor. Nodes are
+// immutable once recorded and shared by every tensor that refers to them.
+struct Node final : PayloadOf<BackendKind::expression> {
   std::uint64_t id = 0;
   Op op = Op::parameter;
   BinaryOp binary_op{};        // Op::binary

@@ -32,10 +32,10 @@ class Operand {
   bool is_tensor_ = false;
 };
 
-#define NX_DECLARE_BINARY_FN(name) Tensor name(const Operand& a, const Operand& b);
+#define NX_DECLARE_BINARY_FN(name, ...) Tensor name(const Operand& a, const Operand& b);
 NX_BINARY_CALLBACKS(NX_DECLARE_BINARY_FN)
 #undef NX_DECLARE_BINARY_FN
-#define NX_DECLARE_UNARY_FN(name) Tensor name(const Operand& t);
+#define NX_DECLARE_UNARY_FN(name, ...) Tensor name(const Operand& t);
 NX_UNARY_CALLBACKS(NX_DECLARE_UNARY_FN)
 #undef NX_DECLARE_UNARY_FN
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx {
 

@@ -1,7 +1,7 @@
 // Dot products, FFT and linear algebra (Nx and Nx.LinAlg).
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 
@@ -15,7 +15,7 @@ Tensor outer(const Tensor& a, const Tensor& b);
 struct FftFrontOptions {
   std::optional<std::int64_t> length;  // default: the axis size
   bool power_of_two = false;           // Nx's length: :power_of_two
-  int axis = -1;
+  Axis axis = -1;
   double eps = 1.0e-10;
 };
 Tensor fft(const Tensor& t, const FftFrontOptions& opts = {});
@@ -27,7 +27,7 @@ Tensor irfft(const Tensor& t, const FftFrontOptions& opts = {});
 inline constexpr std::int64_t power_of_two_length = -1;
 struct Fft2FrontOptions {
   std::vector<std::int64_t> lengths;  // default: the axes' sizes
-  std::vector<int> axes;               // default: the last two
+  Axes axes;                           // default: the last two
   double eps = 1.0e-10;
 };
 Tensor fft2(const Tensor& t, const Fft2FrontOptions& opts = {});
@@ -56,10 +56,22 @@ enum class NormOrd { default_, frobenius, nuclear, inf, neg_inf, p };
 struct NormOptions {
   NormOrd ord = NormOrd::default_;
   double p = 2;  // used with NormOrd::p
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
 };
 Tensor norm(const Tensor& t, const NormOptions& opts = {});
+// Nx.LinAlg.least_squares: x minimising |a x - b| for a matrix a {m, n} and a
+// vector b {m}, as pinv(a, eps) . b.
+struct LeastSquaresOptions {
+  double eps = 1.0e-15;
+};
+Tensor least_squares(const Tensor& a, const Tensor& b, const LeastSquaresOptions& opts = {});
+// Nx.LinAlg.matrix_rank: the number of singular values of a matrix above
+// eps * max(M, N) * its largest singular value (u32, as Nx's sum of booleans).
+struct MatrixRankOptions {
+  double eps = 1.0e-7;
+};
+Tensor matrix_rank(const Tensor& a, const MatrixRankOptions& opts = {});
 }  // namespace linalg
 
 }  // namespace nx

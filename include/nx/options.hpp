@@ -1,5 +1,8 @@
 // Option structs of the callbacks and of the front-end functions, used with
 // designated initializers: nx::sum(t, {.axes = {0}, .keep_axes = true}).
+// Where a front-end struct takes axes by name (ReduceOptions, ...), its
+// callback twin (ReduceCallbackOptions, ...) holds the positions the front
+// end resolved, so no backend ever sees a name.
 #pragma once
 
 #include <cstdint>
@@ -13,26 +16,40 @@
 namespace nx {
 
 struct ReduceOptions {
-  std::optional<Axes> axes;  // nullopt: every axis
+  OptionalAxes axes;  // nullopt: every axis
+  bool keep_axes = false;
+};
+struct ReduceCallbackOptions {
+  std::optional<AxisIndices> axes;  // nullopt: every axis
   bool keep_axes = false;
 };
 
 enum class TieBreak { low, high };
 
 struct ArgReduceOptions {
+  std::optional<Axis> axis;  // nullopt: index into the row-major flattening
+  TieBreak tie_break = TieBreak::low;
+  bool keep_axis = false;
+  std::optional<Type> type;  // default s32
+};
+struct ArgReduceCallbackOptions {
   std::optional<int> axis;  // nullopt: index into the row-major flattening
   TieBreak tie_break = TieBreak::low;
   bool keep_axis = false;
-  std::optional<Type> type;  // front end only; default s32
 };
 
 enum class Direction { asc, desc };
 
 struct SortOptions {
-  int axis = 0;
+  Axis axis = 0;
   Direction direction = Direction::asc;
   bool stable = false;
   std::optional<Type> type;  // argsort only; default s32
+};
+struct SortCallbackOptions {
+  int axis = 0;
+  Direction direction = Direction::asc;
+  bool stable = false;
 };
 
 struct PadConfig {
@@ -46,6 +63,24 @@ struct StartIndices {
   bool is_dynamic() const { return !dynamic.empty(); }
 };
 
+// Conv geometry, worked out once by the front end so that backends and
+// gradient rules read it instead of re-deriving it. Canonical layouts: input
+// {N, C, S...}, kernel {O, C/G, K...}, output {N/B, O, M...}. The per-dim
+// lists have one entry per spatial dim.
+struct ConvGeometry {
+  Shape input;   // the input transposed by input_permutation
+  Shape kernel;  // the kernel transposed by kernel_permutation
+  Shape output;  // the result before output_permutation places its dims
+  std::vector<std::int64_t> dilated_input;   // (S - 1) * input_dilation + 1
+  std::vector<std::int64_t> dilated_kernel;  // (K - 1) * kernel_dilation + 1
+  std::vector<std::int64_t> padded_input;    // dilated_input + low + high padding
+  // Transposes from a canonical layout to the given one (the inverse
+  // permutations): the canonical result transposed by output_from_canonical
+  // is the requested output.
+  AxisIndices input_from_canonical, kernel_from_canonical, output_from_canonical;
+};
+
+// What a backend's conv receives: every option resolved per spatial dim.
 struct ConvOptions {
   std::vector<std::int64_t> strides;
   std::vector<std::pair<std::int64_t, std::int64_t>> padding;
@@ -55,7 +90,8 @@ struct ConvOptions {
   std::int64_t batch_group_size = 1;
   std::vector<int> input_permutation;
   std::vector<int> kernel_permutation;
-  std::vector<int> output_permutation;
+  std::vector<int> output_permutation;  // canonical output dim i lands at output_permutation[i]
+  ConvGeometry geometry;
 };
 
 struct WindowOptions {
@@ -80,7 +116,7 @@ struct FftOptions {
 
 struct Fft2Options {
   std::vector<std::int64_t> lengths;
-  std::vector<int> axes;
+  AxisIndices axes;
   double eps = 1.0e-10;
 };
 
@@ -93,6 +129,10 @@ struct AllCloseOptions {
 };
 
 struct CumulativeOptions {
+  Axis axis = 0;
+  bool reverse = false;
+};
+struct CumulativeCallbackOptions {
   int axis = 0;
   bool reverse = false;
 };

@@ -4,7 +4,7 @@
 #include <ostream>
 #include <string>
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx {
 

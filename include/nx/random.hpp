@@ -1,7 +1,7 @@
 // Nx.Random: Threefry-2x32 key-based random numbers built from tensor ops.
 #pragma once
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx::random {
 
@@ -29,6 +29,6 @@ struct RandintOptions {
 };
 Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const RandintOptions& opts = {});
 // Shuffles along axis 0 (or `axis`).
-Sample shuffle(const Tensor& key, const Tensor& t, int axis = 0);
+Sample shuffle(const Tensor& key, const Tensor& t, const Axis& axis = 0);
 
 }  // namespace nx::random

@@ -3,7 +3,7 @@
 
 #include <variant>
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 
@@ -17,7 +17,7 @@ Tensor argmax(const Tensor& t, const ArgReduceOptions& opts = {});
 Tensor argmin(const Tensor& t, const ArgReduceOptions& opts = {});
 
 struct CustomReduceOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   std::optional<Type> type;
 };
@@ -35,7 +35,7 @@ Tensor cumulative_max(const Tensor& t, const CumulativeOptions& opts = {});
 Tensor mean(const Tensor& t, const ReduceOptions& opts = {});
 Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions& opts = {});
 struct VarianceOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   double ddof = 0;
 };
@@ -45,19 +45,36 @@ Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts = {});
 // tensor broadcastable to the input, multiplying the exponentials.
 using ScalingFactor = std::variant<std::monostate, Scalar, Tensor>;
 struct LogSumExpOptions {
-  std::optional<Axes> axes;
+  OptionalAxes axes;
   bool keep_axes = false;
   ScalingFactor exp_scaling_factor;
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});
 // Softmax along `axis` (default last): exp(t - max) / sum(exp(t - max)).
-Tensor softmax(const Tensor& t, int axis = -1);
-Tensor log_softmax(const Tensor& t, int axis = -1);
+Tensor softmax(const Tensor& t, const Axis& axis = -1);
+Tensor log_softmax(const Tensor& t, const Axis& axis = -1);
 struct MedianOptions {
-  std::optional<int> axis;
+  std::optional<Axis> axis;
   bool keep_axis = false;
 };
 Tensor median(const Tensor& t, const MedianOptions& opts = {});
 Tensor all_close(const Tensor& a, const Tensor& b, const AllCloseOptions& opts = {});
+
+// Nx.mode: the most frequent value (the smallest on ties), over all elements
+// or along `axis`.
+struct ModeOptions {
+  std::optional<Axis> axis;
+  bool keep_axis = false;
+};
+Tensor mode(const Tensor& t, const ModeOptions& opts = {});
+
+// Nx.covariance: covariance matrices {..., d, d} of rows {..., n, d} (leading
+// axes are batch axes), divided by n - ddof; the column mean is computed
+// unless given ({..., d}, broadcastable against the batch axes).
+struct CovarianceOptions {
+  int ddof = 0;
+};
+Tensor covariance(const Tensor& t, const CovarianceOptions& opts = {});
+Tensor covariance(const Tensor& t, const Tensor& mean, const CovarianceOptions& opts = {});
 
 }  // namespace nx

@@ -15,7 +15,7 @@
 #include <map>
 #include <string>
 
-#include "nx/backend.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx {
 

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nx/type.hpp"
@@ -14,7 +17,64 @@
 namespace nx {
 
 using Shape = std::vector<std::int64_t>;
-using Axes = std::vector<int>;
+// Axis positions already resolved by the front end (0 <= axis < rank): what
+// backend callbacks receive.
+using AxisIndices = std::vector<int>;
+
+// An axis as the user gives it, as Nx accepts it: a position (negative counts
+// from the end) or the name of an axis of a named tensor. nx::sum(t, {.axes =
+// {"x", -1}}). The front end resolves it against the tensor's names.
+class Axis {
+ public:
+  Axis() = default;  // position 0
+  Axis(int index) : index_(index) {}
+  Axis(const char* name) : name_(name), named_(true) {}
+  Axis(std::string name) : name_(std::move(name)), named_(true) {}
+
+  bool is_name() const { return named_; }
+  int index() const { return index_; }               // when !is_name()
+  const std::string& name() const { return name_; }  // when is_name()
+  bool operator==(const Axis&) const = default;
+
+ private:
+  int index_ = 0;
+  std::string name_;
+  bool named_ = false;
+};
+
+// A list of axes given by position and/or name: {0, 1}, {"x", "y"}, {"x", 1}.
+// A vector, so code that builds integer axes lists (push_back, iota, swap)
+// keeps working; lists of positions convert implicitly.
+class Axes : public std::vector<Axis> {
+ public:
+  using std::vector<Axis>::vector;
+  Axes() = default;
+  Axes(const AxisIndices& indices) : std::vector<Axis>(indices.begin(), indices.end()) {}
+};
+
+// An axes option that may be absent (std::nullopt, usually "every axis"). It
+// behaves as std::optional<Axes> but also takes a brace list directly, which
+// std::optional cannot: nx::sum(t, {.axes = {"x", 1}}), nx::transpose(t, {1, 0}).
+class OptionalAxes {
+ public:
+  OptionalAxes() = default;
+  OptionalAxes(std::nullopt_t) {}
+  OptionalAxes(std::initializer_list<Axis> axes) : axes_(Axes(axes)) {}
+  OptionalAxes(Axes axes) : axes_(std::move(axes)) {}
+  OptionalAxes(const AxisIndices& axes) : axes_(Axes(axes)) {}
+  OptionalAxes(std::optional<Axes> axes) : axes_(std::move(axes)) {}
+  OptionalAxes(const std::optional<AxisIndices>& axes) {
+    if (axes) axes_ = Axes(*axes);
+  }
+
+  bool has_value() const { return axes_.has_value(); }
+  explicit operator bool() const { return axes_.has_value(); }
+  const Axes& operator*() const { return *axes_; }
+  const Axes* operator->() const { return &*axes_; }
+
+ private:
+  std::optional<Axes> axes_;
+};
 // One entry per axis; "" means an unnamed axis. Empty means all unnamed.
 using Names = std::vector<std::string>;
 
@@ -49,11 +109,13 @@ struct Spec {
 
 class Backend;
 using BackendPtr = std::shared_ptr<Backend>;
+// A backend's data for one tensor (nx/payload.hpp).
+class Payload;
 
 class Tensor {
  public:
   Tensor() = default;
-  Tensor(Spec spec, BackendPtr backend, std::shared_ptr<void> data);
+  Tensor(Spec spec, BackendPtr backend, std::shared_ptr<Payload> payload);
 
   bool defined() const { return static_cast<bool>(backend_); }
   const Shape& shape() const { return spec_.shape; }
@@ -65,17 +127,13 @@ class Tensor {
   std::int64_t dim(int axis) const { return spec_.shape.at(static_cast<std::size_t>(axis)); }
   const BackendPtr& backend() const { return backend_; }
 
-  // Backend-specific payload; only the owning backend interprets it.
-  const std::shared_ptr<void>& data() const { return data_; }
-  template <class T>
-  T& data_as() const {
-    return *static_cast<T*>(data_.get());
-  }
+  // The backend's data; read it as a backend's type with nx::payload<T>.
+  const std::shared_ptr<Payload>& payload() const { return payload_; }
 
  private:
   Spec spec_;
   BackendPtr backend_;
-  std::shared_ptr<void> data_;
+  std::shared_ptr<Payload> payload_;
 };
 
 }  // namespace nx

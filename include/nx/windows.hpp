@@ -4,7 +4,7 @@
 #include <string>
 #include <variant>
 
-#include "nx/backend.hpp"
+#include "nx/options.hpp"
 
 namespace nx {
 
@@ -19,11 +19,17 @@ struct ConvFrontOptions {
   std::vector<std::int64_t> kernel_dilation;
   std::int64_t feature_group_size = 1;
   std::int64_t batch_group_size = 1;
-  std::vector<int> input_permutation;
-  std::vector<int> kernel_permutation;
-  std::vector<int> output_permutation;
+  // Positions or names; input and output permutations name the input's axes.
+  Axes input_permutation;
+  Axes kernel_permutation;
+  Axes output_permutation;
 };
 Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& opts = {});
+// What a backend's conv receives for an input and a kernel of these shapes:
+// the options checked and resolved per spatial dim, and the geometry
+// (ConvOptions::geometry). Raises ArgumentError naming conv, as conv does.
+ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts = {},
+                         const Names& input_names = {}, const Names& kernel_names = {});
 
 struct WindowFrontOptions {
   PaddingSpec padding = Padding::valid;

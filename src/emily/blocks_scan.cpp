@@ -1,5 +1,4 @@
-// Emily: native cumulative ops, top_k and all_close (blocks, contract 2.13,
-// 2.12 and 3.4). Types MLX cannot compute run the default composition on the
+// Emily: native cumulative ops, top_k and all_close (blocks). Types MLX cannot compute run the default composition on the
 // reference backend through the fallback.
 #include <cmath>
 
@@ -29,7 +28,7 @@ mx::array inf_mask(const mx::array& a, mx::Device d) {
   return per_part(a, [&](const mx::array& x) { return mx::isinf(x, d); }, d);
 }
 
-Tensor scan(Backend& self, const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts, Scan op) {
+Tensor scan(Backend& self, const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts, Scan op) {
   auto d = self.mx_device(out.type);
   mx::array a = self.cast(t, out.type);
   const int axis = opts.axis;
@@ -49,25 +48,25 @@ Tensor scan(Backend& self, const Spec& out, const Tensor& t, const nx::Cumulativ
 
 }  // namespace
 
-Tensor Backend::cumulative_sum(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) {
+Tensor Backend::cumulative_sum(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "cumulative_sum", &nx::Backend::cumulative_sum, out, t, opts);
   return scan(*this, out, t, opts, Scan::sum);
 }
 
-Tensor Backend::cumulative_product(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) {
+Tensor Backend::cumulative_product(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "cumulative_product", &nx::Backend::cumulative_product, out, t, opts);
   return scan(*this, out, t, opts, Scan::product);
 }
 
-Tensor Backend::cumulative_min(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) {
+Tensor Backend::cumulative_min(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "cumulative_min", &nx::Backend::cumulative_min, out, t, opts);
   return scan(*this, out, t, opts, Scan::min);
 }
 
-Tensor Backend::cumulative_max(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) {
+Tensor Backend::cumulative_max(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "cumulative_max", &nx::Backend::cumulative_max, out, t, opts);
   return scan(*this, out, t, opts, Scan::max);
@@ -79,7 +78,7 @@ std::vector<Tensor> Backend::top_k(const std::vector<Spec>& out, const Tensor& t
   const int axis = t.rank() - 1;
   auto d = mx_device(t.type());
   Tensor order = argsort(Spec{t.shape(), nx::s32, {}}, t,
-                         nx::SortOptions{.axis = axis, .direction = nx::Direction::desc, .stable = true});
+                         nx::SortCallbackOptions{.axis = axis, .direction = nx::Direction::desc, .stable = true});
   mx::array idx = array_of(order);
   mx::Shape start(static_cast<std::size_t>(t.rank()), 0), stop = idx.shape();
   stop.back() = static_cast<int>(k);

@@ -166,7 +166,7 @@ class EmilyCompiler final : public nx::defn::Compiler {
   explicit EmilyCompiler(CompilerOptions opts) : opts_(opts) {}
   std::string name() const override { return opts_.mlx_compile ? "emily" : "emily (mx::compile off)"; }
   nx::defn::Executable compile(const Graph& graph, const nx::BackendPtr& backend) override {
-    if (!backend || !dynamic_cast<Backend*>(backend.get())) return nx::defn::evaluator()->compile(graph, backend);
+    if (!backend || backend->kind() != nx::BackendKind::emily) return nx::defn::evaluator()->compile(graph, backend);
     auto c = build(graph, backend, opts_);
     return [c](const std::vector<Tensor>& args) { return run(*c, args); };
   }

@@ -1,9 +1,10 @@
 // Emily: conv on mx::conv_general.
 //
-// Nx's canonical layouts {N, C, S...} / {O, C/G, K...} are reached through
-// the given permutations and folded into one transpose to MLX's
-// {N, S..., C} / {O, K..., C/G}; the result {N', S'..., O} is transposed
-// straight to the requested output layout. Details:
+// Nx's canonical layouts {N, C, S...} / {O, C/G, K...} (their geometry comes
+// from the front end) are reached through the given permutations and folded
+// into one transpose to MLX's {N, S..., C} / {O, K..., C/G}; the result
+// {N', S'..., O} is transposed straight to the requested output layout.
+// Details:
 // - f16/bf16/integer inputs are computed in f32; complex64 as four real
 //   convolutions; f64 runs on the reference backend (MLX's CPU convolution
 //   computes float64 in single precision).
@@ -88,7 +89,7 @@ Tensor Backend::conv(const Spec& out, const Tensor& input, const Tensor& kernel,
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
     const int id = static_cast<int>(opts.input_dilation[s]);
-    const int size = static_cast<int>(input.dim(opts.input_permutation[s + 2]));
+    const int size = static_cast<int>(opts.geometry.input[s + 2]);
     int lo = static_cast<int>(opts.padding[s].first), hi = static_cast<int>(opts.padding[s].second);
     // Cropping c dilated positions = dropping ceil(c / id) elements, then
     // re-padding the part of the dropped stretch that was kept.
@@ -166,13 +167,8 @@ Tensor Backend::conv(const Spec& out, const Tensor& input, const Tensor& kernel,
     y = mx::reshape(mx::view(mx::stack({re, im}, -1, dev), mx::complex64, dev), re.shape(), dev);
   }
   // MLX result {N', S'..., O}: canonical dim c sits at MLX dim 0, d+1, c-1.
-  std::vector<int> inv(static_cast<std::size_t>(rank));
-  for (int i = 0; i < rank; ++i) inv[static_cast<std::size_t>(opts.output_permutation[static_cast<std::size_t>(i)])] = i;
   std::vector<int> perm;
-  for (int j = 0; j < rank; ++j) {
-    const int c = inv[static_cast<std::size_t>(j)];
-    perm.push_back(c == 0 ? 0 : c == 1 ? d + 1 : c - 1);
-  }
+  for (int c : opts.geometry.output_from_canonical) perm.push_back(c == 0 ? 0 : c == 1 ? d + 1 : c - 1);
   return wrap(out, mx::transpose(y, perm, dev));
 }
 

@@ -58,7 +58,7 @@ void eval(const nx::Tensor& t) { eval(std::vector<nx::Tensor>{t}); }
 void eval(const std::vector<nx::Tensor>& ts) {
   std::vector<mx::array> arrays;
   for (const auto& t : ts)
-    if (t.defined() && t.backend()->name() == "emily") arrays.push_back(*static_cast<mx::array*>(t.data().get()));
+    if (is_emily(t)) arrays.push_back(array_ref(t));
   if (arrays.empty()) return;
   checks::run(arrays);
   telemetry::Span span("emily.eval", {{"count", std::to_string(arrays.size())}});
@@ -77,8 +77,8 @@ nx::Tensor detect_nan_inf(std::string_view op, const nx::Tensor& t) {
 }  // namespace detail
 
 bool is_evaluated(const nx::Tensor& t) {
-  if (!t.defined() || t.backend()->name() != "emily") return true;
-  return static_cast<mx::array*>(t.data().get())->status() != mx::array::Status::unscheduled;
+  if (!is_emily(t)) return true;
+  return array_ref(t).status() != mx::array::Status::unscheduled;
 }
 
 Backend::Backend(Device device) : device_(device) {}
@@ -154,19 +154,19 @@ mx::Shape to_mx_shape(const nx::Shape& s) {
 }
 
 mx::array Backend::array_of(const Tensor& t) const {
-  if (t.backend()->name() == "emily") return *static_cast<mx::array*>(t.data().get());
+  if (is_emily(t)) return array_ref(t);
   // A tensor of another backend (the reference one): copy its bytes in.
   auto bytes = t.backend()->to_binary(t, t.size());
   auto self = const_cast<Backend*>(this);
   Tensor mine = self->from_binary(t.spec(), bytes);
-  return *static_cast<mx::array*>(mine.data().get());
+  return array_ref(mine);
 }
 
 namespace {
 
 bool is_mx_float(mx::Dtype d) { return d == mx::float16 || d == mx::bfloat16 || d == mx::float32 || d == mx::float64; }
 
-// Nx's float -> integer store (contract 1.8): truncate toward zero, wrap
+// Nx's float -> integer store: truncate toward zero, wrap
 // modulo 2^bits, NaN -> 0, +Inf -> the type's max, -Inf -> its min. MLX's
 // own cast is undefined for these. The value is truncated in f64 on the CPU
 // (f32 on the GPU), brought into [-2^63, 2^63) exactly, converted to int64
@@ -231,7 +231,7 @@ mx::array Backend::cast(const Tensor& t, Type type) const { return convert(array
 Tensor Backend::wrap(const Spec& out, mx::array a) {
   a = convert(a, out.type);
   if (a.shape() != to_mx_shape(out.shape)) a = mx::reshape(a, to_mx_shape(out.shape), mx_device(out.type));
-  return make(out, std::make_shared<mx::array>(std::move(a)));
+  return make(out, std::make_shared<ArrayPayload>(std::move(a)));
 }
 
 Tensor Backend::constant(const Spec& out, const nx::Scalar& value) {
@@ -241,7 +241,7 @@ Tensor Backend::constant(const Spec& out, const nx::Scalar& value) {
   auto data = mx::allocator::malloc(bytes);
   nx::element::store_scalar(out.type, value, static_cast<std::uint8_t*>(data.buffer().raw_ptr()));
   mx::array s(std::move(data), mx::Shape{}, d);
-  if (out.shape.empty()) return make(out, std::make_shared<mx::array>(std::move(s)));
+  if (out.shape.empty()) return make(out, std::make_shared<ArrayPayload>(std::move(s)));
   return wrap(out, mx::broadcast_to(s, to_mx_shape(out.shape), mx_device(out.type)));
 }
 
@@ -285,14 +285,14 @@ Tensor Backend::iota(const Spec& out, std::optional<int> axis) {
 }
 
 bool Backend::backend_deallocate(const Tensor& t) {
-  auto* a = static_cast<mx::array*>(t.data().get());
-  if (a->size() == 0 && a->ndim() == 1) return false;
-  *a = mx::array(std::initializer_list<int>{}, mx::int32);  // drop the buffer reference
+  mx::array& a = array_ref(t);
+  if (a.size() == 0 && a.ndim() == 1) return false;
+  a = mx::array(std::initializer_list<int>{}, mx::int32);  // drop the buffer reference
   return true;
 }
 
 Tensor Backend::backend_copy(const Tensor& t, const nx::BackendPtr& target) {
-  if (target->name() == "emily") {
+  if (target->kind() == nx::BackendKind::emily) {
     // MLX arrays are not bound to a device: re-home the handle.
     auto* other = static_cast<Backend*>(target.get());
     return other->wrap(t.spec(), array_of(t));
@@ -350,7 +350,7 @@ Tensor Backend::from_pointer(const Spec& out, const nx::Pointer& pointer) {
 nx::Pointer Backend::to_pointer(const Tensor& t) {
   // Evaluate to a row-contiguous array and keep it as the tensor's data so
   // the address stays valid while the tensor lives.
-  auto* a = static_cast<mx::array*>(t.data().get());
+  auto* a = &array_ref(t);
   mx::array c = mx::contiguous(*a, false, mx_device(t.type()));
   checks::run({c});
   mx::eval(c);

@@ -115,7 +115,7 @@ std::shared_ptr<detail::GroupState> make_state(mx::distributed::Group g, std::st
 
 Backend& emily_backend_of(const nx::Tensor& x, const char* op) {
   if (!x.defined()) nx::raise(std::string("emily::distributed::") + op, "got an undefined tensor");
-  if (x.backend()->name() != "emily")
+  if (!is_emily(x))
     nx::raise(std::string("emily::distributed::") + op,
               "expects a tensor on the Emily backend, got one on the " + x.backend()->name() +
                   " backend; copy it with nx::backend_transfer(t, emily::backend()) first");

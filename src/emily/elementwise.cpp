@@ -1,11 +1,17 @@
-// Emily: element-wise callbacks on MLX. Inputs are cast to the Nx output (or
-// comparison) type first, since MLX promotes like NumPy, not like Nx. Cases
-// where MLX differs from Nx are composed from MLX ops (truncating remainder,
-// half-away rounding, NaN-aware sign, guarded integer division and shifts,
-// SWAR bit counts); what MLX cannot do falls back.
-#include <cmath>
+// Emily: the 24 binary element-wise callbacks on MLX, one table entry per op
+// (looked up by the op's index), then clip, select, logical_not and phase.
+// An entry says how its operands are prepared and whether complex operands
+// fall back, and names the small MLX composition for the op. Operands are
+// cast to the Nx output (or comparison) type first, since MLX promotes like
+// NumPy, not like Nx. Where MLX differs from Nx the composition fixes it up
+// (truncating remainder, guarded integer division and shifts, exact
+// comparisons across types). Types the front end rejects for an op have no
+// branch here.
+#include <cstdint>
+#include <optional>
 
-#include "emily_backend.hpp"
+#include "../nx/op_rows.hpp"
+#include "elementwise.hpp"
 #include "fallback.hpp"
 
 namespace emily {
@@ -14,72 +20,30 @@ namespace {
 
 using nx::BinaryOp;
 using nx::Type;
-using nx::UnaryOp;
+using namespace elementwise;
 
-mx::array scalar_like(double v, const mx::array& like) { return mx::array(v, like.dtype()); }
+// A binary entry's operands, prepared as its BinaryPrep says; `ot` is the
+// output type and `d` the device the composition runs on.
+struct Bin {
+  mx::array a, b;
+  Type ot;
+  mx::Device d;
+};
+using BinaryFn = mx::array (*)(const Bin&);
 
-mx::array bool_of(const mx::array& a, mx::Device d) {
-  if (a.dtype() == mx::bool_) return a;
-  return mx::not_equal(a, mx::array(0, a.dtype()), d);
-}
+enum class BinaryPrep : std::uint8_t {
+  output,    // cast to the output type (see binary_op for mixed-type f16/bf16)
+  precise,   // cast to precise_type of the output type
+  by_value,  // compare(): in a type holding both operands exactly; fn compares
+  truth,     // each operand as booleans
+};
 
-mx::array u8(const mx::array& b, mx::Device d) { return mx::astype(b, mx::uint8, d); }
-
-// The unsigned dtype of the same width (for bit tricks).
-mx::Dtype unsigned_of(Type t) {
-  switch (t.bits) {
-    case 8: return mx::uint8;
-    case 16: return mx::uint16;
-    case 32: return mx::uint32;
-    default: return mx::uint64;
-  }
-}
-
-mx::array popcount(const mx::array& x, Type t, mx::Device d) {
-  mx::Dtype ud = unsigned_of(t);
-  mx::array v = mx::view(x, ud, d);
-  auto c = [&](std::uint64_t k) { return mx::array(k, ud); };
-  // SWAR bit count within the type width.
-  v = mx::subtract(v, mx::bitwise_and(mx::right_shift(v, c(1), d), c(0x5555555555555555ull), d), d);
-  v = mx::add(mx::bitwise_and(v, c(0x3333333333333333ull), d),
-              mx::bitwise_and(mx::right_shift(v, c(2), d), c(0x3333333333333333ull), d), d);
-  v = mx::bitwise_and(mx::add(v, mx::right_shift(v, c(4), d), d), c(0x0F0F0F0F0F0F0F0Full), d);
-  for (int s = 8; s < t.bits; s *= 2) v = mx::add(v, mx::right_shift(v, c(static_cast<std::uint64_t>(s)), d), d);
-  v = mx::bitwise_and(v, c(0x7F), d);
-  return v;
-}
-
-// The dtype element-wise math runs in for output type `t`: the type itself.
-// MLX's kernels already compute f16/bf16 arithmetic in f32 per element and
-// round once (to nearest even); widening the whole tensors first would cost
-// two extra passes over memory per op for no change in the result.
-Type compute_type(Type t) { return t; }
-// remainder's composition (magnitudes, fix-ups) needs f32 for f16/bf16.
-Type precise_type(Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
-
-// Comparison result from an ordering array ord (-1, 0, 1 as int8).
-mx::array from_order(BinaryOp op, const mx::array& ord, mx::Device d) {
-  mx::array zero = mx::array(0, mx::int8);
-  switch (op) {
-    case BinaryOp::equal: return mx::equal(ord, zero, d);
-    case BinaryOp::not_equal: return mx::not_equal(ord, zero, d);
-    case BinaryOp::greater: return mx::greater(ord, zero, d);
-    case BinaryOp::less: return mx::less(ord, zero, d);
-    case BinaryOp::greater_equal: return mx::greater_equal(ord, zero, d);
-    default: return mx::less_equal(ord, zero, d);
-  }
-}
-
-mx::array compare_same(BinaryOp op, const mx::array& a, const mx::array& b, mx::Device d) {
-  switch (op) {
-    case BinaryOp::equal: return mx::equal(a, b, d);
-    case BinaryOp::not_equal: return mx::not_equal(a, b, d);
-    case BinaryOp::greater: return mx::greater(a, b, d);
-    case BinaryOp::less: return mx::less(a, b, d);
-    case BinaryOp::greater_equal: return mx::greater_equal(a, b, d);
-    default: return mx::less_equal(a, b, d);
-  }
-}
+struct BinaryEntry {
+  BinaryOp op;
+  BinaryPrep prep;
+  bool real_only;  // complex operands fall back
+  BinaryFn fn;
+};
 
 mx::array order_of(const mx::array& less, const mx::array& greater, mx::Device d) {
   return mx::subtract(mx::astype(greater, mx::int8, d), mx::astype(less, mx::int8, d), d);
@@ -102,301 +66,188 @@ mx::array order_int64_vs_f64(const mx::array& i, const mx::array& x, mx::Device 
   return mx::where(x_big, mx::array(-1, mx::int8), ord, d);
 }
 
-// erf in f32 with full relative accuracy: MLX's kernel has an absolute error
-// near 1e-7, which is all of the value for small |x| (it gives 0 below 1e-7).
-// A Taylor series (truncation below 2e-11) covers |x| < 0.5.
-mx::array erf_f32(const mx::array& x, mx::Device d) {
-  static const double k[] = {1.0, -1.0 / 3, 1.0 / 10, -1.0 / 42, 1.0 / 216, -1.0 / 1320, 1.0 / 9360, -1.0 / 75600};
-  mx::array x2 = mx::multiply(x, x, d);
-  mx::array p = mx::array(static_cast<float>(k[7]), mx::float32);
-  for (int i = 6; i >= 0; --i) p = mx::add(mx::array(static_cast<float>(k[i]), mx::float32), mx::multiply(x2, p, d), d);
-  mx::array series = mx::multiply(mx::multiply(x, p, d), mx::array(static_cast<float>(2.0 / std::sqrt(M_PI)), mx::float32), d);
-  return mx::where(mx::less(mx::abs(x, d), mx::array(0.5f), d), series, mx::erf(x, d), d);
+// Comparisons: values of different types compare exactly, by value, in a
+// type that holds both operands. `cmp` is the op's comparison; where an
+// ordering array (-1, 0, 1 as int8) decides, it is compared against 0.
+// Empty: the comparison falls back (orderings of complex values).
+std::optional<mx::array> compare(const Backend& be, BinaryOp op, BinaryFn cmp, const Tensor& ta,
+                                 const Tensor& tb) {
+  const Type x = ta.type(), y = tb.type();
+  auto same = [&](Type ct) {
+    auto d = be.mx_device(ct);
+    return u8(cmp({be.cast(ta, ct), be.cast(tb, ct), nx::u8, d}), d);
+  };
+  auto by_order = [&](const mx::array& ord, mx::Device d) { return cmp({ord, mx::array(0, mx::int8), nx::u8, d}); };
+  if (nx::is_complex(x) || nx::is_complex(y)) {
+    if (op != BinaryOp::equal && op != BinaryOp::not_equal) return std::nullopt;
+    return same(nx::c64);
+  }
+  if (nx::is_integer(x) && nx::is_integer(y)) {
+    if ((x == nx::u64 && nx::is_signed_int(y)) || (y == nx::u64 && nx::is_signed_int(x))) {
+      // u64 against a signed value: negative values are smaller, the rest compare as u64.
+      const bool left_u = x == nx::u64;
+      auto d = be.mx_device(nx::u64);
+      mx::array u = be.cast(left_u ? ta : tb, nx::u64), sv = be.cast(left_u ? tb : ta, nx::s64);
+      mx::array neg = mx::less(sv, mx::array(0, mx::int64), d);
+      mx::array su = mx::astype(sv, mx::uint64, d);
+      mx::array ord = order_of(mx::less(su, u, d), mx::greater(su, u, d), d);  // signed vs unsigned
+      ord = mx::where(neg, mx::array(-1, mx::int8), ord, d);
+      if (left_u) ord = mx::negative(ord, d);
+      return u8(by_order(ord, d), d);
+    }
+    return same(nx::merge(x, y));
+  }
+  // Floats (f16/bf16 fit in f32), possibly against one integer operand.
+  const Type i = nx::is_integer(x) ? x : y;
+  Type ct = x == nx::f64 || y == nx::f64 ? nx::f64 : nx::f32;
+  if (nx::is_integer(i) && i.bits > 16) ct = nx::f64;  // f64 holds every 32-bit integer
+  if (nx::is_integer(i) && i.bits == 64) {
+    const bool left_int = nx::is_integer(x);
+    auto d = be.mx_device(nx::f64);
+    mx::array iv = be.cast(left_int ? ta : tb, i), fv = be.cast(left_int ? tb : ta, nx::f64);
+    mx::array ord = order_int64_vs_f64(iv, fv, d);
+    if (!left_int) ord = mx::negative(ord, d);
+    // Any comparison with NaN is false, except not_equal.
+    mx::array r = mx::where(mx::isnan(fv, d), mx::array(op == BinaryOp::not_equal), by_order(ord, d), d);
+    return u8(r, d);
+  }
+  return same(ct);
 }
 
-mx::array clz(const mx::array& x, Type t, mx::Device d) {
-  mx::Dtype ud = unsigned_of(t);
-  mx::array v = mx::view(x, ud, d);
-  for (int s = 1; s < t.bits; s *= 2)
-    v = mx::bitwise_or(v, mx::right_shift(v, mx::array(static_cast<std::uint64_t>(s), ud), d), d);
-  return mx::subtract(mx::array(static_cast<std::uint64_t>(t.bits), ud), popcount(v, t, d), d);
+// Integer pow with a negative exponent: 1 for base 1, +-1 for base -1, else 0 (documented).
+mx::array pow_fn(const Bin& o) {
+  const auto& [a, b, ot, d] = o;
+  if (!nx::is_signed_int(ot)) return mx::power(a, b, d);
+  mx::array one = scalar_like(1, a), zero = scalar_like(0, a), minus = scalar_like(-1, a);
+  mx::array neg = mx::less(b, zero, d);
+  mx::array safe_b = mx::where(neg, zero, b, d);
+  mx::array odd = mx::not_equal(mx::remainder(b, scalar_like(2, b), d), zero, d);
+  mx::array neg_result =
+      mx::where(mx::equal(a, one, d), one, mx::where(mx::equal(a, minus, d), mx::where(odd, minus, one, d), zero, d), d);
+  return mx::where(neg, neg_result, mx::power(a, safe_b, d), d);
 }
+
+mx::array remainder_fn(const Bin& o) {
+  const auto& [a, b, ot, d] = o;
+  if (!nx::is_integer(ot)) {
+    // C fmod: MLX's remainder is floored, so take it on magnitudes (where
+    // both agree exactly) and give the result the dividend's sign. A zero
+    // dividend is returned as is (keeps -0.0) unless the result is NaN.
+    mx::array r = mx::remainder(mx::abs(a, d), mx::abs(b, d), d);
+    r = mx::where(mx::less(a, scalar_like(0, a), d), mx::negative(r, d), r, d);
+    mx::array zero_a = mx::logical_and(mx::equal(a, scalar_like(0, a), d), mx::logical_not(mx::isnan(r, d), d), d);
+    return mx::where(zero_a, a, r, d);
+  }
+  // Integers: MLX's remainder is floored; Nx's has the dividend's sign.
+  mx::array zero = scalar_like(0, a);
+  mx::array bad = mx::equal(b, zero, d);
+  if (nx::is_signed_int(ot)) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
+  mx::array safe_b = mx::where(bad, scalar_like(1, b), b, d);
+  mx::array r = mx::remainder(a, safe_b, d);
+  mx::array fix = mx::logical_and(mx::not_equal(r, zero, d),
+                                  mx::not_equal(mx::less(r, zero, d), mx::less(a, zero, d), d), d);
+  r = mx::where(fix, mx::subtract(r, safe_b, d), r, d);
+  // by 0 -> the dividend; by -1 -> 0 (avoids INT_MIN % -1)
+  return mx::where(mx::equal(b, zero, d), a, mx::where(bad, zero, r, d), d);
+}
+
+mx::array quotient_fn(const Bin& o) {
+  const auto& [a, b, ot, d] = o;
+  const bool is_signed = nx::is_signed_int(ot);
+  mx::array zero = scalar_like(0, a);
+  mx::array by_zero = mx::equal(b, zero, d);
+  mx::array bad = by_zero;
+  if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
+  // Divisors 0 and -1 would trap (SIGFPE for INT_MIN / -1): replace them first.
+  mx::array safe_b = mx::where(bad, scalar_like(1, b), b, d);
+  mx::array q = mx::floor_divide(a, safe_b, d);
+  if (is_signed) {
+    // MLX floors; Nx truncates toward zero: step up when the division
+    // was inexact and the operands have different signs.
+    mx::array inexact = mx::not_equal(mx::multiply(q, safe_b, d), a, d);
+    mx::array differ = mx::not_equal(mx::less(a, zero, d), mx::less(safe_b, zero, d), d);
+    q = mx::where(mx::logical_and(inexact, differ, d), mx::add(q, scalar_like(1, q), d), q, d);
+    q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
+  }
+  // Division by zero gives all bits set (-1 / max), documented.
+  return mx::where(by_zero, mx::bitwise_invert(zero, d), q, d);
+}
+
+// Shift counts outside [0, bits) give 0 (left) or the sign fill (right).
+mx::array out_of_range(const Bin& o) {
+  return mx::logical_or(mx::less(o.b, scalar_like(0, o.b), o.d),
+                        mx::greater_equal(o.b, scalar_like(o.ot.bits, o.b), o.d), o.d);
+}
+
+mx::array left_shift_fn(const Bin& o) {
+  const auto& [a, b, ot, d] = o;
+  mx::array zero = scalar_like(0, a), bad = out_of_range(o);
+  return mx::where(bad, zero, mx::left_shift(a, mx::where(bad, zero, b, d), d), d);
+}
+
+mx::array right_shift_fn(const Bin& o) {
+  const auto& [a, b, ot, d] = o;
+  mx::array zero = scalar_like(0, a), bad = out_of_range(o);
+  mx::array fill = nx::is_signed_int(ot) ? mx::where(mx::less(a, zero, d), scalar_like(-1, a), zero, d) : zero;
+  return mx::where(bad, fill, mx::right_shift(a, mx::where(bad, zero, b, d), d), d);
+}
+
+using P = BinaryPrep;
+// {op, operand preparation, complex falls back, composition}
+constexpr BinaryEntry kBinary[] = {
+    {BinaryOp::add, P::output, false, [](const Bin& o) { return mx::add(o.a, o.b, o.d); }},
+    {BinaryOp::subtract, P::output, false, [](const Bin& o) { return mx::subtract(o.a, o.b, o.d); }},
+    {BinaryOp::multiply, P::output, false, [](const Bin& o) { return mx::multiply(o.a, o.b, o.d); }},
+    {BinaryOp::pow, P::precise, false, pow_fn},
+    {BinaryOp::remainder, P::precise, false, remainder_fn},
+    {BinaryOp::divide, P::output, false, [](const Bin& o) { return mx::divide(o.a, o.b, o.d); }},
+    {BinaryOp::atan2, P::precise, true, [](const Bin& o) { return mx::arctan2(o.a, o.b, o.d); }},
+    {BinaryOp::min, P::output, false, [](const Bin& o) { return mx::minimum(o.a, o.b, o.d); }},
+    {BinaryOp::max, P::output, false, [](const Bin& o) { return mx::maximum(o.a, o.b, o.d); }},
+    {BinaryOp::quotient, P::output, false, quotient_fn},
+    {BinaryOp::bitwise_and, P::output, false, [](const Bin& o) { return mx::bitwise_and(o.a, o.b, o.d); }},
+    {BinaryOp::bitwise_or, P::output, false, [](const Bin& o) { return mx::bitwise_or(o.a, o.b, o.d); }},
+    {BinaryOp::bitwise_xor, P::output, false, [](const Bin& o) { return mx::bitwise_xor(o.a, o.b, o.d); }},
+    {BinaryOp::left_shift, P::output, false, left_shift_fn},
+    {BinaryOp::right_shift, P::output, false, right_shift_fn},
+    {BinaryOp::equal, P::by_value, false, [](const Bin& o) { return mx::equal(o.a, o.b, o.d); }},
+    {BinaryOp::not_equal, P::by_value, false, [](const Bin& o) { return mx::not_equal(o.a, o.b, o.d); }},
+    {BinaryOp::greater, P::by_value, false, [](const Bin& o) { return mx::greater(o.a, o.b, o.d); }},
+    {BinaryOp::less, P::by_value, false, [](const Bin& o) { return mx::less(o.a, o.b, o.d); }},
+    {BinaryOp::greater_equal, P::by_value, false, [](const Bin& o) { return mx::greater_equal(o.a, o.b, o.d); }},
+    {BinaryOp::less_equal, P::by_value, false, [](const Bin& o) { return mx::less_equal(o.a, o.b, o.d); }},
+    {BinaryOp::logical_and, P::truth, false, [](const Bin& o) { return mx::logical_and(o.a, o.b, o.d); }},
+    {BinaryOp::logical_or, P::truth, false, [](const Bin& o) { return mx::logical_or(o.a, o.b, o.d); }},
+    {BinaryOp::logical_xor, P::truth, false, [](const Bin& o) { return mx::not_equal(o.a, o.b, o.d); }},
+};
+static_assert(nx::op_table::in_op_order(kBinary), "one binary entry per op, in BinaryOp order");
 
 }  // namespace
 
 Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const Tensor& tb) {
+  const BinaryEntry& e = kBinary[nx::op_table::index(op)];
   const Type ot = out.type;
-  const bool cplx = nx::is_complex(ot);
-  switch (op) {
-    case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
-    case BinaryOp::greater_equal: case BinaryOp::less_equal: {
-      // Values of different types compare exactly, by value (contract 2.18):
-      // compare in a type that holds both operands exactly.
-      const Type x = ta.type(), y = tb.type();
-      if (!mlx_supports(x) || !mlx_supports(y)) break;
-      if (nx::is_complex(x) || nx::is_complex(y)) {
-        if (op != BinaryOp::equal && op != BinaryOp::not_equal) break;
-        auto d = mx_device(nx::c64);
-        return wrap(out, u8(compare_same(op, cast(ta, nx::c64), cast(tb, nx::c64), d), d));
+  if (mlx_supports(ot) && mlx_supports(ta.type()) && mlx_supports(tb.type()) && !(e.real_only && nx::is_complex(ot))) {
+    switch (e.prep) {
+      case P::by_value:
+        if (auto r = compare(*this, op, e.fn, ta, tb)) return wrap(out, *std::move(r));
+        break;
+      case P::truth: {
+        auto d = mx_device(ta.type() == nx::f64 || tb.type() == nx::f64 ? nx::f64 : nx::u8);
+        return wrap(out, u8(e.fn({bool_of(array_of(ta), d), bool_of(array_of(tb), d), ot, d}), d));
       }
-      if (nx::is_integer(x) && nx::is_integer(y)) {
-        if ((x == nx::u64 && nx::is_signed_int(y)) || (y == nx::u64 && nx::is_signed_int(x))) {
-          // u64 against a signed value: negative values are smaller, the rest compare as u64.
-          const bool left_u = x == nx::u64;
-          auto d = mx_device(nx::u64);
-          mx::array u = cast(left_u ? ta : tb, nx::u64), sv = cast(left_u ? tb : ta, nx::s64);
-          mx::array neg = mx::less(sv, mx::array(0, mx::int64), d);
-          mx::array su = mx::astype(sv, mx::uint64, d);
-          mx::array ord = order_of(mx::less(su, u, d), mx::greater(su, u, d), d);  // signed vs unsigned
-          ord = mx::where(neg, mx::array(-1, mx::int8), ord, d);
-          if (left_u) ord = mx::negative(ord, d);
-          return wrap(out, u8(from_order(op, ord, d), d));
-        }
-        Type ct = nx::merge(x, y);
-        auto d = mx_device(ct);
-        return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
+      case P::output: case P::precise: {
+        // Operands of another type (an integer, a wider float) meet an
+        // f16/bf16 result in f32, so that they are not rounded to the half
+        // type first. A scalar operand (a host literal) is converted to the
+        // output type.
+        const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
+        const Type ct = same && e.prep == P::output ? ot : precise_type(ot);
+        return wrap(out, e.fn({cast(ta, ct), cast(tb, ct), ot, mx_device(ot)}));
       }
-      // Floats (f16/bf16 fit in f32), possibly against one integer operand.
-      const Type i = nx::is_integer(x) ? x : y;
-      Type ct = x == nx::f64 || y == nx::f64 ? nx::f64 : nx::f32;
-      if (nx::is_integer(i) && i.bits > 16) ct = nx::f64;  // f64 holds every 32-bit integer
-      if (nx::is_integer(i) && i.bits == 64) {
-        const bool left_int = nx::is_integer(x);
-        auto d = mx_device(nx::f64);
-        mx::array iv = cast(left_int ? ta : tb, i), fv = cast(left_int ? tb : ta, nx::f64);
-        mx::array ord = order_int64_vs_f64(iv, fv, d);
-        if (!left_int) ord = mx::negative(ord, d);
-        mx::array r = from_order(op, ord, d);
-        // Any comparison with NaN is false, except not_equal.
-        r = mx::where(mx::isnan(fv, d), mx::array(op == BinaryOp::not_equal), r, d);
-        return wrap(out, u8(r, d));
-      }
-      auto d = mx_device(ct);
-      return wrap(out, u8(compare_same(op, cast(ta, ct), cast(tb, ct), d), d));
     }
-    case BinaryOp::logical_and: case BinaryOp::logical_or: case BinaryOp::logical_xor: {
-      if (!mlx_supports(ta.type()) || !mlx_supports(tb.type())) break;
-      auto d = mx_device(ta.type() == nx::f64 || tb.type() == nx::f64 ? nx::f64 : nx::u8);
-      mx::array a = bool_of(array_of(ta), d), b = bool_of(array_of(tb), d);
-      mx::array r = op == BinaryOp::logical_and ? mx::logical_and(a, b, d)
-                    : op == BinaryOp::logical_or ? mx::logical_or(a, b, d)
-                                                 : mx::not_equal(a, b, d);
-      return wrap(out, u8(r, d));
-    }
-    default: break;
-  }
-  if (!mlx_supports(ot) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
-    return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
-  auto d = mx_device(ot);
-  // Operands of another type (an integer, a wider float) meet an f16/bf16
-  // result in f32, so that they are not rounded to the half type first.
-  // A scalar operand (a host literal) is converted to the output type.
-  const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
-  const Type ct = !same || op == BinaryOp::remainder || op == BinaryOp::pow || op == BinaryOp::atan2
-                      ? precise_type(ot)
-                      : compute_type(ot);
-  mx::array a = cast(ta, ct), b = cast(tb, ct);
-  const bool is_int = nx::is_integer(ot), is_signed = nx::is_signed_int(ot);
-  switch (op) {
-    case BinaryOp::add: return wrap(out, mx::add(a, b, d));
-    case BinaryOp::subtract: return wrap(out, mx::subtract(a, b, d));
-    case BinaryOp::multiply: return wrap(out, mx::multiply(a, b, d));
-    case BinaryOp::divide: return wrap(out, mx::divide(a, b, d));
-    case BinaryOp::pow: {
-      if (!is_int) return wrap(out, mx::power(a, b, d));
-      if (!is_signed) return wrap(out, mx::power(a, b, d));
-      // Negative exponents: 1 for base 1, +-1 for base -1, else 0 (documented).
-      mx::array one = scalar_like(1, a), zero = scalar_like(0, a), minus = scalar_like(-1, a);
-      mx::array neg = mx::less(b, zero, d);
-      mx::array safe_b = mx::where(neg, zero, b, d);
-      mx::array odd = mx::not_equal(mx::remainder(b, scalar_like(2, b), d), zero, d);
-      mx::array neg_result = mx::where(mx::equal(a, one, d), one,
-                                       mx::where(mx::equal(a, minus, d), mx::where(odd, minus, one, d), zero, d), d);
-      return wrap(out, mx::where(neg, neg_result, mx::power(a, safe_b, d), d));
-    }
-    case BinaryOp::min:
-      if (cplx) break;
-      return wrap(out, mx::minimum(a, b, d));
-    case BinaryOp::max:
-      if (cplx) break;
-      return wrap(out, mx::maximum(a, b, d));
-    case BinaryOp::atan2:
-      if (cplx) break;
-      return wrap(out, mx::arctan2(a, b, d));
-    case BinaryOp::remainder: {
-      if (cplx) break;
-      if (!is_int) {
-        // C fmod: MLX's remainder is floored, so take it on magnitudes (where
-        // both agree exactly) and give the result the dividend's sign. A zero
-        // dividend is returned as is (keeps -0.0) unless the result is NaN.
-        mx::array r = mx::remainder(mx::abs(a, d), mx::abs(b, d), d);
-        r = mx::where(mx::less(a, scalar_like(0, a), d), mx::negative(r, d), r, d);
-        mx::array zero_a = mx::logical_and(mx::equal(a, scalar_like(0, a), d), mx::logical_not(mx::isnan(r, d), d), d);
-        return wrap(out, mx::where(zero_a, a, r, d));
-      }
-      // Integers: MLX's remainder is floored; Nx's has the dividend's sign.
-      mx::array zero = scalar_like(0, a);
-      mx::array bad = is_int ? mx::equal(b, zero, d) : mx::array(false);
-      if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
-      mx::array safe_b = is_int ? mx::where(bad, scalar_like(1, b), b, d) : b;
-      mx::array r = mx::remainder(a, safe_b, d);
-      mx::array fix = mx::logical_and(mx::not_equal(r, zero, d),
-                                      mx::not_equal(mx::less(r, zero, d), mx::less(a, zero, d), d), d);
-      r = mx::where(fix, mx::subtract(r, safe_b, d), r, d);
-      if (is_int) {
-        // by 0 -> the dividend; by -1 -> 0 (avoids INT_MIN % -1)
-        r = mx::where(mx::equal(b, zero, d), a, mx::where(bad, zero, r, d), d);
-      }
-      return wrap(out, r);
-    }
-    case BinaryOp::quotient: {
-      mx::array zero = scalar_like(0, a);
-      mx::array by_zero = mx::equal(b, zero, d);
-      mx::array bad = by_zero;
-      if (is_signed) bad = mx::logical_or(bad, mx::equal(b, scalar_like(-1, b), d), d);
-      // Divisors 0 and -1 would trap (SIGFPE for INT_MIN / -1): replace them first.
-      mx::array safe_b = mx::where(bad, scalar_like(1, b), b, d);
-      mx::array q = mx::floor_divide(a, safe_b, d);
-      if (is_signed) {
-        // MLX floors; Nx truncates toward zero: step up when the division
-        // was inexact and the operands have different signs.
-        mx::array inexact = mx::not_equal(mx::multiply(q, safe_b, d), a, d);
-        mx::array differ = mx::not_equal(mx::less(a, zero, d), mx::less(safe_b, zero, d), d);
-        q = mx::where(mx::logical_and(inexact, differ, d), mx::add(q, scalar_like(1, q), d), q, d);
-        q = mx::where(mx::equal(b, scalar_like(-1, b), d), mx::negative(a, d), q, d);
-      }
-      // Division by zero gives all bits set (-1 / max), documented.
-      mx::array all_ones = mx::bitwise_invert(zero, d);
-      return wrap(out, mx::where(by_zero, all_ones, q, d));
-    }
-    case BinaryOp::bitwise_and: return wrap(out, mx::bitwise_and(a, b, d));
-    case BinaryOp::bitwise_or: return wrap(out, mx::bitwise_or(a, b, d));
-    case BinaryOp::bitwise_xor: return wrap(out, mx::bitwise_xor(a, b, d));
-    case BinaryOp::left_shift: case BinaryOp::right_shift: {
-      mx::array zero = scalar_like(0, a);
-      mx::array bits = scalar_like(ot.bits, b);
-      mx::array out_of_range = mx::logical_or(mx::less(b, zero, d), mx::greater_equal(b, bits, d), d);
-      mx::array safe_b = mx::where(out_of_range, zero, b, d);
-      if (op == BinaryOp::left_shift)
-        return wrap(out, mx::where(out_of_range, zero, mx::left_shift(a, safe_b, d), d));
-      mx::array fill = is_signed ? mx::where(mx::less(a, zero, d), scalar_like(-1, a), zero, d) : zero;
-      return wrap(out, mx::where(out_of_range, fill, mx::right_shift(a, safe_b, d), d));
-    }
-    default: break;
   }
   return fallback::run(*this, nx::op_name(op), &nx::Backend::binary_op, op, out, ta, tb);
-}
-
-Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
-  const Type in = tt.type(), ot = out.type;
-  if (!mlx_supports(in) || !mlx_supports(ot))
-    return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
-  const bool cplx = nx::is_complex(in);
-  const bool on_gpu = device_ == Device::gpu && in != nx::f64;
-  switch (op) {
-    case UnaryOp::is_nan: case UnaryOp::is_infinity: {
-      auto d = mx_device(in);
-      mx::array a = array_of(tt);
-      if (nx::is_integer(in)) return wrap(out, mx::zeros(a.shape(), mx::uint8, d));
-      return wrap(out, u8(op == UnaryOp::is_nan ? mx::isnan(a, d) : mx::isinf(a, d), d));
-    }
-    case UnaryOp::real: return wrap(out, mx::real(array_of(tt), mx_device(ot)));
-    case UnaryOp::imag: return wrap(out, mx::imag(array_of(tt), mx_device(ot)));
-    case UnaryOp::abs: return wrap(out, mx::abs(array_of(tt), mx_device(in)));
-    case UnaryOp::conjugate: {
-      auto d = mx_device(ot);
-      return wrap(out, mx::conjugate(cast(tt, ot), d));
-    }
-    case UnaryOp::population_count: return wrap(out, popcount(array_of(tt), in, mx_device(in)));
-    case UnaryOp::count_leading_zeros: return wrap(out, clz(array_of(tt), in, mx_device(in)));
-    default: break;
-  }
-  auto d = mx_device(ot);
-  mx::array x = cast(tt, tt.type() == ot ? compute_type(ot) : precise_type(ot));
-  // MLX computes these in single precision even for float64: the reference
-  // backend gives f64 results at full precision.
-  const bool f64 = ot == nx::f64;
-  switch (op) {
-    case UnaryOp::exp:
-      if (f64) break;
-      // MLX's exp: +Inf above 88.0 and no subnormal results in f32 (the
-      // edges of the range; documented). An extended-range version costs a
-      // fused kernel call per op, which the dispatch budget does not allow.
-      return wrap(out, mx::exp(x, d));
-    case UnaryOp::expm1:
-      return wrap(out, cplx ? mx::subtract(mx::exp(x, d), scalar_like(1, x), d) : mx::expm1(x, d));
-    case UnaryOp::log: return wrap(out, mx::log(x, d));
-    case UnaryOp::log1p: return wrap(out, mx::log1p(x, d));
-    case UnaryOp::sigmoid:
-      if (f64) break;
-      if (cplx)
-        return wrap(out, mx::divide(scalar_like(1, x), mx::add(scalar_like(1, x), mx::exp(mx::negative(x, d), d), d), d));
-      return wrap(out, mx::sigmoid(x, d));
-    case UnaryOp::cos: if (f64) break; return wrap(out, mx::cos(x, d));
-    case UnaryOp::sin:
-      if (f64) break;
-      if (cplx) return wrap(out, mx::sin(x, d));
-      return wrap(out, mx::where(mx::equal(x, scalar_like(0, x), d), x, mx::sin(x, d), d));  // sin(-0) = -0
-    case UnaryOp::tan: return wrap(out, mx::tan(x, d));
-    case UnaryOp::cosh: return wrap(out, mx::cosh(x, d));
-    case UnaryOp::sinh: return wrap(out, mx::sinh(x, d));
-    case UnaryOp::tanh: return wrap(out, mx::tanh(x, d));
-    case UnaryOp::acos: return wrap(out, mx::arccos(x, d));
-    case UnaryOp::asin: return wrap(out, mx::arcsin(x, d));
-    case UnaryOp::atan: return wrap(out, mx::arctan(x, d));
-    case UnaryOp::acosh: if (cplx && on_gpu) break; return wrap(out, mx::arccosh(x, d));
-    case UnaryOp::asinh: if (cplx && on_gpu) break; return wrap(out, mx::arcsinh(x, d));
-    case UnaryOp::atanh: if (cplx && on_gpu) break; return wrap(out, mx::arctanh(x, d));
-    case UnaryOp::sqrt: return wrap(out, mx::sqrt(x, d));
-    case UnaryOp::rsqrt: return wrap(out, mx::rsqrt(x, d));
-    case UnaryOp::cbrt: {
-      if (cplx) break;
-      // Real cube root keeping the sign, refined by one Newton step.
-      mx::array ax = mx::abs(x, d);
-      mx::array y = mx::power(ax, scalar_like(1.0 / 3.0, x), d);
-      mx::array y2 = mx::multiply(y, y, d);
-      mx::array refined = mx::subtract(y, mx::divide(mx::subtract(mx::multiply(y2, y, d), ax, d),
-                                                     mx::multiply(scalar_like(3, x), y2, d), d), d);
-      mx::array ok = mx::logical_and(mx::greater(y, scalar_like(0, x), d), mx::isfinite(y, d), d);
-      y = mx::where(ok, refined, y, d);
-      y = mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d);
-      return wrap(out, mx::where(mx::equal(x, scalar_like(0, x), d), x, y, d));  // cbrt(-0) = -0
-    }
-    case UnaryOp::erf: if (f64) break; return wrap(out, erf_f32(x, d));
-    case UnaryOp::erfc: {
-      if (f64) break;  // the f32-accurate formula below is not enough for f64
-      // erfc with full f32 relative accuracy (Chebyshev fit, |rel err| < 1.2e-7).
-      mx::array z = mx::abs(mx::astype(x, mx::float32, d), d);
-      mx::array t = mx::divide(mx::array(1.0f), mx::add(mx::array(1.0f), mx::multiply(mx::array(0.5f), z, d), d), d);
-      const float k[] = {-1.26551223f, 1.00002368f, 0.37409196f, 0.09678418f, -0.18628806f,
-                         0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
-      mx::array p = mx::array(k[9]);
-      for (int i = 8; i >= 0; --i) p = mx::add(mx::array(k[i]), mx::multiply(t, p, d), d);
-      mx::array r = mx::multiply(t, mx::exp(mx::add(mx::negative(mx::multiply(z, z, d), d), p, d), d), d);
-      r = mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
-      return wrap(out, r);
-    }
-    case UnaryOp::erf_inv: if (f64) break; return wrap(out, mx::erfinv(x, d));
-    case UnaryOp::bitwise_not: return wrap(out, mx::bitwise_invert(x, d));
-    case UnaryOp::ceil: return wrap(out, mx::ceil(x, d));
-    case UnaryOp::floor: return wrap(out, mx::floor(x, d));
-    case UnaryOp::round: {
-      // Half away from zero (MLX rounds half to even).
-      mx::array t = mx::trunc(x, d);
-      mx::array frac = mx::abs(mx::subtract(x, t, d), d);
-      mx::array away = mx::add(t, mx::sign(x, d), d);
-      return wrap(out, mx::where(mx::greater_equal(frac, scalar_like(0.5, x), d), away, t, d));
-    }
-    case UnaryOp::negate: return wrap(out, mx::negative(x, d));
-    case UnaryOp::sign: {
-      if (nx::is_integer(ot) || cplx) return wrap(out, mx::sign(x, d));
-      // NaN stays NaN and signed zeros are kept (MLX's sign(NaN) is 0).
-      mx::array keep = mx::logical_or(mx::isnan(x, d), mx::equal(x, scalar_like(0, x), d), d);
-      return wrap(out, mx::where(keep, x, mx::sign(x, d), d));
-    }
-    default: break;
-  }
-  return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
 }
 
 Tensor Backend::clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) {

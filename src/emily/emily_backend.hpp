@@ -11,15 +11,31 @@
 namespace emily {
 
 namespace mx = mlx::core;
-using nx::Axes;
+using nx::AxisIndices;
 using nx::Shape;
 using nx::Spec;
 using nx::Tensor;
 
+// An Emily tensor's payload: its MLX array.
+struct ArrayPayload final : nx::PayloadOf<nx::BackendKind::emily> {
+  explicit ArrayPayload(mx::array a) : array(std::move(a)) {}
+  mx::array array;
+};
+// The MLX array of an Emily tensor; nx::ArgumentError for any other tensor.
+inline mx::array& array_ref(const nx::Tensor& t) { return nx::payload<ArrayPayload>(t).array; }
+// Whether `t` is a (defined) Emily tensor.
+inline bool is_emily(const nx::Tensor& t) {
+  return t.defined() && t.backend()->kind() == nx::BackendKind::emily;
+}
+
 class Backend final : public nx::Backend {
  public:
   explicit Backend(Device device);
-  std::string name() const override { return "emily"; }
+  nx::BackendKind kind() const override { return nx::BackendKind::emily; }
+  // MLX arrays are not bound to a device: every Emily backend takes every Emily tensor.
+  bool accepts_tensors_of(const nx::Backend& owner) const override {
+    return owner.kind() == nx::BackendKind::emily;
+  }
   std::string device_name() const override { return to_string(device_); }
   std::string inspect_header() const override { return "Emily.Backend<" + to_string(device_) + ">"; }
   Device device() const { return device_; }
@@ -47,18 +63,18 @@ class Backend final : public nx::Backend {
 
   // shape.cpp
   Tensor reshape(const Spec& out, const Tensor& t) override;
-  Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes) override;
-  Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) override;
-  Tensor transpose(const Spec& out, const Tensor& t, const Axes& axes) override;
+  Tensor squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
+  Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) override;
+  Tensor transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
   Tensor pad(const Spec& out, const Tensor& t, const Tensor& pad_value,
              const std::vector<nx::PadConfig>& config) override;
-  Tensor reverse(const Spec& out, const Tensor& t, const Axes& axes) override;
+  Tensor reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
   Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
   Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
 
   // linalg.cpp
-  Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
-             const Tensor& b, const Axes& contract_b, const Axes& batch_b) override;
+  Tensor dot(const Spec& out, const Tensor& a, const AxisIndices& contract_a, const AxisIndices& batch_a,
+             const Tensor& b, const AxisIndices& contract_b, const AxisIndices& batch_b) override;
   Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
                           const nx::TriangularSolveOptions& opts) override;
   Tensor fft(const Spec& out, const Tensor& t, const nx::FftOptions& opts) override;
@@ -83,24 +99,24 @@ class Backend final : public nx::Backend {
                const std::vector<std::int64_t>& strides) override;
   Tensor put_slice(const Spec& out, const Tensor& t, const nx::StartIndices& starts,
                    const Tensor& slice) override;
-  Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) override;
+  Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) override;
   Tensor indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
-                     const Tensor& updates, const Axes& axes) override;
+                     const Tensor& updates, const AxisIndices& axes) override;
   Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
-                     const Tensor& updates, const Axes& axes) override;
+                     const Tensor& updates, const AxisIndices& axes) override;
   Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
   Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
 
   // reductions.cpp
-  Tensor all(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
-  Tensor any(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
-  Tensor sum(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
-  Tensor product(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
-  Tensor reduce_max(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
-  Tensor reduce_min(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) override;
-  Tensor argmax(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) override;
-  Tensor argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) override;
-  Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceOptions& opts,
+  Tensor all(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) override;
+  Tensor any(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) override;
+  Tensor sum(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) override;
+  Tensor product(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) override;
+  Tensor reduce_max(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) override;
+  Tensor reduce_min(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) override;
+  Tensor argmax(const Spec& out, const Tensor& t, const nx::ArgReduceCallbackOptions& opts) override;
+  Tensor argmin(const Spec& out, const Tensor& t, const nx::ArgReduceCallbackOptions& opts) override;
+  Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceCallbackOptions& opts,
                 const nx::ReduceFn& fn) override;
   Tensor softmax(const Spec& out, const Tensor& t, int axis) override;
 
@@ -123,14 +139,14 @@ class Backend final : public nx::Backend {
                             const nx::WindowOptions& opts) override;
 
   // sort.cpp
-  Tensor sort(const Spec& out, const Tensor& t, const nx::SortOptions& opts) override;
-  Tensor argsort(const Spec& out, const Tensor& t, const nx::SortOptions& opts) override;
+  Tensor sort(const Spec& out, const Tensor& t, const nx::SortCallbackOptions& opts) override;
+  Tensor argsort(const Spec& out, const Tensor& t, const nx::SortCallbackOptions& opts) override;
 
   // blocks_scan.cpp
-  Tensor cumulative_sum(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
-  Tensor cumulative_product(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
-  Tensor cumulative_min(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
-  Tensor cumulative_max(const Spec& out, const Tensor& t, const nx::CumulativeOptions& opts) override;
+  Tensor cumulative_sum(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) override;
+  Tensor cumulative_product(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) override;
+  Tensor cumulative_min(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) override;
+  Tensor cumulative_max(const Spec& out, const Tensor& t, const nx::CumulativeCallbackOptions& opts) override;
   std::vector<Tensor> top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k) override;
   Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b, const nx::AllCloseOptions& opts) override;
 
@@ -152,8 +168,8 @@ class Backend final : public nx::Backend {
   mx::array array_of(const Tensor& t) const;
   // `t` as an MLX array of dtype for `type`.
   mx::array cast(const Tensor& t, nx::Type type) const;
-  // `a` converted to the dtype of `type` with Nx's storage rules (contract
-  // 1.8: float -> int truncates and wraps, NaN -> 0, +-Inf saturate; bf16
+  // `a` converted to the dtype of `type` with Nx's storage rules (float ->
+  // int truncates and wraps, NaN -> 0, +-Inf saturate; bf16
   // truncates the f32 value; complex -> real drops the imaginary part).
   mx::array convert(const mx::array& a, nx::Type type) const;
   Tensor wrap(const Spec& out, mx::array a);

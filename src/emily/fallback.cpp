@@ -39,7 +39,7 @@ FallbackPolicy fallback_policy() { return policy_slot(); }
 namespace fallback {
 
 nx::Tensor to_ref(const nx::Tensor& t) {
-  if (!t.defined() || t.backend()->name() == "binary") return t;
+  if (!t.defined() || t.backend()->is_reference()) return t;
   return t.backend()->backend_copy(t, nx::binary_backend());
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 // The Emily backend owning `x` when MLX's fused kernel can take it.
 Backend* fused_backend(const nx::Tensor& x, std::initializer_list<const nx::Tensor*> others = {}) {
-  if (x.backend()->name() != "emily") return nullptr;
+  if (!is_emily(x)) return nullptr;
   if (x.type() != nx::f32 && x.type() != nx::f16 && x.type() != nx::bf16) return nullptr;
   for (const nx::Tensor* o : others)
     if (o && o->type() != x.type()) return nullptr;

@@ -1,4 +1,4 @@
-// Emily: slicing, gathering and scattering on MLX (contract 2.7, 2.8), and
+// Emily: slicing, gathering and scattering on MLX, and
 // the take / take_along_axis blocks.
 //
 // MLX checks no index: out-of-range gather/take indices crash, dynamic
@@ -82,7 +82,7 @@ mx::array column(const mx::array& idx, int j, mx::Device d) {
   return mx::squeeze(mx::slice(idx, start, stop, d), -1, d);
 }
 
-std::vector<int> int_axes(const Axes& axes) { return std::vector<int>(axes.begin(), axes.end()); }
+std::vector<int> int_axes(const AxisIndices& axes) { return std::vector<int>(axes.begin(), axes.end()); }
 
 }  // namespace
 
@@ -132,7 +132,7 @@ Tensor Backend::put_slice(const Spec& out, const Tensor& t, const nx::StartIndic
   return wrap(out, mx::slice_update(a, u, start, stop, d));
 }
 
-Tensor Backend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) {
+Tensor Backend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) {
   auto d = mx_device(out.type);
   mx::array a = array_of(t), idx = array_of(indices);
   std::vector<mx::array> cols;
@@ -159,7 +159,7 @@ struct ScatterPlan {
 };
 
 ScatterPlan plan_scatter(std::string_view op, const Backend& self, const Spec& out, const Tensor& target, const Tensor& indices,
-                         const Tensor& updates, const Axes& axes, mx::Device d) {
+                         const Tensor& updates, const AxisIndices& axes, mx::Device d) {
   ScatterPlan p;
   mx::array idx = self.array_of(indices);
   std::vector<mx::array> raw;
@@ -199,7 +199,7 @@ mx::array without_drop_slot(const mx::array& a, int axis, mx::Device d) {
 }  // namespace
 
 Tensor Backend::indexed_add(const Spec& out, const Tensor& target, const Tensor& indices, const Tensor& updates,
-                            const Axes& axes) {
+                            const AxisIndices& axes) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "indexed_add", &nx::Backend::indexed_add, out, target, indices, updates, axes);
   auto d = scatter_device(out.type);
@@ -210,7 +210,7 @@ Tensor Backend::indexed_add(const Spec& out, const Tensor& target, const Tensor&
 }
 
 Tensor Backend::indexed_put(const Spec& out, const Tensor& target, const Tensor& indices, const Tensor& updates,
-                            const Axes& axes) {
+                            const AxisIndices& axes) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "indexed_put", &nx::Backend::indexed_put, out, target, indices, updates, axes);
   // Rows writing the same position write the same whole window, so the last

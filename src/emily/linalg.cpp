@@ -82,20 +82,20 @@ mx::array exact_int_matmul(const mx::array& a, const mx::array& b, int bits, boo
 
 }  // namespace detail
 
-Tensor Backend::dot(const Spec& out, const Tensor& ta, const Axes& contract_a, const Axes& batch_a,
-                    const Tensor& tb, const Axes& contract_b, const Axes& batch_b) {
+Tensor Backend::dot(const Spec& out, const Tensor& ta, const AxisIndices& contract_a, const AxisIndices& batch_a,
+                    const Tensor& tb, const AxisIndices& contract_b, const AxisIndices& batch_b) {
   if (!mlx_supports(out.type) || !mlx_supports(ta.type()) || !mlx_supports(tb.type()))
     return fallback::run(*this, "dot", &nx::Backend::dot, out, ta, contract_a, batch_a, tb, contract_b, batch_b);
   auto d = mx_device(out.type);
-  auto free_axes = [](int rank, const Axes& c, const Axes& bt) {
-    Axes f;
+  auto free_axes = [](int rank, const AxisIndices& c, const AxisIndices& bt) {
+    AxisIndices f;
     for (int i = 0; i < rank; ++i)
       if (std::find(c.begin(), c.end(), i) == c.end() && std::find(bt.begin(), bt.end(), i) == bt.end())
         f.push_back(i);
     return f;
   };
-  Axes fa = free_axes(ta.rank(), contract_a, batch_a), fb = free_axes(tb.rank(), contract_b, batch_b);
-  auto prod = [](const Tensor& t, const Axes& ax) {
+  AxisIndices fa = free_axes(ta.rank(), contract_a, batch_a), fb = free_axes(tb.rank(), contract_b, batch_b);
+  auto prod = [](const Tensor& t, const AxisIndices& ax) {
     int n = 1;
     for (int i : ax) n *= static_cast<int>(t.dim(i));
     return n;

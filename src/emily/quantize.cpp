@@ -35,7 +35,7 @@ auto mlx_call(std::string_view op, F&& f) {
 
 Backend* emily_of(std::string_view op, const nx::Tensor& t, std::string_view arg) {
   if (!t.defined()) nx::raise(op, std::string(arg) + " is an undefined tensor");
-  if (t.backend()->name() != "emily")
+  if (!is_emily(t))
     nx::raise(op, std::string(arg) + " is on the " + t.backend()->name() +
                       " backend; move it to Emily first with nx::backend_transfer(" + std::string(arg) +
                       ", emily::backend())");

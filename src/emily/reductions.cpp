@@ -6,7 +6,7 @@ namespace emily {
 
 namespace {
 
-std::vector<int> mx_axes(const std::optional<nx::Axes>& axes, int rank) {
+std::vector<int> mx_axes(const std::optional<nx::AxisIndices>& axes, int rank) {
   std::vector<int> out;
   if (axes) out.assign(axes->begin(), axes->end());
   else for (int d = 0; d < rank; ++d) out.push_back(d);
@@ -19,35 +19,35 @@ nx::Type accumulator(nx::Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f3
 
 }  // namespace
 
-Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "sum", &nx::Backend::sum, out, t, opts);
   auto d = mx_device(out.type);
   return wrap(out, mx::sum(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
-Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "product", &nx::Backend::product, out, t, opts);
   auto d = mx_device(out.type);
   return wrap(out, mx::prod(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
-Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()))
     return fallback::run(*this, "reduce_max", &nx::Backend::reduce_max, out, t, opts);
   auto d = mx_device(out.type);
   return wrap(out, mx::max(array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
-Tensor Backend::reduce_min(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+Tensor Backend::reduce_min(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()))
     return fallback::run(*this, "reduce_min", &nx::Backend::reduce_min, out, t, opts);
   auto d = mx_device(out.type);
   return wrap(out, mx::min(array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
-Tensor Backend::all(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+Tensor Backend::all(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type())) return fallback::run(*this, "all", &nx::Backend::all, out, t, opts);
   auto d = mx_device(t.type());
   mx::array a = array_of(t);
@@ -55,7 +55,7 @@ Tensor Backend::all(const Spec& out, const Tensor& t, const nx::ReduceOptions& o
   return wrap(out, mx::astype(mx::all(b, mx_axes(opts.axes, t.rank()), opts.keep_axes, d), mx::uint8, d));
 }
 
-Tensor Backend::any(const Spec& out, const Tensor& t, const nx::ReduceOptions& opts) {
+Tensor Backend::any(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type())) return fallback::run(*this, "any", &nx::Backend::any, out, t, opts);
   auto d = mx_device(t.type());
   mx::array a = array_of(t);
@@ -67,7 +67,7 @@ namespace {
 
 // Nx's arg-reduction: ties -> first (low) or last (high); any NaN wins and
 // the last NaN is reported (MLX ignores NaN, so it is handled separately).
-mx::array arg_reduce(const mx::array& a0, const nx::ArgReduceOptions& opts, bool is_max, bool is_float,
+mx::array arg_reduce(const mx::array& a0, const nx::ArgReduceCallbackOptions& opts, bool is_max, bool is_float,
                      mx::Device d) {
   mx::array a = opts.axis ? a0 : mx::reshape(a0, {-1}, d);
   const int axis = opts.axis ? *opts.axis : 0;
@@ -90,12 +90,12 @@ mx::array arg_reduce(const mx::array& a0, const nx::ArgReduceOptions& opts, bool
 
 }  // namespace
 
-Tensor Backend::argmax(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) {
+Tensor Backend::argmax(const Spec& out, const Tensor& t, const nx::ArgReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type())) return fallback::run(*this, "argmax", &nx::Backend::argmax, out, t, opts);
   return wrap(out, arg_reduce(array_of(t), opts, true, nx::is_float(t.type()), mx_device(t.type())));
 }
 
-Tensor Backend::argmin(const Spec& out, const Tensor& t, const nx::ArgReduceOptions& opts) {
+Tensor Backend::argmin(const Spec& out, const Tensor& t, const nx::ArgReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type())) return fallback::run(*this, "argmin", &nx::Backend::argmin, out, t, opts);
   return wrap(out, arg_reduce(array_of(t), opts, false, nx::is_float(t.type()), mx_device(t.type())));
 }
@@ -112,7 +112,7 @@ Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
 
 // The reducer is an arbitrary C++ function of scalar tensors: it runs on the
 // reference backend, element by element, as in Nx.
-Tensor Backend::reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceOptions& opts,
+Tensor Backend::reduce(const Spec& out, const Tensor& t, const Tensor& acc, const nx::ReduceCallbackOptions& opts,
                        const nx::ReduceFn& fn) {
   return fallback::run(*this, "reduce", &nx::Backend::reduce, out, t, acc, opts, fn);
 }

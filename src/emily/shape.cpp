@@ -1,4 +1,4 @@
-// Emily: shape and layout callbacks on MLX (contract 2.2, 2.6, 2.10, 2.11).
+// Emily: shape and layout callbacks on MLX.
 // Inputs are cast to the Nx output type first (concatenate, stack and pad
 // merge types); output types MLX cannot hold go through the fallback.
 #include "emily_backend.hpp"
@@ -8,7 +8,7 @@ namespace emily {
 
 namespace {
 
-std::vector<int> int_axes(const Axes& axes) { return std::vector<int>(axes.begin(), axes.end()); }
+std::vector<int> int_axes(const AxisIndices& axes) { return std::vector<int>(axes.begin(), axes.end()); }
 
 }  // namespace
 
@@ -16,11 +16,11 @@ Tensor Backend::reshape(const Spec& out, const Tensor& t) {
   return wrap(out, mx::reshape(array_of(t), to_mx_shape(out.shape), mx_device(out.type)));
 }
 
-Tensor Backend::squeeze(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor Backend::squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   return wrap(out, mx::squeeze(array_of(t), int_axes(axes), mx_device(out.type)));
 }
 
-Tensor Backend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) {
+Tensor Backend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) {
   auto d = mx_device(out.type);
   // Place t's dims on `axes` (size 1 elsewhere), then broadcast.
   mx::Shape placed(shape.size(), 1);
@@ -30,11 +30,11 @@ Tensor Backend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, 
   return wrap(out, mx::broadcast_to(a, to_mx_shape(shape), d));
 }
 
-Tensor Backend::transpose(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor Backend::transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   return wrap(out, mx::transpose(array_of(t), int_axes(axes), mx_device(out.type)));
 }
 
-Tensor Backend::reverse(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor Backend::reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   return wrap(out, mx::flip(array_of(t), int_axes(axes), mx_device(out.type)));
 }
 

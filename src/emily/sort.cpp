@@ -21,7 +21,7 @@ mx::array sorted_indices(const mx::array& a, int axis, nx::Direction direction, 
 
 }  // namespace
 
-Tensor Backend::sort(const Spec& out, const Tensor& t, const nx::SortOptions& opts) {
+Tensor Backend::sort(const Spec& out, const Tensor& t, const nx::SortCallbackOptions& opts) {
   if (!mlx_supports(t.type())) return fallback::run(*this, "sort", &nx::Backend::sort, out, t, opts);
   auto d = mx_device(t.type());
   mx::array a = array_of(t);
@@ -29,7 +29,7 @@ Tensor Backend::sort(const Spec& out, const Tensor& t, const nx::SortOptions& op
   return wrap(out, mx::flip(mx::sort(mx::flip(a, opts.axis, d), opts.axis, d), opts.axis, d));
 }
 
-Tensor Backend::argsort(const Spec& out, const Tensor& t, const nx::SortOptions& opts) {
+Tensor Backend::argsort(const Spec& out, const Tensor& t, const nx::SortCallbackOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "argsort", &nx::Backend::argsort, out, t, opts);
   auto d = mx_device(t.type());

@@ -1,4 +1,4 @@
-// Emily: window reductions and window scatters on MLX (contract 2.9).
+// Emily: window reductions and window scatters on MLX.
 //
 // The input is padded with the operation's identity (0, 1, the type's
 // minimum or maximum; negative padding crops), viewed as sliding windows

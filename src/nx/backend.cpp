@@ -2,90 +2,30 @@
 
 #include <atomic>
 #include <mutex>
+#include <ostream>
 
 namespace nx {
 
-namespace {
-const char* const kBinaryNames[] = {
-#define NX_NAME(name) #name,
-    NX_BINARY_CALLBACKS(NX_NAME)
-#undef NX_NAME
-};
-const char* const kUnaryNames[] = {
-#define NX_NAME(name) #name,
-    NX_UNARY_CALLBACKS(NX_NAME)
-#undef NX_NAME
-};
-}  // namespace
-
-std::string_view op_name(BinaryOp op) { return kBinaryNames[static_cast<int>(op)]; }
-std::string_view op_name(UnaryOp op) { return kUnaryNames[static_cast<int>(op)]; }
-
-BinaryCallback callback_of(BinaryOp op) {
-  static const BinaryCallback table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_BINARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
+Tensor Backend::make(const Spec& out, std::shared_ptr<Payload> payload) {
+  return Tensor(out, shared_from_this(), std::move(payload));
 }
 
-UnaryCallback callback_of(UnaryOp op) {
-  static const UnaryCallback table[] = {
-#define NX_MEMBER(name) &Backend::name,
-      NX_UNARY_CALLBACKS(NX_MEMBER)
-#undef NX_MEMBER
-  };
-  return table[static_cast<int>(op)];
+std::string_view to_string(BackendKind kind) {
+  switch (kind) {
+    case BackendKind::reference: return "binary";
+    case BackendKind::emily: return "emily";
+    case BackendKind::expression: return "expr";
+    case BackendKind::other: break;
+  }
+  return "other";
 }
 
-const std::vector<BinaryOp>& all_binary_ops() {
-  static const std::vector<BinaryOp> ops = {
-#define NX_ENTRY(name) BinaryOp::name,
-      NX_BINARY_CALLBACKS(NX_ENTRY)
-#undef NX_ENTRY
-  };
-  return ops;
-}
+std::ostream& operator<<(std::ostream& os, BackendKind kind) { return os << to_string(kind); }
 
-const std::vector<UnaryOp>& all_unary_ops() {
-  static const std::vector<UnaryOp> ops = {
-#define NX_ENTRY(name) UnaryOp::name,
-      NX_UNARY_CALLBACKS(NX_ENTRY)
-#undef NX_ENTRY
-  };
-  return ops;
-}
-
-const std::vector<std::string>& callback_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v = {
-        "init", "constant", "from_binary", "eye", "iota", "backend_deallocate", "backend_copy",
-        "backend_transfer", "to_batched", "to_binary", "inspect", "from_pointer", "to_pointer",
-        "as_type", "bitcast", "reshape", "squeeze", "broadcast", "transpose", "pad", "reverse",
-        "dot", "clip", "slice", "put_slice", "gather", "concatenate", "stack", "select", "conv",
-        "all", "any", "sum", "product", "reduce_max", "reduce_min", "argmax", "argmin", "reduce",
-        "window_reduce", "window_sum", "window_product", "window_max", "window_min", "sort",
-        "argsort", "window_scatter_max", "window_scatter_min", "indexed_add", "indexed_put",
-        "triangular_solve", "fft", "ifft"};
-    for (const char* n : kBinaryNames) v.emplace_back(n);
-    for (const char* n : kUnaryNames) v.emplace_back(n);
-    v.emplace_back("block");
-    return v;
-  }();
-  return names;
-}
-
-const std::vector<std::string>& block_names() {
-  static const std::vector<std::string> names = {
-      "logical_not", "phase", "all_close", "cumulative_sum", "cumulative_product",
-      "cumulative_min", "cumulative_max", "take", "take_along_axis", "top_k", "fft2", "ifft2",
-      "rfft", "irfft", "cholesky", "solve", "qr", "eigh", "svd", "lu", "determinant", "softmax"};
-  return names;
-}
-
-Tensor Backend::make(const Spec& out, std::shared_ptr<void> data) {
-  return Tensor(out, shared_from_this(), std::move(data));
+void detail::payload_mismatch(const Tensor& t, BackendKind wanted) {
+  const std::string got = t.defined() ? t.backend()->name() : std::string("no");
+  raise("payload", "expected a tensor of the " + std::string(to_string(wanted)) + " backend, got one of the " +
+                       got + " backend (transfer it with nx::backend_transfer)");
 }
 
 void Backend::unsupported(std::string_view callback) const {
@@ -119,31 +59,31 @@ Pointer Backend::to_pointer(const Tensor&) { unsupported("to_pointer"); }
 Tensor Backend::as_type(const Spec&, const Tensor&) { unsupported("as_type"); }
 Tensor Backend::bitcast(const Spec&, const Tensor&) { unsupported("bitcast"); }
 Tensor Backend::reshape(const Spec&, const Tensor&) { unsupported("reshape"); }
-Tensor Backend::squeeze(const Spec&, const Tensor&, const Axes&) { unsupported("squeeze"); }
-Tensor Backend::broadcast(const Spec&, const Tensor&, const Shape&, const Axes&) { unsupported("broadcast"); }
-Tensor Backend::transpose(const Spec&, const Tensor&, const Axes&) { unsupported("transpose"); }
+Tensor Backend::squeeze(const Spec&, const Tensor&, const AxisIndices&) { unsupported("squeeze"); }
+Tensor Backend::broadcast(const Spec&, const Tensor&, const Shape&, const AxisIndices&) { unsupported("broadcast"); }
+Tensor Backend::transpose(const Spec&, const Tensor&, const AxisIndices&) { unsupported("transpose"); }
 Tensor Backend::pad(const Spec&, const Tensor&, const Tensor&, const std::vector<PadConfig>&) { unsupported("pad"); }
-Tensor Backend::reverse(const Spec&, const Tensor&, const Axes&) { unsupported("reverse"); }
+Tensor Backend::reverse(const Spec&, const Tensor&, const AxisIndices&) { unsupported("reverse"); }
 Tensor Backend::concatenate(const Spec&, const std::vector<Tensor>&, int) { unsupported("concatenate"); }
 Tensor Backend::stack(const Spec&, const std::vector<Tensor>&, int) { unsupported("stack"); }
-Tensor Backend::dot(const Spec&, const Tensor&, const Axes&, const Axes&, const Tensor&, const Axes&, const Axes&) { unsupported("dot"); }
+Tensor Backend::dot(const Spec&, const Tensor&, const AxisIndices&, const AxisIndices&, const Tensor&, const AxisIndices&, const AxisIndices&) { unsupported("dot"); }
 Tensor Backend::conv(const Spec&, const Tensor&, const Tensor&, const ConvOptions&) { unsupported("conv"); }
 Tensor Backend::clip(const Spec&, const Tensor&, const Tensor&, const Tensor&) { unsupported("clip"); }
 Tensor Backend::select(const Spec&, const Tensor&, const Tensor&, const Tensor&) { unsupported("select"); }
 Tensor Backend::slice(const Spec&, const Tensor&, const StartIndices&, const std::vector<std::int64_t>&, const std::vector<std::int64_t>&) { unsupported("slice"); }
 Tensor Backend::put_slice(const Spec&, const Tensor&, const StartIndices&, const Tensor&) { unsupported("put_slice"); }
-Tensor Backend::gather(const Spec&, const Tensor&, const Tensor&, const Axes&) { unsupported("gather"); }
-Tensor Backend::indexed_add(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Axes&) { unsupported("indexed_add"); }
-Tensor Backend::indexed_put(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Axes&) { unsupported("indexed_put"); }
-Tensor Backend::all(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("all"); }
-Tensor Backend::any(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("any"); }
-Tensor Backend::sum(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("sum"); }
-Tensor Backend::product(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("product"); }
-Tensor Backend::reduce_max(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("reduce_max"); }
-Tensor Backend::reduce_min(const Spec&, const Tensor&, const ReduceOptions&) { unsupported("reduce_min"); }
-Tensor Backend::argmax(const Spec&, const Tensor&, const ArgReduceOptions&) { unsupported("argmax"); }
-Tensor Backend::argmin(const Spec&, const Tensor&, const ArgReduceOptions&) { unsupported("argmin"); }
-Tensor Backend::reduce(const Spec&, const Tensor&, const Tensor&, const ReduceOptions&, const ReduceFn&) { unsupported("reduce"); }
+Tensor Backend::gather(const Spec&, const Tensor&, const Tensor&, const AxisIndices&) { unsupported("gather"); }
+Tensor Backend::indexed_add(const Spec&, const Tensor&, const Tensor&, const Tensor&, const AxisIndices&) { unsupported("indexed_add"); }
+Tensor Backend::indexed_put(const Spec&, const Tensor&, const Tensor&, const Tensor&, const AxisIndices&) { unsupported("indexed_put"); }
+Tensor Backend::all(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("all"); }
+Tensor Backend::any(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("any"); }
+Tensor Backend::sum(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("sum"); }
+Tensor Backend::product(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("product"); }
+Tensor Backend::reduce_max(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("reduce_max"); }
+Tensor Backend::reduce_min(const Spec&, const Tensor&, const ReduceCallbackOptions&) { unsupported("reduce_min"); }
+Tensor Backend::argmax(const Spec&, const Tensor&, const ArgReduceCallbackOptions&) { unsupported("argmax"); }
+Tensor Backend::argmin(const Spec&, const Tensor&, const ArgReduceCallbackOptions&) { unsupported("argmin"); }
+Tensor Backend::reduce(const Spec&, const Tensor&, const Tensor&, const ReduceCallbackOptions&, const ReduceFn&) { unsupported("reduce"); }
 Tensor Backend::window_reduce(const Spec&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&, const ReduceFn&) { unsupported("window_reduce"); }
 Tensor Backend::window_sum(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_sum"); }
 Tensor Backend::window_product(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_product"); }
@@ -151,21 +91,21 @@ Tensor Backend::window_max(const Spec&, const Tensor&, const Shape&, const Windo
 Tensor Backend::window_min(const Spec&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_min"); }
 Tensor Backend::window_scatter_max(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_scatter_max"); }
 Tensor Backend::window_scatter_min(const Spec&, const Tensor&, const Tensor&, const Tensor&, const Shape&, const WindowOptions&) { unsupported("window_scatter_min"); }
-Tensor Backend::sort(const Spec&, const Tensor&, const SortOptions&) { unsupported("sort"); }
-Tensor Backend::argsort(const Spec&, const Tensor&, const SortOptions&) { unsupported("argsort"); }
+Tensor Backend::sort(const Spec&, const Tensor&, const SortCallbackOptions&) { unsupported("sort"); }
+Tensor Backend::argsort(const Spec&, const Tensor&, const SortCallbackOptions&) { unsupported("argsort"); }
 Tensor Backend::triangular_solve(const Spec&, const Tensor&, const Tensor&, const TriangularSolveOptions&) { unsupported("triangular_solve"); }
 Tensor Backend::fft(const Spec&, const Tensor&, const FftOptions&) { unsupported("fft"); }
 Tensor Backend::ifft(const Spec&, const Tensor&, const FftOptions&) { unsupported("ifft"); }
 
-#define NX_DEFINE_BINARY(name)                                                 \
-  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) {    \
-    return binary_op(BinaryOp::name, out, a, b);                              \
+#define NX_DEFINE_BINARY(name, ...)                                         \
+  Tensor Backend::name(const Spec& out, const Tensor& a, const Tensor& b) { \
+    return binary_op(BinaryOp::name, out, a, b);                           \
   }
 NX_BINARY_CALLBACKS(NX_DEFINE_BINARY)
 #undef NX_DEFINE_BINARY
-#define NX_DEFINE_UNARY(name)                                 \
-  Tensor Backend::name(const Spec& out, const Tensor& t) {    \
-    return unary_op(UnaryOp::name, out, t);                  \
+#define NX_DEFINE_UNARY(name, ...)                       \
+  Tensor Backend::name(const Spec& out, const Tensor& t) { \
+    return unary_op(UnaryOp::name, out, t);                \
   }
 NX_UNARY_CALLBACKS(NX_DEFINE_UNARY)
 #undef NX_DEFINE_UNARY

@@ -1,6 +1,6 @@
 // Host-side element encoding shared by the front end and the reference
-// backend: Nx's storage rules (section 1.8 of the contract) for every type,
-// the small-float formats, and the bit-packing of sub-byte types.
+// backend: Nx's storage rules (how a computed value is stored into each
+// type), the small-float formats, and the bit-packing of sub-byte types.
 //
 // Unpacked host layout: one element per `element_bytes(type)` bytes; u2/u4
 // hold their value in a byte, s2/s4 hold it sign-extended in an int8, f8

@@ -3,6 +3,7 @@
 
 #include <mlx/transforms.h>
 
+#include "../emily_backend.hpp"
 #include "emily/backend.hpp"
 #include "emily/llm.hpp"
 #include "nx/nx.hpp"
@@ -18,8 +19,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // Starts computing an Emily tensor without waiting (other backends: nothing
 // to start), so the next step's graph is built while this one runs.
 void start(const nx::Tensor& t) {
-  if (t.defined() && t.backend()->name() == "emily")
-    mlx::core::async_eval({*static_cast<mlx::core::array*>(t.data().get())});
+  if (is_emily(t)) mlx::core::async_eval({array_ref(t)});
 }
 
 std::int64_t read_id(const nx::Tensor& t) { return nx::to_number<std::int64_t>(nx::reshape(t, {})); }

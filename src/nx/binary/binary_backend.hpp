@@ -8,7 +8,7 @@ namespace nx {
 
 class BinaryBackend final : public Backend {
  public:
-  std::string name() const override { return "binary"; }
+  BackendKind kind() const override { return BackendKind::reference; }
 
   // creation.cpp
   Tensor constant(const Spec& out, const Scalar& value) override;
@@ -26,19 +26,19 @@ class BinaryBackend final : public Backend {
 
   // shape.cpp
   Tensor reshape(const Spec& out, const Tensor& t) override;
-  Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes) override;
-  Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) override;
-  Tensor transpose(const Spec& out, const Tensor& t, const Axes& axes) override;
+  Tensor squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
+  Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) override;
+  Tensor transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
   Tensor pad(const Spec& out, const Tensor& t, const Tensor& pad_value,
              const std::vector<PadConfig>& config) override;
-  Tensor reverse(const Spec& out, const Tensor& t, const Axes& axes) override;
+  Tensor reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
   Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
   Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
 
 
   // linalg.cpp
-  Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
-             const Tensor& b, const Axes& contract_b, const Axes& batch_b) override;
+  Tensor dot(const Spec& out, const Tensor& a, const AxisIndices& contract_a, const AxisIndices& batch_a,
+             const Tensor& b, const AxisIndices& contract_b, const AxisIndices& batch_b) override;
   Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
                           const TriangularSolveOptions& opts) override;
   Tensor fft(const Spec& out, const Tensor& t, const FftOptions& opts) override;
@@ -71,23 +71,23 @@ class BinaryBackend final : public Backend {
                const std::vector<std::int64_t>& strides) override;
   Tensor put_slice(const Spec& out, const Tensor& t, const StartIndices& starts,
                    const Tensor& slice) override;
-  Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) override;
+  Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) override;
   Tensor indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
-                     const Tensor& updates, const Axes& axes) override;
+                     const Tensor& updates, const AxisIndices& axes) override;
   Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
-                     const Tensor& updates, const Axes& axes) override;
+                     const Tensor& updates, const AxisIndices& axes) override;
 
 
   // reductions.cpp
-  Tensor all(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor any(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor sum(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor product(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) override;
-  Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) override;
-  Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceOptions& opts,
+  Tensor all(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor any(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor sum(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor product(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) override;
+  Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) override;
+  Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceCallbackOptions& opts,
                 const ReduceFn& fn) override;
 
   // windows.cpp
@@ -109,8 +109,8 @@ class BinaryBackend final : public Backend {
                             const WindowOptions& opts) override;
 
   // sort.cpp
-  Tensor sort(const Spec& out, const Tensor& t, const SortOptions& opts) override;
-  Tensor argsort(const Spec& out, const Tensor& t, const SortOptions& opts) override;
+  Tensor sort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) override;
+  Tensor argsort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) override;
 
 };
 

@@ -1,10 +1,11 @@
-// Reference backend: conv (contract section 2.5).
+// Reference backend: conv.
 //
 // Direct evaluation of the definition in double (or complex<double>)
-// precision: canonical layouts through the permutations, input dilation and
-// padding resolved per output position (no dilated copy is materialised),
-// feature and batch groups, cross-correlation without flip or conjugation,
-// one rounding into the output type.
+// precision: canonical layouts through the permutations (the geometry comes
+// from the front end), input dilation and padding resolved per output
+// position (no dilated copy is materialised), feature and batch groups,
+// cross-correlation without flip or conjugation, one rounding into the
+// output type.
 #include "binary_backend.hpp"
 
 namespace nx {
@@ -13,11 +14,11 @@ namespace {
 
 // For spatial dim j, the input index read by output position `o` and kernel
 // tap `t`, or -1 where that tap falls on padding or a dilation hole.
-std::vector<std::int64_t> tap_sources(std::int64_t size, std::int64_t out_size, std::int64_t taps,
+// `dilated` is the input's size after input dilation.
+std::vector<std::int64_t> tap_sources(std::int64_t dilated, std::int64_t out_size, std::int64_t taps,
                                       std::int64_t stride, std::int64_t low, std::int64_t in_dil,
                                       std::int64_t k_dil) {
   std::vector<std::int64_t> src(static_cast<std::size_t>(out_size * taps), -1);
-  const std::int64_t dilated = (size - 1) * in_dil + 1;
   for (std::int64_t o = 0; o < out_size; ++o)
     for (std::int64_t t = 0; t < taps; ++t) {
       std::int64_t q = o * stride + t * k_dil - low;  // position in the dilated input
@@ -31,31 +32,22 @@ template <class C>
 Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, const ConvOptions& opts) {
   const int rank = input.rank();
   const int d = rank - 2;
-  Axes ip(opts.input_permutation.begin(), opts.input_permutation.end());
-  Axes kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
+  const ConvGeometry& geo = opts.geometry;
+  AxisIndices ip(opts.input_permutation.begin(), opts.input_permutation.end());
+  AxisIndices kp(opts.kernel_permutation.begin(), opts.kernel_permutation.end());
   std::vector<C> x = host::permute(host::read<C>(input), input.shape(), ip);
   std::vector<C> w = host::permute(host::read<C>(kernel), kernel.shape(), kp);
-  Shape xs(static_cast<std::size_t>(rank)), ws(static_cast<std::size_t>(rank));
-  for (int i = 0; i < rank; ++i) {
-    xs[static_cast<std::size_t>(i)] = input.dim(ip[static_cast<std::size_t>(i)]);
-    ws[static_cast<std::size_t>(i)] = kernel.dim(kp[static_cast<std::size_t>(i)]);
-  }
+  const Shape &xs = geo.input, &ws = geo.kernel, &cs = geo.output;
   const std::int64_t N = xs[0], C_in = xs[1], O = ws[0], Cg = ws[1];
   const std::int64_t G = opts.feature_group_size, B = opts.batch_group_size;
   const std::int64_t NB = N / B, OG = O / G, OB = O / B;
-
-  // Canonical output shape {N/B, O, O1..Od} (the inverse of output_permutation).
-  Shape cs(static_cast<std::size_t>(rank));
-  for (int i = 0; i < rank; ++i)
-    cs[static_cast<std::size_t>(i)] =
-        out.shape[static_cast<std::size_t>(opts.output_permutation[static_cast<std::size_t>(i)])];
 
   std::vector<std::vector<std::int64_t>> src(static_cast<std::size_t>(d));
   std::int64_t out_spatial = 1, taps_total = 1;
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
     const auto a = static_cast<std::size_t>(j + 2);
-    src[s] = tap_sources(xs[a], cs[a], ws[a], opts.strides[s], opts.padding[s].first,
+    src[s] = tap_sources(geo.dilated_input[s], cs[a], ws[a], opts.strides[s], opts.padding[s].first,
                          opts.input_dilation[s], opts.kernel_dilation[s]);
     out_spatial *= cs[a];
     taps_total *= ws[a];
@@ -108,10 +100,7 @@ Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, con
       }
     }
 
-  // Canonical dim i goes to position output_permutation[i].
-  Axes inv(static_cast<std::size_t>(rank));
-  for (int i = 0; i < rank; ++i) inv[static_cast<std::size_t>(opts.output_permutation[static_cast<std::size_t>(i)])] = i;
-  return host::write(out, host::permute(y, cs, inv));
+  return host::write(out, host::permute(y, cs, geo.output_from_canonical));
 }
 
 }  // namespace

@@ -5,8 +5,6 @@
 
 namespace nx {
 
-using host::HostData;
-
 Tensor BinaryBackend::constant(const Spec& out, const Scalar& value) {
   const int eb = element_bytes(out.type);
   std::vector<std::uint8_t> one(static_cast<std::size_t>(eb));
@@ -47,7 +45,7 @@ Tensor BinaryBackend::iota(const Spec& out, std::optional<int> axis) {
 }
 
 bool BinaryBackend::backend_deallocate(const Tensor& t) {
-  auto& d = t.data_as<HostData>();
+  auto& d = host::data_of(t);
   if (d.deallocated) return false;
   d.deallocated = true;
   d.bytes.clear();
@@ -102,7 +100,7 @@ Tensor BinaryBackend::from_pointer(const Spec& out, const Pointer& pointer) {
 
 Pointer BinaryBackend::to_pointer(const Tensor& t) {
   if (is_sub_byte(t.type())) raise("to_pointer", "sub-byte types have no pointer layout");
-  auto& d = t.data_as<HostData>();
+  auto& d = host::data_of(t);
   return Pointer{Pointer::Kind::local, reinterpret_cast<std::uintptr_t>(d.bytes.data()),
                  static_cast<std::int64_t>(d.bytes.size())};
 }

@@ -5,8 +5,8 @@
 namespace nx::host {
 
 const std::vector<std::uint8_t>& bytes_of(const Tensor& t, std::vector<std::uint8_t>& scratch) {
-  if (dynamic_cast<BinaryBackend*>(t.backend().get()) != nullptr) {
-    const auto& d = t.data_as<HostData>();
+  if (t.backend()->is_reference()) {
+    const auto& d = data_of(t);
     if (d.deallocated) raise("binary backend", "tensor was deallocated");
     return d.bytes;
   }

@@ -10,6 +10,7 @@
 
 #include <complex>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "../element.hpp"
@@ -19,10 +20,13 @@ namespace nx::host {
 
 using cdouble = std::complex<double>;
 
-struct HostData {
+// A reference-backend tensor's payload.
+struct HostData final : PayloadOf<BackendKind::reference> {
   std::vector<std::uint8_t> bytes;  // unpacked layout (element.hpp)
   bool deallocated = false;
 };
+// The host buffer of a reference-backend tensor; ArgumentError for any other.
+inline HostData& data_of(const Tensor& t) { return payload<HostData>(t); }
 
 // The host bytes of `t`; tensors of other backends are copied through to_binary.
 const std::vector<std::uint8_t>& bytes_of(const Tensor& t, std::vector<std::uint8_t>& scratch);
@@ -51,6 +55,10 @@ constexpr Kind kind_of(Type t) {
   return Kind::i64;
 }
 
+// True for the integer compute types.
+template <class C>
+constexpr bool is_int_v = std::is_same_v<C, std::int64_t> || std::is_same_v<C, std::uint64_t>;
+
 // Calls f(C{}) with the compute type of `t`.
 template <class F>
 decltype(auto) with_compute(Type t, F&& f) {
@@ -73,12 +81,17 @@ inline bool next_index(std::vector<std::int64_t>& idx, const Shape& shape) {
   return false;
 }
 
-// Integer addition/multiplication wrapping modulo 2^64 (no signed-overflow
-// UB); plain arithmetic for floats.
+// Integer addition/subtraction/multiplication wrapping modulo 2^64 (no
+// signed-overflow UB); plain arithmetic for floats.
 template <class C>
 C add_wrap(C a, C b) {
   if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
   else return a + b;
+}
+template <class C>
+C sub_wrap(C a, C b) {
+  if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+  else return a - b;
 }
 template <class C>
 C mul_wrap(C a, C b) {
@@ -102,7 +115,7 @@ namespace nx::host {
 
 // Row-major transpose: result dim i = shape[perm[i]].
 template <class C>
-std::vector<C> permute(const std::vector<C>& v, const Shape& shape, const Axes& perm) {
+std::vector<C> permute(const std::vector<C>& v, const Shape& shape, const AxisIndices& perm) {
   const int r = static_cast<int>(shape.size());
   bool identity = true;
   for (int i = 0; i < r; ++i) identity = identity && perm[static_cast<std::size_t>(i)] == i;

@@ -1,4 +1,4 @@
-// Reference backend: slicing, gathering and scattering (contract 2.7, 2.8).
+// Reference backend: slicing, gathering and scattering.
 //
 // Conventions: slice/put_slice clamp every start (static or tensor) into
 // [0, dim - len] like Nx. gather/indexed_add/indexed_put raise
@@ -52,7 +52,7 @@ std::vector<std::int64_t> clamped_starts(const StartIndices& starts, const Shape
 
 // Index rows of shape {n, k} as int64, checked against `shape` on `axes`.
 std::vector<std::int64_t> checked_indices(std::string_view op, const Tensor& indices, const Shape& shape,
-                                          const Axes& axes) {
+                                          const AxisIndices& axes) {
   auto raw = read_ints(indices);
   const std::size_t k = axes.size();
   std::vector<std::int64_t> out(raw.size());
@@ -68,8 +68,8 @@ std::vector<std::int64_t> checked_indices(std::string_view op, const Tensor& ind
 }
 
 // The axes of `rank` not listed in `axes` (which is sorted).
-Axes other_axes(int rank, const Axes& axes) {
-  Axes out;
+AxisIndices other_axes(int rank, const AxisIndices& axes) {
+  AxisIndices out;
   for (int d = 0; d < rank; ++d)
     if (std::find(axes.begin(), axes.end(), d) == axes.end()) out.push_back(d);
   return out;
@@ -78,7 +78,7 @@ Axes other_axes(int rank, const Axes& axes) {
 // For index row `row` and every coordinate w of `window` (over the
 // non-indexed axes `rest`), the flat position in `shape`.
 template <class F>
-void for_each_position(const Shape& shape, const Axes& axes, const Axes& rest, const Shape& window,
+void for_each_position(const Shape& shape, const AxisIndices& axes, const AxisIndices& rest, const Shape& window,
                        const std::int64_t* row, F&& f) {
   auto strides = host::strides_of(shape);
   std::int64_t base = 0;
@@ -129,11 +129,11 @@ Tensor BinaryBackend::put_slice(const Spec& out, const Tensor& t, const StartInd
   return host::write_bytes(out, std::move(dst));
 }
 
-Tensor BinaryBackend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) {
+Tensor BinaryBackend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) {
   auto idx = checked_indices("gather", indices, t.shape(), axes);
   const std::size_t k = axes.size();
   const std::int64_t rows = static_cast<std::int64_t>(idx.size() / k);
-  Axes rest = other_axes(t.rank(), axes);
+  AxisIndices rest = other_axes(t.rank(), axes);
   Shape window;
   for (int a : rest) window.push_back(t.shape()[static_cast<std::size_t>(a)]);
   const std::int64_t wsize = shape_size(window);
@@ -154,11 +154,11 @@ namespace {
 
 // indexed_add (add = true) / indexed_put: indices {n, k}, updates {n, window...}.
 Tensor indexed(std::string_view op, const Spec& out, const Tensor& target, const Tensor& indices,
-               const Tensor& updates, const Axes& axes, bool add) {
+               const Tensor& updates, const AxisIndices& axes, bool add) {
   auto idx = checked_indices(op, indices, target.shape(), axes);
   const std::int64_t k = static_cast<std::int64_t>(axes.size());
   const std::int64_t rows = indices.dim(0);
-  Axes rest = other_axes(target.rank(), axes);
+  AxisIndices rest = other_axes(target.rank(), axes);
   Shape window(updates.shape().begin() + 1, updates.shape().end());
   const std::int64_t wsize = shape_size(window);
   if (!add) {
@@ -192,12 +192,12 @@ Tensor indexed(std::string_view op, const Spec& out, const Tensor& target, const
 }  // namespace
 
 Tensor BinaryBackend::indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
-                                  const Tensor& updates, const Axes& axes) {
+                                  const Tensor& updates, const AxisIndices& axes) {
   return indexed("indexed_add", out, target, indices, updates, axes, true);
 }
 
 Tensor BinaryBackend::indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
-                                  const Tensor& updates, const Axes& axes) {
+                                  const Tensor& updates, const AxisIndices& axes) {
   return indexed("indexed_put", out, target, indices, updates, axes, false);
 }
 

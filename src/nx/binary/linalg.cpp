@@ -1,4 +1,4 @@
-// Reference backend: dot (contract section 2.4), triangular_solve and fft.
+// Reference backend: dot, triangular_solve and fft.
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -10,26 +10,26 @@ namespace nx {
 
 using host::cdouble;
 
-Tensor BinaryBackend::dot(const Spec& out, const Tensor& a, const Axes& contract_a,
-                          const Axes& batch_a, const Tensor& b, const Axes& contract_b,
-                          const Axes& batch_b) {
-  auto free_axes = [](int rank, const Axes& c, const Axes& bt) {
-    Axes f;
+Tensor BinaryBackend::dot(const Spec& out, const Tensor& a, const AxisIndices& contract_a,
+                          const AxisIndices& batch_a, const Tensor& b, const AxisIndices& contract_b,
+                          const AxisIndices& batch_b) {
+  auto free_axes = [](int rank, const AxisIndices& c, const AxisIndices& bt) {
+    AxisIndices f;
     for (int d = 0; d < rank; ++d)
       if (std::find(c.begin(), c.end(), d) == c.end() && std::find(bt.begin(), bt.end(), d) == bt.end())
         f.push_back(d);
     return f;
   };
-  Axes fa = free_axes(a.rank(), contract_a, batch_a);
-  Axes fb = free_axes(b.rank(), contract_b, batch_b);
-  auto dims = [](const Tensor& t, const Axes& ax) {
+  AxisIndices fa = free_axes(a.rank(), contract_a, batch_a);
+  AxisIndices fb = free_axes(b.rank(), contract_b, batch_b);
+  auto dims = [](const Tensor& t, const AxisIndices& ax) {
     std::int64_t n = 1;
     for (int d : ax) n *= t.dim(d);
     return n;
   };
   const std::int64_t B = dims(a, batch_a), M = dims(a, fa), K = dims(a, contract_a), N = dims(b, fb);
   // a -> [batch, free, contract]; b -> [batch, contract, free]
-  Axes pa = batch_a, pb = batch_b;
+  AxisIndices pa = batch_a, pb = batch_b;
   pa.insert(pa.end(), fa.begin(), fa.end());
   pa.insert(pa.end(), contract_a.begin(), contract_a.end());
   pb.insert(pb.end(), contract_b.begin(), contract_b.end());
@@ -61,8 +61,8 @@ Tensor BinaryBackend::dot(const Spec& out, const Tensor& a, const Axes& contract
 namespace {
 
 // Moves `axis` last: returns the permutation and the permuted shape.
-std::pair<Axes, Shape> axis_last(const Shape& shape, int axis) {
-  Axes perm;
+std::pair<AxisIndices, Shape> axis_last(const Shape& shape, int axis) {
+  AxisIndices perm;
   Shape s;
   for (int i = 0; i < static_cast<int>(shape.size()); ++i)
     if (i != axis) perm.push_back(i);
@@ -71,8 +71,8 @@ std::pair<Axes, Shape> axis_last(const Shape& shape, int axis) {
   return {perm, s};
 }
 
-Axes inverse(const Axes& perm) {
-  Axes inv(perm.size());
+AxisIndices inverse(const AxisIndices& perm) {
+  AxisIndices inv(perm.size());
   for (std::size_t i = 0; i < perm.size(); ++i) inv[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
   return inv;
 }

@@ -1,4 +1,4 @@
-// Reference backend: reductions and arg-reductions (contract section 2.3).
+// Reference backend: reductions and arg-reductions.
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -15,7 +15,7 @@ using host::mul_wrap;
 namespace {
 
 // For every input element (row-major), the flat index of its output element.
-std::vector<std::int64_t> output_index(const Shape& shape, const std::optional<Axes>& axes) {
+std::vector<std::int64_t> output_index(const Shape& shape, const std::optional<AxisIndices>& axes) {
   const int r = static_cast<int>(shape.size());
   std::set<int> reduced;
   if (axes) reduced.insert(axes->begin(), axes->end());
@@ -37,7 +37,7 @@ std::vector<std::int64_t> output_index(const Shape& shape, const std::optional<A
 }
 
 template <class C, class F>
-std::vector<C> fold(const Tensor& t, const Spec& out, const ReduceOptions& opts, F&& f) {
+std::vector<C> fold(const Tensor& t, const Spec& out, const ReduceCallbackOptions& opts, F&& f) {
   auto v = host::read<C>(t);
   auto map = output_index(t.shape(), opts.axes);
   std::vector<C> acc(static_cast<std::size_t>(out.size()));
@@ -63,21 +63,21 @@ bool is_nan_v(C v) {
 
 }  // namespace
 
-Tensor BinaryBackend::sum(const Spec& out, const Tensor& t, const ReduceOptions& opts) {
+Tensor BinaryBackend::sum(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
     return host::write(out, fold<C>(t, out, opts, [](C a, C b) { return add_wrap(a, b); }));
   });
 }
 
-Tensor BinaryBackend::product(const Spec& out, const Tensor& t, const ReduceOptions& opts) {
+Tensor BinaryBackend::product(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
     return host::write(out, fold<C>(t, out, opts, [](C a, C b) { return mul_wrap(a, b); }));
   });
 }
 
-Tensor BinaryBackend::reduce_max(const Spec& out, const Tensor& t, const ReduceOptions& opts) {
+Tensor BinaryBackend::reduce_max(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
     if constexpr (std::is_same_v<C, cdouble>) {
@@ -91,7 +91,7 @@ Tensor BinaryBackend::reduce_max(const Spec& out, const Tensor& t, const ReduceO
   });
 }
 
-Tensor BinaryBackend::reduce_min(const Spec& out, const Tensor& t, const ReduceOptions& opts) {
+Tensor BinaryBackend::reduce_min(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
     if constexpr (std::is_same_v<C, cdouble>) {
@@ -105,7 +105,7 @@ Tensor BinaryBackend::reduce_min(const Spec& out, const Tensor& t, const ReduceO
   });
 }
 
-Tensor BinaryBackend::all(const Spec& out, const Tensor& t, const ReduceOptions& opts) {
+Tensor BinaryBackend::all(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {
   auto v = host::read<cdouble>(t);
   auto map = output_index(t.shape(), opts.axes);
   std::vector<std::int64_t> r(static_cast<std::size_t>(out.size()), 1);
@@ -114,7 +114,7 @@ Tensor BinaryBackend::all(const Spec& out, const Tensor& t, const ReduceOptions&
   return host::write(out, r);
 }
 
-Tensor BinaryBackend::any(const Spec& out, const Tensor& t, const ReduceOptions& opts) {
+Tensor BinaryBackend::any(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {
   auto v = host::read<cdouble>(t);
   auto map = output_index(t.shape(), opts.axes);
   std::vector<std::int64_t> r(static_cast<std::size_t>(out.size()), 0);
@@ -127,7 +127,7 @@ namespace {
 
 // argmax (is_max) / argmin along `axis` (or the flattening), Nx tie rules:
 // ties -> first (low) or last (high) occurrence; any NaN wins (the last NaN).
-Tensor arg_reduce(const Spec& out, const Tensor& t, const ArgReduceOptions& opts, bool is_max) {
+Tensor arg_reduce(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts, bool is_max) {
   return host::with_compute(t.type(), [&](auto tag) {
     using C = decltype(tag);
     if constexpr (std::is_same_v<C, cdouble>) {
@@ -176,15 +176,15 @@ Tensor arg_reduce(const Spec& out, const Tensor& t, const ArgReduceOptions& opts
 
 }  // namespace
 
-Tensor BinaryBackend::argmax(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) {
+Tensor BinaryBackend::argmax(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) {
   return arg_reduce(out, t, opts, true);
 }
-Tensor BinaryBackend::argmin(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) {
+Tensor BinaryBackend::argmin(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) {
   return arg_reduce(out, t, opts, false);
 }
 
 Tensor BinaryBackend::reduce(const Spec& out, const Tensor& t, const Tensor& acc,
-                             const ReduceOptions& opts, const ReduceFn& fn) {
+                             const ReduceCallbackOptions& opts, const ReduceFn& fn) {
   // Folds fn(element, acc) over scalar tensors, like Nx's reference.
   auto self = binary_backend();
   auto map = output_index(t.shape(), opts.axes);

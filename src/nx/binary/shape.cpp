@@ -1,5 +1,4 @@
-// Reference backend: shape and layout callbacks (contract 2.2, 2.6, 2.10,
-// 2.11). These move elements without computing on them, so they work on the
+// Reference backend: shape and layout callbacks. These move elements without computing on them, so they work on the
 // unpacked element bytes of any type; inputs whose type differs from the
 // output's are converted once with as_type (Nx's conversion rules).
 #include <cstring>
@@ -61,9 +60,9 @@ Tensor BinaryBackend::reshape(const Spec& out, const Tensor& t) {
   return host::write_bytes(out, host::bytes_of(t, scratch));
 }
 
-Tensor BinaryBackend::squeeze(const Spec& out, const Tensor& t, const Axes&) { return reshape(out, t); }
+Tensor BinaryBackend::squeeze(const Spec& out, const Tensor& t, const AxisIndices&) { return reshape(out, t); }
 
-Tensor BinaryBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) {
+Tensor BinaryBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) {
   std::vector<std::uint8_t> scratch;
   const auto& src = host::bytes_of(t, scratch);
   auto in_strides = host::strides_of(t.shape());
@@ -73,7 +72,7 @@ Tensor BinaryBackend::broadcast(const Spec& out, const Tensor& t, const Shape& s
   return host::write_bytes(out, strided_copy(src, element_bytes(t.type()), shape, 0, steps));
 }
 
-Tensor BinaryBackend::transpose(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor BinaryBackend::transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   std::vector<std::uint8_t> scratch;
   const auto& src = host::bytes_of(t, scratch);
   auto in_strides = host::strides_of(t.shape());
@@ -82,7 +81,7 @@ Tensor BinaryBackend::transpose(const Spec& out, const Tensor& t, const Axes& ax
   return host::write_bytes(out, strided_copy(src, element_bytes(t.type()), out.shape, 0, steps));
 }
 
-Tensor BinaryBackend::reverse(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor BinaryBackend::reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   std::vector<std::uint8_t> scratch;
   const auto& src = host::bytes_of(t, scratch);
   auto steps = host::strides_of(t.shape());

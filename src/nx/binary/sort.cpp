@@ -1,4 +1,4 @@
-// Reference backend: sort and argsort (contract 2.12).
+// Reference backend: sort and argsort.
 //
 // Total order: -Inf < finite < +Inf < NaN ascending, the exact mirror
 // descending; -0.0 and 0.0 compare equal. Always stable in both directions:
@@ -73,7 +73,7 @@ std::int64_t source_index(std::int64_t i, std::int64_t lane_pos, const Shape& sh
 
 }  // namespace
 
-Tensor BinaryBackend::sort(const Spec& out, const Tensor& t, const SortOptions& opts) {
+Tensor BinaryBackend::sort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) {
   return host::with_compute(t.type(), [&](auto tag) {
     using C = decltype(tag);
     if constexpr (std::is_same_v<C, host::cdouble>) {
@@ -91,7 +91,7 @@ Tensor BinaryBackend::sort(const Spec& out, const Tensor& t, const SortOptions& 
   });
 }
 
-Tensor BinaryBackend::argsort(const Spec& out, const Tensor& t, const SortOptions& opts) {
+Tensor BinaryBackend::argsort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) {
   return host::with_compute(t.type(), [&](auto tag) {
     using C = decltype(tag);
     if constexpr (std::is_same_v<C, host::cdouble>) {

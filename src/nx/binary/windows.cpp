@@ -1,4 +1,4 @@
-// Reference backend: window reductions and window scatters (contract 2.9).
+// Reference backend: window reductions and window scatters.
 //
 // Every window op walks the same table: for each output position (row-major)
 // and each window offset (row-major), the flat index of the input element it

@@ -11,11 +11,11 @@ namespace nx::defn {
 // Options of callbacks that have no option struct of their own, kept in
 // Node::args so gradient rules can read them.
 struct AxesArgs {
-  Axes axes;
+  AxisIndices axes;
 };
 struct BroadcastArgs {
   Shape shape;
-  Axes axes;
+  AxisIndices axes;
 };
 struct PadArgs {
   std::vector<PadConfig> config;
@@ -24,7 +24,7 @@ struct AxisArgs {
   int axis = 0;
 };
 struct DotArgs {
-  Axes contract_a, batch_a, contract_b, batch_b;
+  AxisIndices contract_a, batch_a, contract_b, batch_b;
 };
 struct SliceArgs {
   std::vector<std::int64_t> starts;  // static starts; empty when dynamic (inputs[1..])
@@ -50,8 +50,7 @@ using Ins = const std::vector<Tensor>&;
 
 class ExprBackend final : public Backend {
  public:
-  std::string name() const override { return "expr"; }
-  bool traces() const override { return true; }
+  BackendKind kind() const override { return BackendKind::expression; }
   std::string inspect_header() const override { return "Nx.Defn.Expr"; }
 
   // Records a one-output node.
@@ -79,17 +78,17 @@ class ExprBackend final : public Backend {
   Tensor as_type(const Spec& out, const Tensor& t) override;
   Tensor bitcast(const Spec& out, const Tensor& t) override;
   Tensor reshape(const Spec& out, const Tensor& t) override;
-  Tensor squeeze(const Spec& out, const Tensor& t, const Axes& axes) override;
-  Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) override;
-  Tensor transpose(const Spec& out, const Tensor& t, const Axes& axes) override;
+  Tensor squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
+  Tensor broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) override;
+  Tensor transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
   Tensor pad(const Spec& out, const Tensor& t, const Tensor& pad_value,
              const std::vector<PadConfig>& config) override;
-  Tensor reverse(const Spec& out, const Tensor& t, const Axes& axes) override;
+  Tensor reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) override;
   Tensor concatenate(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
   Tensor stack(const Spec& out, const std::vector<Tensor>& tensors, int axis) override;
 
-  Tensor dot(const Spec& out, const Tensor& a, const Axes& contract_a, const Axes& batch_a,
-             const Tensor& b, const Axes& contract_b, const Axes& batch_b) override;
+  Tensor dot(const Spec& out, const Tensor& a, const AxisIndices& contract_a, const AxisIndices& batch_a,
+             const Tensor& b, const AxisIndices& contract_b, const AxisIndices& batch_b) override;
   Tensor conv(const Spec& out, const Tensor& input, const Tensor& kernel, const ConvOptions& opts) override;
   Tensor clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) override;
   Tensor select(const Spec& out, const Tensor& pred, const Tensor& on_true, const Tensor& on_false) override;
@@ -97,21 +96,21 @@ class ExprBackend final : public Backend {
   Tensor slice(const Spec& out, const Tensor& t, const StartIndices& starts,
                const std::vector<std::int64_t>& lengths, const std::vector<std::int64_t>& strides) override;
   Tensor put_slice(const Spec& out, const Tensor& t, const StartIndices& starts, const Tensor& slice) override;
-  Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) override;
+  Tensor gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) override;
   Tensor indexed_add(const Spec& out, const Tensor& target, const Tensor& indices, const Tensor& updates,
-                     const Axes& axes) override;
+                     const AxisIndices& axes) override;
   Tensor indexed_put(const Spec& out, const Tensor& target, const Tensor& indices, const Tensor& updates,
-                     const Axes& axes) override;
+                     const AxisIndices& axes) override;
 
-  Tensor all(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor any(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor sum(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor product(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceOptions& opts) override;
-  Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) override;
-  Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) override;
-  Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceOptions& opts,
+  Tensor all(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor any(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor sum(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor product(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor reduce_max(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor reduce_min(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) override;
+  Tensor argmax(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) override;
+  Tensor argmin(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) override;
+  Tensor reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceCallbackOptions& opts,
                 const ReduceFn& fn) override;
 
   Tensor window_reduce(const Spec& out, const Tensor& t, const Tensor& acc, const Shape& window,
@@ -125,8 +124,8 @@ class ExprBackend final : public Backend {
   Tensor window_scatter_min(const Spec& out, const Tensor& t, const Tensor& source, const Tensor& init_value,
                             const Shape& window, const WindowOptions& opts) override;
 
-  Tensor sort(const Spec& out, const Tensor& t, const SortOptions& opts) override;
-  Tensor argsort(const Spec& out, const Tensor& t, const SortOptions& opts) override;
+  Tensor sort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) override;
+  Tensor argsort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) override;
   Tensor triangular_solve(const Spec& out, const Tensor& a, const Tensor& b,
                           const TriangularSolveOptions& opts) override;
   Tensor fft(const Spec& out, const Tensor& t, const FftOptions& opts) override;
@@ -138,10 +137,10 @@ class ExprBackend final : public Backend {
   Tensor logical_not(const Spec& out, const Tensor& t) override;
   Tensor phase(const Spec& out, const Tensor& t) override;
   Tensor all_close(const Spec& out, const Tensor& a, const Tensor& b, const AllCloseOptions& opts) override;
-  Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeOptions& opts) override;
-  Tensor cumulative_product(const Spec& out, const Tensor& t, const CumulativeOptions& opts) override;
-  Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeOptions& opts) override;
-  Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeOptions& opts) override;
+  Tensor cumulative_sum(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) override;
+  Tensor cumulative_product(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) override;
+  Tensor cumulative_min(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) override;
+  Tensor cumulative_max(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) override;
   Tensor take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
   Tensor take_along_axis(const Spec& out, const Tensor& t, const Tensor& indices, int axis) override;
   std::vector<Tensor> top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k) override;

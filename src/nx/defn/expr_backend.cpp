@@ -14,7 +14,7 @@ namespace {
 
 std::atomic<std::uint64_t> g_next_id{1};
 
-std::string reduce_text(const ReduceOptions& o) {
+std::string reduce_text(const ReduceCallbackOptions& o) {
   return "axes: " + (o.axes ? front::axes_to_string(*o.axes) : std::string("nil")) + ", keep_axes: " + bool_text(o.keep_axes);
 }
 
@@ -83,11 +83,7 @@ Tensor ExprBackend::elem(const Tensor& whole, std::size_t i) {
 
 bool is_expr(const Tensor& t) { return t.defined() && t.backend()->traces(); }
 
-const Node& node_of(const Tensor& t) {
-  if (!is_expr(t)) raise("defn", "expected a traced tensor (an expression), got a tensor of the " +
-                                     (t.defined() ? t.backend()->name() : std::string("no")) + " backend");
-  return *static_cast<const Node*>(t.data().get());
-}
+const Node& node_of(const Tensor& t) { return payload<Node>(t); }
 
 Tensor parameter(const Spec& spec, int index) {
   auto node = std::make_shared<Node>();
@@ -166,18 +162,18 @@ Tensor ExprBackend::reshape(const Spec& out, const Tensor& t) {
   return record(Op::reshape, out, {t}, {}, "", [out](Backend& b, Ins in) { return b.reshape(out, in[0]); });
 }
 
-Tensor ExprBackend::squeeze(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor ExprBackend::squeeze(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   return record(Op::squeeze, out, {t}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.squeeze(out, in[0], axes); });
 }
 
-Tensor ExprBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const Axes& axes) {
+Tensor ExprBackend::broadcast(const Spec& out, const Tensor& t, const Shape& shape, const AxisIndices& axes) {
   return record(Op::broadcast, out, {t}, BroadcastArgs{shape, axes},
                 shape_to_string(shape) + ", axes: " + front::axes_to_string(axes),
                 [out, shape, axes](Backend& b, Ins in) { return b.broadcast(out, in[0], shape, axes); });
 }
 
-Tensor ExprBackend::transpose(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor ExprBackend::transpose(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   return record(Op::transpose, out, {t}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.transpose(out, in[0], axes); });
 }
@@ -192,7 +188,7 @@ Tensor ExprBackend::pad(const Spec& out, const Tensor& t, const Tensor& pad_valu
                 [out, config](Backend& b, Ins in) { return b.pad(out, in[0], in[1], config); });
 }
 
-Tensor ExprBackend::reverse(const Spec& out, const Tensor& t, const Axes& axes) {
+Tensor ExprBackend::reverse(const Spec& out, const Tensor& t, const AxisIndices& axes) {
   return record(Op::reverse, out, {t}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.reverse(out, in[0], axes); });
 }
@@ -209,8 +205,8 @@ Tensor ExprBackend::stack(const Spec& out, const std::vector<Tensor>& tensors, i
 
 // ---- contraction, convolution, selection ----
 
-Tensor ExprBackend::dot(const Spec& out, const Tensor& a, const Axes& ca, const Axes& ba, const Tensor& bt,
-                        const Axes& cb, const Axes& bb) {
+Tensor ExprBackend::dot(const Spec& out, const Tensor& a, const AxisIndices& ca, const AxisIndices& ba, const Tensor& bt,
+                        const AxisIndices& cb, const AxisIndices& bb) {
   return record(Op::dot, out, {a, bt}, DotArgs{ca, ba, cb, bb},
                 front::axes_to_string(ca) + ", " + front::axes_to_string(ba) + ", " + front::axes_to_string(cb) + ", " + front::axes_to_string(bb),
                 [out, ca, ba, cb, bb](Backend& b, Ins in) { return b.dot(out, in[0], ca, ba, in[1], cb, bb); });
@@ -264,19 +260,19 @@ Tensor ExprBackend::put_slice(const Spec& out, const Tensor& t, const StartIndic
                 [out, fixed](Backend& b, Ins in) { return b.put_slice(out, in[0], starts_from(fixed, in, 2), in[1]); });
 }
 
-Tensor ExprBackend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const Axes& axes) {
+Tensor ExprBackend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) {
   return record(Op::gather, out, {t, indices}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.gather(out, in[0], in[1], axes); });
 }
 
 Tensor ExprBackend::indexed_add(const Spec& out, const Tensor& target, const Tensor& indices,
-                                const Tensor& updates, const Axes& axes) {
+                                const Tensor& updates, const AxisIndices& axes) {
   return record(Op::indexed_add, out, {target, indices, updates}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.indexed_add(out, in[0], in[1], in[2], axes); });
 }
 
 Tensor ExprBackend::indexed_put(const Spec& out, const Tensor& target, const Tensor& indices,
-                                const Tensor& updates, const Axes& axes) {
+                                const Tensor& updates, const AxisIndices& axes) {
   return record(Op::indexed_put, out, {target, indices, updates}, AxesArgs{axes}, "axes: " + front::axes_to_string(axes),
                 [out, axes](Backend& b, Ins in) { return b.indexed_put(out, in[0], in[1], in[2], axes); });
 }
@@ -284,7 +280,7 @@ Tensor ExprBackend::indexed_put(const Spec& out, const Tensor& target, const Ten
 // ---- reductions ----
 
 #define NX_DEFN_REDUCE(name)                                                                     \
-  Tensor ExprBackend::name(const Spec& out, const Tensor& t, const ReduceOptions& opts) {        \
+  Tensor ExprBackend::name(const Spec& out, const Tensor& t, const ReduceCallbackOptions& opts) {        \
     return record(Op::name, out, {t}, opts, reduce_text(opts),                                   \
                   [out, opts](Backend& b, Ins in) { return b.name(out, in[0], opts); });         \
   }
@@ -297,7 +293,7 @@ NX_DEFN_REDUCE(reduce_min)
 #undef NX_DEFN_REDUCE
 
 #define NX_DEFN_ARG_REDUCE(name)                                                                 \
-  Tensor ExprBackend::name(const Spec& out, const Tensor& t, const ArgReduceOptions& opts) {     \
+  Tensor ExprBackend::name(const Spec& out, const Tensor& t, const ArgReduceCallbackOptions& opts) {     \
     return record(Op::name, out, {t}, opts,                                                      \
                   "axis: " + (opts.axis ? std::to_string(*opts.axis) : std::string("nil")) +     \
                       ", tie_break: " + (opts.tie_break == TieBreak::low ? "low" : "high"),      \
@@ -307,7 +303,7 @@ NX_DEFN_ARG_REDUCE(argmax)
 NX_DEFN_ARG_REDUCE(argmin)
 #undef NX_DEFN_ARG_REDUCE
 
-Tensor ExprBackend::reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceOptions& opts,
+Tensor ExprBackend::reduce(const Spec& out, const Tensor& t, const Tensor& acc, const ReduceCallbackOptions& opts,
                            const ReduceFn& fn) {
   return record(Op::reduce, out, {t, acc}, opts, reduce_text(opts),
                 [out, opts, fn](Backend& b, Ins in) { return b.reduce(out, in[0], in[1], opts, fn); });
@@ -348,12 +344,12 @@ NX_DEFN_WINDOW_SCATTER(window_scatter_min)
 
 // ---- sorting, linear algebra, fft ----
 
-Tensor ExprBackend::sort(const Spec& out, const Tensor& t, const SortOptions& opts) {
+Tensor ExprBackend::sort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) {
   return record(Op::sort, out, {t}, opts, "axis: " + std::to_string(opts.axis),
                 [out, opts](Backend& b, Ins in) { return b.sort(out, in[0], opts); });
 }
 
-Tensor ExprBackend::argsort(const Spec& out, const Tensor& t, const SortOptions& opts) {
+Tensor ExprBackend::argsort(const Spec& out, const Tensor& t, const SortCallbackOptions& opts) {
   return record(Op::argsort, out, {t}, opts, "axis: " + std::to_string(opts.axis),
                 [out, opts](Backend& b, Ins in) { return b.argsort(out, in[0], opts); });
 }

@@ -7,7 +7,7 @@ namespace nx::defn {
 
 namespace {
 
-std::string cumulative_text(const CumulativeOptions& o) {
+std::string cumulative_text(const CumulativeCallbackOptions& o) {
   return "axis: " + std::to_string(o.axis) + ", reverse: " + bool_text(o.reverse);
 }
 
@@ -27,7 +27,7 @@ Tensor ExprBackend::all_close(const Spec& out, const Tensor& a, const Tensor& bt
 }
 
 #define NX_DEFN_CUMULATIVE(name)                                                                 \
-  Tensor ExprBackend::name(const Spec& out, const Tensor& t, const CumulativeOptions& opts) {     \
+  Tensor ExprBackend::name(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) {     \
     return record(Op::name, out, {t}, opts, cumulative_text(opts),                               \
                   [out, opts](Backend& b, Ins in) { return b.name(out, in[0], opts); });         \
   }
@@ -94,11 +94,11 @@ std::vector<Tensor> ExprBackend::expand_block(const Node& n) {
   switch (n.op) {
     case Op::logical_not: return {Backend::logical_not(out, in[0])};
     case Op::phase: return {Backend::phase(out, in[0])};
-    case Op::cumulative_sum: return {Backend::cumulative_sum(out, in[0], std::any_cast<CumulativeOptions>(n.args))};
+    case Op::cumulative_sum: return {Backend::cumulative_sum(out, in[0], std::any_cast<CumulativeCallbackOptions>(n.args))};
     case Op::cumulative_product:
-      return {Backend::cumulative_product(out, in[0], std::any_cast<CumulativeOptions>(n.args))};
-    case Op::cumulative_min: return {Backend::cumulative_min(out, in[0], std::any_cast<CumulativeOptions>(n.args))};
-    case Op::cumulative_max: return {Backend::cumulative_max(out, in[0], std::any_cast<CumulativeOptions>(n.args))};
+      return {Backend::cumulative_product(out, in[0], std::any_cast<CumulativeCallbackOptions>(n.args))};
+    case Op::cumulative_min: return {Backend::cumulative_min(out, in[0], std::any_cast<CumulativeCallbackOptions>(n.args))};
+    case Op::cumulative_max: return {Backend::cumulative_max(out, in[0], std::any_cast<CumulativeCallbackOptions>(n.args))};
     case Op::take: return {Backend::take(out, in[0], in[1], std::any_cast<AxisArgs>(n.args).axis)};
     case Op::take_along_axis:
       return {Backend::take_along_axis(out, in[0], in[1], std::any_cast<AxisArgs>(n.args).axis)};

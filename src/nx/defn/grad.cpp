@@ -56,14 +56,14 @@ Tensor zeros(const Spec& spec) {
 Tensor unbroadcast(const Tensor& g, const Spec& to) {
   if (g.shape() == to.shape) return g;
   const int extra = g.rank() - static_cast<int>(to.shape.size());
-  Axes axes;
+  AxisIndices axes;
   for (int i = 0; i < g.rank(); ++i)
     if (i < extra || (to.shape[static_cast<std::size_t>(i - extra)] == 1 && g.dim(i) != 1)) axes.push_back(i);
   Tensor s = axes.empty() ? g : nx::sum(g, {.axes = axes, .keep_axes = true});
   return nx::reshape(s, to.shape);
 }
 
-Tensor expand_reduced(const Tensor& g, const std::optional<Axes>& axes, const Shape& to) {
+Tensor expand_reduced(const Tensor& g, const std::optional<AxisIndices>& axes, const Shape& to) {
   Shape kept = to;
   for (int d = 0; d < static_cast<int>(to.size()); ++d)
     if (!axes || std::find(axes->begin(), axes->end(), d) != axes->end()) kept[static_cast<std::size_t>(d)] = 1;

@@ -47,7 +47,7 @@ Tensor zeros(const Spec& spec);
 Tensor unbroadcast(const Tensor& g, const Spec& to);
 // `g` reshaped to `shape` with size-1 axes at `axes` re-inserted, then
 // broadcast to `to` (undoes a reduction over `axes`; nullopt = every axis).
-Tensor expand_reduced(const Tensor& g, const std::optional<Axes>& axes, const Shape& to);
+Tensor expand_reduced(const Tensor& g, const std::optional<AxisIndices>& axes, const Shape& to);
 // The gradient of a block through its default composition (Nx's route for
 // optional callbacks without a rule of their own).
 std::vector<Tensor> through_composition(const Node& node, const std::vector<Tensor>& g);

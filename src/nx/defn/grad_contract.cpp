@@ -5,8 +5,8 @@ namespace nx::defn::grad {
 
 namespace {
 
-Axes free_axes(int rank, const Axes& contract, const Axes& batch) {
-  Axes f;
+AxisIndices free_axes(int rank, const AxisIndices& contract, const AxisIndices& batch) {
+  AxisIndices f;
   for (int d = 0; d < rank; ++d)
     if (std::find(contract.begin(), contract.end(), d) == contract.end() &&
         std::find(batch.begin(), batch.end(), d) == batch.end())
@@ -14,7 +14,7 @@ Axes free_axes(int rank, const Axes& contract, const Axes& batch) {
   return f;
 }
 
-int position(const Axes& axes, int value) {
+int position(const AxisIndices& axes, int value) {
   return static_cast<int>(std::find(axes.begin(), axes.end(), value) - axes.begin());
 }
 
@@ -22,24 +22,24 @@ int position(const Axes& axes, int value) {
 // the other operand y: contract g's free-y axes with y's free axes, batched
 // on the batch axes, then permute the result into x's axis order. The result
 // axes are [batch..., free_x..., y's contracted axes in y's order].
-Tensor dot_operand_grad(const Tensor& g, const Tensor& x, const Axes& cx, const Axes& bx, const Tensor& y,
-                        const Axes& cy, const Axes& by, bool x_first) {
-  const Axes fx = free_axes(x.rank(), cx, bx), fy = free_axes(y.rank(), cy, by);
+Tensor dot_operand_grad(const Tensor& g, const Tensor& x, const AxisIndices& cx, const AxisIndices& bx, const Tensor& y,
+                        const AxisIndices& cy, const AxisIndices& by, bool x_first) {
+  const AxisIndices fx = free_axes(x.rank(), cx, bx), fy = free_axes(y.rank(), cy, by);
   const int nb = static_cast<int>(bx.size());
   // g's axes: [batch (nb), free_a, free_b].
-  Axes g_batch, g_contract;
+  AxisIndices g_batch, g_contract;
   for (int i = 0; i < nb; ++i) g_batch.push_back(i);
   const int g_free_y_first = x_first ? nb + static_cast<int>(fx.size()) : nb;
   for (std::size_t i = 0; i < fy.size(); ++i) g_contract.push_back(g_free_y_first + static_cast<int>(i));
   Tensor r = nx::dot(g, g_contract, g_batch, y, fy, by);
   // r's axes in x's terms.
-  Axes r_to_x;
+  AxisIndices r_to_x;
   for (int i = 0; i < nb; ++i) r_to_x.push_back(bx[static_cast<std::size_t>(i)]);
   for (int d : fx) r_to_x.push_back(d);
-  Axes y_contracted = cy;
+  AxisIndices y_contracted = cy;
   std::sort(y_contracted.begin(), y_contracted.end());
   for (int d : y_contracted) r_to_x.push_back(cx[static_cast<std::size_t>(position(cy, d))]);
-  Axes perm(static_cast<std::size_t>(x.rank()));
+  AxisIndices perm(static_cast<std::size_t>(x.rank()));
   for (std::size_t i = 0; i < r_to_x.size(); ++i) perm[static_cast<std::size_t>(r_to_x[i])] = static_cast<int>(i);
   bool identity = true;
   for (std::size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int>(i);

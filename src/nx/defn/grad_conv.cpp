@@ -1,6 +1,7 @@
 // Gradient rule of conv. Both gradients are convolutions themselves, worked
 // out in the canonical layouts (input {N, C, S...}, kernel {O, C/G, K...},
-// output {N/B, O, M...}); the permutations are undone by transposes.
+// output {N/B, O, M...}) with the forward conv's geometry; the permutations
+// are undone by transposes.
 //
 // Along one spatial axis, with input size n, kernel size k, stride s,
 // padding (lo, hi), input dilation id and kernel dilation kd, the input is
@@ -23,23 +24,17 @@ namespace nx::defn::grad {
 
 namespace {
 
-Axes to_axes(const std::vector<int>& p) { return Axes(p.begin(), p.end()); }
+AxisIndices to_axes(const std::vector<int>& p) { return AxisIndices(p.begin(), p.end()); }
 
-Axes inverse(const Axes& p) {
-  Axes inv(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i) inv[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
-  return inv;
-}
-
-Tensor permute(const Tensor& t, const Axes& p) {
+Tensor permute(const Tensor& t, const AxisIndices& p) {
   for (std::size_t i = 0; i < p.size(); ++i)
     if (p[i] != static_cast<int>(i)) return nx::transpose(t, p);
   return t;
 }
 
-// Axes 0 and 1 swapped.
+// AxisIndices 0 and 1 swapped.
 Tensor swap01(const Tensor& t) {
-  Axes p(static_cast<std::size_t>(t.rank()));
+  AxisIndices p(static_cast<std::size_t>(t.rank()));
   for (int i = 0; i < t.rank(); ++i) p[static_cast<std::size_t>(i)] = i;
   std::swap(p[0], p[1]);
   return nx::transpose(t, p);
@@ -54,7 +49,7 @@ Tensor swap_channels_per_group(const Tensor& w, std::int64_t groups) {
   Shape split{groups, a, b}, merged{groups * b, a};
   split.insert(split.end(), s.begin() + 2, s.end());
   merged.insert(merged.end(), s.begin() + 2, s.end());
-  Axes p{0, 2, 1};
+  AxisIndices p{0, 2, 1};
   for (int i = 3; i <= w.rank(); ++i) p.push_back(i);
   return nx::reshape(nx::transpose(nx::reshape(w, split), p), merged);
 }
@@ -66,20 +61,19 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
   const Tensor &x = n.inputs[0], &w = n.inputs[1];
   std::vector<Tensor> r(2);
   if (!gs[0].defined()) return r;
-  const Axes ip = to_axes(o.input_permutation), kp = to_axes(o.kernel_permutation);
-  const Tensor xc = permute(x, ip), wc = permute(w, kp), gc = permute(gs[0], to_axes(o.output_permutation));
+  const ConvGeometry& geo = o.geometry;
+  const Tensor xc = permute(x, to_axes(o.input_permutation)), wc = permute(w, to_axes(o.kernel_permutation));
+  const Tensor gc = permute(gs[0], to_axes(o.output_permutation));
   const int d = x.rank() - 2;
   const std::int64_t G = o.feature_group_size, B = o.batch_group_size;
 
-  // Per spatial axis: dilated-padded input length L, dilated kernel extent,
-  // and how far past the last window the padded input reaches.
-  std::vector<std::int64_t> slack(static_cast<std::size_t>(d)), extent(static_cast<std::size_t>(d));
+  // Per spatial axis: the dilated kernel extent, and how far past the last
+  // window's start the dilated-padded input reaches (>= extent - 1).
+  const std::vector<std::int64_t>& extent = geo.dilated_kernel;
+  std::vector<std::int64_t> slack(static_cast<std::size_t>(d));
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
-    const std::int64_t len = (xc.dim(j + 2) - 1) * o.input_dilation[s] + 1 + o.padding[s].first + o.padding[s].second;
-    extent[s] = (wc.dim(j + 2) - 1) * o.kernel_dilation[s] + 1;
-    // Positions from the last window's start to the end: >= extent - 1.
-    slack[s] = len - 1 - (gc.dim(j + 2) - 1) * o.strides[s];
+    slack[s] = geo.padded_input[s] - 1 - (geo.output[s + 2] - 1) * o.strides[s];
   }
 
   if (is_float(x.type())) {
@@ -95,7 +89,7 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
     opts.kernel_dilation = o.kernel_dilation;
     const std::int64_t groups = std::max(G, B);
     opts.feature_group_size = groups;
-    Axes spatial;
+    AxisIndices spatial;
     for (int j = 2; j < x.rank(); ++j) spatial.push_back(j);
     Tensor kernel = nx::reverse(swap_channels_per_group(wc, groups), spatial);
     Tensor dx = nx::conv(gc, kernel, opts);  // B = 1: {N, C, S...}; B > 1: {N/B, B*C, S...}
@@ -103,11 +97,11 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
       // Output channel b*C + c of batch row i belongs to input row b*(N/B) + i.
       Shape s = dx.shape(), split{s[0], B, s[1] / B};
       split.insert(split.end(), s.begin() + 2, s.end());
-      Axes p{1, 0};
+      AxisIndices p{1, 0};
       for (int i = 2; i <= dx.rank(); ++i) p.push_back(i);
       dx = nx::reshape(nx::transpose(nx::reshape(dx, split), p), xc.shape());
     }
-    r[0] = permute(dx, inverse(ip));
+    r[0] = permute(dx, geo.input_from_canonical);
   }
 
   if (is_float(w.type())) {
@@ -125,7 +119,7 @@ std::vector<Tensor> conv_grad(const Node& n, const std::vector<Tensor>&, const s
     opts.feature_group_size = B;
     opts.batch_group_size = G;
     // {C, N, S...} * {O, N/B, M...} -> {C/G, O, K...}
-    r[1] = permute(swap01(nx::conv(swap01(xc), swap01(gc), opts)), inverse(kp));
+    r[1] = permute(swap01(nx::conv(swap01(xc), swap01(gc), opts)), geo.kernel_from_canonical);
   }
   return r;
 }

@@ -21,7 +21,7 @@ Tensor positions(const Shape& shape, int axis) {
 
 // Scatter-adds `rows` ({n, rest...}: one row per index row) into zeros of
 // `target` at `indices` ({n, k}) over `axes`: the gradient of a gather.
-Tensor scatter_rows(const Tensor& rows, const Tensor& indices, const Axes& axes, const Spec& target) {
+Tensor scatter_rows(const Tensor& rows, const Tensor& indices, const AxisIndices& axes, const Spec& target) {
   if (indices.dim(0) == 0) return zeros(target);  // nothing was read
   return nx::indexed_add(zeros(target), indices, rows, {.axes = axes});
 }
@@ -38,7 +38,7 @@ Tensor scatter_along_axis(const Tensor& g, const Tensor& indices, int axis, cons
     Tensor c = d == axis ? nx::as_type(indices, s64) : positions(indices.shape(), d);
     columns.push_back(nx::reshape(c, {n, 1}));
   }
-  Axes all(static_cast<std::size_t>(r));
+  AxisIndices all(static_cast<std::size_t>(r));
   std::iota(all.begin(), all.end(), 0);
   Tensor coords = r == 1 ? columns[0] : nx::concatenate(columns, 1);
   return scatter_rows(nx::reshape(g, {n}), coords, all, target);
@@ -47,13 +47,13 @@ Tensor scatter_along_axis(const Tensor& g, const Tensor& indices, int axis, cons
 // The rows that a scatter wrote ({n, window...} of `updates`), read back
 // from g: a gather, cropped to the update window when it is smaller than
 // the non-indexed axes.
-Tensor gather_updates(const Tensor& g, const Tensor& indices, const Axes& axes, const Tensor& updates) {
+Tensor gather_updates(const Tensor& g, const Tensor& indices, const AxisIndices& axes, const Tensor& updates) {
   Tensor rows = nx::gather(g, indices, {.axes = axes});
   if (rows.shape() == updates.shape()) return rows;
   return nx::slice(rows, std::vector<std::int64_t>(static_cast<std::size_t>(updates.rank()), 0), updates.shape());
 }
 
-Shape other_dims(const Tensor& t, const Axes& axes) {
+Shape other_dims(const Tensor& t, const AxisIndices& axes) {
   Shape s;
   for (int d = 0; d < t.rank(); ++d)
     if (std::find(axes.begin(), axes.end(), d) == axes.end()) s.push_back(t.dim(d));
@@ -101,7 +101,7 @@ std::vector<Tensor> indexing(const Node& n, const std::vector<Tensor>& self, con
       const int axis = std::any_cast<const AxisArgs&>(n.args).axis;
       const Tensor& idx = n.inputs[1];
       const int m = idx.rank();
-      Axes perm;
+      AxisIndices perm;
       for (int d = axis; d < axis + m; ++d) perm.push_back(d);
       for (int d = 0; d < axis; ++d) perm.push_back(d);
       for (int d = axis + m; d < g.rank(); ++d) perm.push_back(d);
@@ -119,9 +119,9 @@ std::vector<Tensor> indexing(const Node& n, const std::vector<Tensor>& self, con
     case Op::sort: {
       // sort(t) = take_along_axis(t, argsort(t)) with the same options; ties
       // only decide which of equal values gets which gradient.
-      SortOptions opts = std::any_cast<const SortOptions&>(n.args);
-      opts.type = s64;
-      r[0] = scatter_along_axis(g, nx::argsort(t, opts), opts.axis, t.spec());
+      const auto& o = std::any_cast<const SortCallbackOptions&>(n.args);
+      const SortOptions opts{.axis = o.axis, .direction = o.direction, .stable = o.stable, .type = s64};
+      r[0] = scatter_along_axis(g, nx::argsort(t, opts), o.axis, t.spec());
       return r;
     }
     case Op::top_k:

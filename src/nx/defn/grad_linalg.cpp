@@ -16,8 +16,8 @@ namespace nx::defn::grad {
 
 namespace {
 
-Axes batch_of(int rank) {
-  Axes a;
+AxisIndices batch_of(int rank) {
+  AxisIndices a;
   for (int i = 0; i < rank - 2; ++i) a.push_back(i);
   return a;
 }
@@ -25,7 +25,7 @@ Axes batch_of(int rank) {
 std::int64_t last(const Tensor& t) { return t.dim(t.rank() - 1); }
 
 Tensor mT(const Tensor& t) {
-  Axes p;
+  AxisIndices p;
   for (int i = 0; i < t.rank(); ++i) p.push_back(i);
   std::swap(p[p.size() - 1], p[p.size() - 2]);
   return nx::transpose(t, p);

@@ -12,14 +12,14 @@ namespace {
 // d product / d x_i = product of every other element, computed without
 // dividing (so zeros are handled): exclusive prefix times exclusive suffix
 // products along the reduced elements.
-Tensor product_grad(const Tensor& x, const Tensor& g, const ReduceOptions& opts) {
+Tensor product_grad(const Tensor& x, const Tensor& g, const ReduceCallbackOptions& opts) {
   const int rank = x.rank();
-  Axes reduced = opts.axes ? *opts.axes : Axes{};
+  AxisIndices reduced = opts.axes ? *opts.axes : AxisIndices{};
   if (!opts.axes) {
     reduced.resize(static_cast<std::size_t>(rank));
     std::iota(reduced.begin(), reduced.end(), 0);
   }
-  Axes perm, kept;
+  AxisIndices perm, kept;
   for (int d = 0; d < rank; ++d)
     if (std::find(reduced.begin(), reduced.end(), d) == reduced.end()) kept.push_back(d);
   perm = kept;
@@ -38,7 +38,7 @@ Tensor product_grad(const Tensor& x, const Tensor& g, const ReduceOptions& opts)
   Tensor before = nx::cumulative_product(nx::pad(flat, 1, left), {.axis = last});
   Tensor after = nx::cumulative_product(nx::pad(flat, 1, right), {.axis = last, .reverse = true});
   Tensor others = nx::reshape(nx::multiply(before, after), moved.shape());
-  Axes inverse(perm.size());
+  AxisIndices inverse(perm.size());
   for (std::size_t i = 0; i < perm.size(); ++i) inverse[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
   Tensor back = nx::transpose(others, inverse);
   return nx::multiply(expand_reduced(g, opts.axes, x.shape()), back);
@@ -51,13 +51,13 @@ std::vector<Tensor> reductions(const Node& n, const std::vector<Tensor>& self, c
   const Tensor& x = n.inputs[0];
   switch (n.op) {
     case Op::sum: {
-      const auto& opts = std::any_cast<const ReduceOptions&>(n.args);
+      const auto& opts = std::any_cast<const ReduceCallbackOptions&>(n.args);
       return {expand_reduced(g, opts.axes, x.shape())};
     }
-    case Op::product: return {product_grad(x, g, std::any_cast<const ReduceOptions&>(n.args))};
+    case Op::product: return {product_grad(x, g, std::any_cast<const ReduceCallbackOptions&>(n.args))};
     case Op::reduce_max:
     case Op::reduce_min: {
-      const auto& opts = std::any_cast<const ReduceOptions&>(n.args);
+      const auto& opts = std::any_cast<const ReduceCallbackOptions&>(n.args);
       Tensor best = expand_reduced(self[0], opts.axes, x.shape());
       Tensor mask = nx::as_type(nx::equal(x, best), x.type());
       Tensor count = expand_reduced(nx::sum(mask, {.axes = opts.axes, .keep_axes = opts.keep_axes}), opts.axes, x.shape());
@@ -65,9 +65,8 @@ std::vector<Tensor> reductions(const Node& n, const std::vector<Tensor>& self, c
     }
     case Op::reduce: not_differentiable(n, "reduce runs a user function; use sum, product, reduce_max or reduce_min");
     case Op::cumulative_sum: {
-      auto opts = std::any_cast<const CumulativeOptions&>(n.args);
-      opts.reverse = !opts.reverse;
-      return {nx::cumulative_sum(g, opts)};
+      const auto& opts = std::any_cast<const CumulativeCallbackOptions&>(n.args);
+      return {nx::cumulative_sum(g, {.axis = opts.axis, .reverse = !opts.reverse})};
     }
     case Op::cumulative_product:
     case Op::cumulative_min:
@@ -76,7 +75,7 @@ std::vector<Tensor> reductions(const Node& n, const std::vector<Tensor>& self, c
       // d softmax: s * (g - sum(g * s)) along the axis.
       const int axis = std::any_cast<const AxisArgs&>(n.args).axis;
       Tensor s = self[0];
-      Tensor dot = nx::sum(nx::multiply(g, s), {.axes = Axes{axis}, .keep_axes = true});
+      Tensor dot = nx::sum(nx::multiply(g, s), {.axes = AxisIndices{axis}, .keep_axes = true});
       return {nx::multiply(s, nx::subtract(g, dot))};
     }
     default: return none(n);  // argmax, argmin, all, any

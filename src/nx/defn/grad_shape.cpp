@@ -43,7 +43,7 @@ std::vector<Tensor> shape(const Node& n, const std::vector<Tensor>& self, const 
     case Op::broadcast: {
       // Sum over the new axes and over the axes x had at size 1.
       const auto& args = std::any_cast<const BroadcastArgs&>(n.args);
-      Axes summed;
+      AxisIndices summed;
       for (int d = 0; d < g.rank(); ++d) {
         auto it = std::find(args.axes.begin(), args.axes.end(), d);
         if (it == args.axes.end()) summed.push_back(d);
@@ -54,7 +54,7 @@ std::vector<Tensor> shape(const Node& n, const std::vector<Tensor>& self, const 
     }
     case Op::transpose: {
       const auto& axes = std::any_cast<const AxesArgs&>(n.args).axes;
-      Axes inverse(axes.size());
+      AxisIndices inverse(axes.size());
       for (std::size_t i = 0; i < axes.size(); ++i) inverse[static_cast<std::size_t>(axes[i])] = static_cast<int>(i);
       return {nx::transpose(g, inverse)};
     }

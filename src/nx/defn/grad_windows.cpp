@@ -184,7 +184,7 @@ std::vector<Tensor> windows(const Node& n, const std::vector<Tensor>&, const std
       Tensor windows_of_t = patches(nx::as_type(x, sel), nx::as_type(init, sel), window, o, source.shape());
       Tensor pick = selection(windows_of_t, n.op == Op::window_scatter_max, g.type());
       Tensor g_windows = patches(g, constant(0, g.type()), window, o, source.shape());
-      r[1] = nx::sum(nx::multiply(pick, g_windows), {.axes = Axes{source.rank()}});
+      r[1] = nx::sum(nx::multiply(pick, g_windows), {.axes = AxisIndices{source.rank()}});
       return r;
     }
     default: return none(n);

@@ -1,5 +1,5 @@
 // Default compositions of the indexing blocks (Nx.Block.Take and
-// Nx.Block.TakeAlongAxis, contract 3.4): both become one gather.
+// Nx.Block.TakeAlongAxis): both become one gather.
 #include "common.hpp"
 
 namespace nx {
@@ -34,10 +34,10 @@ Tensor Backend::take(const Spec& out, const Tensor& t, const Tensor& indices, in
     const int m = indices.rank();
     if (axis == 0 || m == 0) {
       Tensor g = gather(out, t, idx, {axis});
-      return Tensor(out, g.backend(), g.data());
+      return Tensor(out, g.backend(), g.payload());
     }
     Tensor g = gather(Spec{gathered, out.type, {}}, t, idx, {axis});
-    Axes perm;
+    AxisIndices perm;
     for (int i = 0; i < out.rank(); ++i) perm.push_back(i < axis ? m + i : i < axis + m ? i - axis : i);
     return transpose(out, g, perm);
   });
@@ -54,7 +54,7 @@ Tensor Backend::take_along_axis(const Spec& out, const Tensor& t, const Tensor& 
   column.push_back(1);
   const Spec part{column, ct, {}};
   std::vector<Tensor> parts;
-  Axes all;
+  AxisIndices all;
   for (int d = 0; d < r; ++d) {
     all.push_back(d);
     Tensor c = d == axis ? (indices.type() == ct ? indices : as_type(Spec{indices.shape(), ct, {}}, indices))

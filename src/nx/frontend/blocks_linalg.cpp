@@ -21,8 +21,8 @@ Tensor host_tensor(Backend& backend, const Spec& spec, const std::vector<double>
   return backend.from_binary(spec, element::pack(spec.type, bytes.data(), spec.size()));
 }
 
-Axes upto(int n) {
-  Axes a;
+AxisIndices upto(int n) {
+  AxisIndices a;
   for (int i = 0; i < n; ++i) a.push_back(i);
   return a;
 }
@@ -90,7 +90,7 @@ Tensor Backend::irfft(const Spec& out, const Tensor& t, const FftOptions& opts) 
     // Bins past the kept ones are dropped, not multiplied by 0 (Inf * 0 = NaN).
     std::vector<double> keep(idx(m), 0.0);
     for (std::int64_t k = 0; k < kept; ++k) keep[idx(k)] = 1.0;
-    Axes all;
+    AxisIndices all;
     for (int d = 0; d < t.rank(); ++d) all.push_back(d);
     Tensor mask = broadcast(Spec{t.shape(), u8, {}}, host_tensor(*this, Spec{wshape, u8, {}}, keep), t.shape(), all);
     y = select(weighted, mask, y, constant(Spec{{}, weighted.type, {}}, 0));
@@ -114,7 +114,7 @@ Tensor Backend::solve(const Spec& out, const Tensor& a, const Tensor& b) {
   const Tensor y = b.type() == out.type ? b : as_type(Spec{b.shape(), out.type, {}}, b);
   const Spec square{a.shape(), out.type, {}}, rhs{b.shape(), out.type, {}};
   const std::vector<Tensor> f = lu({square, square, square}, x);
-  const Axes batch = upto(r - 2);
+  const AxisIndices batch = upto(r - 2);
   const Tensor permuted = dot(rhs, f[0], {r - 2}, batch, y, {r - 2}, batch);
   const Tensor z = triangular_solve(rhs, f[1], permuted, {.lower = true});
   return triangular_solve(out, f[2], z, {.lower = false});
@@ -148,18 +148,18 @@ Tensor Backend::determinant(const Spec& out, const Tensor& a) {
   // The product of U's diagonal, negated for an odd permutation.
   const Spec square{a.shape(), t, {}};
   const std::vector<Tensor> f = lu({square, square, square}, x);
-  const Axes all = upto(r);
+  const AxisIndices all = upto(r);
   const Spec mask{a.shape(), u8, {}};
   const Tensor on_diag = broadcast(mask, eye(Spec{{n, n}, u8, {}}), a.shape(), {r - 2, r - 1});
   const Tensor diagonal = select(square, on_diag, f[2], constant(Spec{{}, t, {}}, 0));
   const Shape vec = appended(out.shape, {n});
-  const Tensor prod = product(batch, sum(Spec{vec, t, {}}, diagonal, {Axes{r - 1}}), {Axes{r - 2}});
+  const Tensor prod = product(batch, sum(Spec{vec, t, {}}, diagonal, {AxisIndices{r - 1}}), {AxisIndices{r - 2}});
   // Column i of P has its one in row perm[i]; the parity is that of the
   // number of pairs i < j with perm[i] > perm[j].
   const Type rt = to_real(t);
   const Spec real_square{a.shape(), rt, {}};
   const Tensor p = is_complex(t) ? real(real_square, f[0]) : f[0];
-  const Tensor perm = sum(Spec{vec, rt, {}}, multiply(real_square, p, iota(real_square, r - 2)), {Axes{r - 2}});
+  const Tensor perm = sum(Spec{vec, rt, {}}, multiply(real_square, p, iota(real_square, r - 2)), {AxisIndices{r - 2}});
   auto spread = [&](const Shape& tail) {  // perm as a column ({n, 1}) or a row ({1, n}), broadcast to n x n
     return broadcast(real_square, reshape(Spec{appended(out.shape, tail), rt, {}}, perm), a.shape(), all);
   };
@@ -167,7 +167,7 @@ Tensor Backend::determinant(const Spec& out, const Tensor& a) {
   const Tensor later = greater(mask, iota(Spec{a.shape(), s32, {}}, r - 1), iota(Spec{a.shape(), s32, {}}, r - 2));
   const Tensor inverted = logical_and(mask, later, greater(mask, perm_i, perm_j));
   const Spec real_batch{out.shape, rt, {}};
-  const Tensor count = sum(real_batch, as_type(real_square, inverted), {Axes{r - 2, r - 1}});
+  const Tensor count = sum(real_batch, as_type(real_square, inverted), {AxisIndices{r - 2, r - 1}});
   const Tensor odd = equal(Spec{out.shape, u8, {}}, remainder(real_batch, count, constant(Spec{{}, rt, {}}, 2)),
                            constant(Spec{{}, rt, {}}, 1));
   return select(out, odd, negate(batch, prod), prod);

@@ -31,7 +31,7 @@ Scalar scan_identity(BinaryOp op, Type type) {
 // the step with offset k every element holds op over the 2k elements ending
 // at it. The shifted operand is a pad with the identity on one side and a
 // negative pad (crop) on the other; `reverse` shifts the other way.
-Tensor scan(Backend& b, const Spec& out, const Tensor& t, const CumulativeOptions& opts, BinaryOp op) {
+Tensor scan(Backend& b, const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts, BinaryOp op) {
   const std::int64_t n = t.dim(opts.axis);
   Tensor x = t.type() == out.type ? t : b.as_type(out, t);
   Tensor identity = b.constant(Spec{{}, out.type, {}}, scan_identity(op, out.type));
@@ -46,22 +46,22 @@ Tensor scan(Backend& b, const Spec& out, const Tensor& t, const CumulativeOption
 
 }  // namespace
 
-Tensor Backend::cumulative_sum(const Spec& out, const Tensor& t, const CumulativeOptions& opts) {
+Tensor Backend::cumulative_sum(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) {
   detail::note_composed("cumulative_sum");
   return scan(*this, out, t, opts, BinaryOp::add);
 }
 
-Tensor Backend::cumulative_product(const Spec& out, const Tensor& t, const CumulativeOptions& opts) {
+Tensor Backend::cumulative_product(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) {
   detail::note_composed("cumulative_product");
   return scan(*this, out, t, opts, BinaryOp::multiply);
 }
 
-Tensor Backend::cumulative_min(const Spec& out, const Tensor& t, const CumulativeOptions& opts) {
+Tensor Backend::cumulative_min(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) {
   detail::note_composed("cumulative_min");
   return scan(*this, out, t, opts, BinaryOp::min);
 }
 
-Tensor Backend::cumulative_max(const Spec& out, const Tensor& t, const CumulativeOptions& opts) {
+Tensor Backend::cumulative_max(const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts) {
   detail::note_composed("cumulative_max");
   return scan(*this, out, t, opts, BinaryOp::max);
 }
@@ -92,7 +92,7 @@ Tensor Backend::all_close(const Spec& out, const Tensor& a, const Tensor& b, con
       close = logical_or(mask, close,
                          logical_and(mask, is_nan(Spec{a.shape(), u8, {}}, a), is_nan(Spec{b.shape(), u8, {}}, b)));
   }
-  return all(out, close, ReduceOptions{});
+  return all(out, close, ReduceCallbackOptions{});
 }
 
 std::vector<Tensor> Backend::top_k(const std::vector<Spec>& out, const Tensor& t, std::int64_t k) {
@@ -101,7 +101,7 @@ std::vector<Tensor> Backend::top_k(const std::vector<Spec>& out, const Tensor& t
   // the values at those indices.
   const int axis = t.rank() - 1;
   Tensor order = argsort(Spec{t.shape(), s32, t.names()}, t,
-                         SortOptions{.axis = axis, .direction = Direction::desc, .stable = true, .type = s32});
+                         SortCallbackOptions{.axis = axis, .direction = Direction::desc, .stable = true});
   Tensor indices = order;
   if (k != t.shape().back()) {
     std::vector<std::int64_t> starts(static_cast<std::size_t>(t.rank()), 0);

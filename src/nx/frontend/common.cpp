@@ -27,8 +27,8 @@ std::string shape_to_string(const Shape& shape) {
   return s + "}";
 }
 
-Tensor::Tensor(Spec spec, BackendPtr backend, std::shared_ptr<void> data)
-    : spec_(std::move(spec)), backend_(std::move(backend)), data_(std::move(data)) {}
+Tensor::Tensor(Spec spec, BackendPtr backend, std::shared_ptr<Payload> payload)
+    : spec_(std::move(spec)), backend_(std::move(backend)), payload_(std::move(payload)) {}
 
 }  // namespace nx
 
@@ -52,13 +52,12 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
       chosen = b;
       continue;
     }
-    bool b_ref = b->name() == "binary", c_ref = chosen->name() == "binary";
-    if (b_ref) continue;
-    if (c_ref) {
+    if (b->is_reference()) continue;
+    if (chosen->is_reference()) {
       chosen = b;
       continue;
     }
-    if (b->name() == chosen->name()) continue;  // same backend kind: first operand decides
+    if (chosen->accepts_tensors_of(*b)) continue;  // e.g. two Emily devices: first operand decides
     raise(op, "cannot mix tensors of the " + chosen->name() + " and " + b->name() +
                   " backends; transfer one with nx::backend_transfer");
   }
@@ -68,7 +67,7 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
 bool usable_on(const Tensor& t, const BackendPtr& backend) {
   if (t.backend() == backend) return true;
   if (backend->traces() || t.backend()->traces()) return false;
-  return t.backend()->name() == backend->name() && backend->name() != "binary";
+  return backend->accepts_tensors_of(*t.backend());
 }
 
 Tensor on(const Tensor& t, const BackendPtr& backend) {
@@ -79,21 +78,29 @@ Tensor on(const Tensor& t, const BackendPtr& backend) {
   return t.backend()->backend_copy(t, backend);
 }
 
-int normalize_axis(std::string_view op, int axis, int rank, std::string_view what) {
-  if (axis < -rank || axis >= rank || (rank == 0))
-    raise(op, "given " + std::string(what) + " " + std::to_string(axis) +
+int normalize_axis(std::string_view op, const Axis& axis, int rank, const Names& names, std::string_view what) {
+  if (axis.is_name()) {
+    if (axis.name().empty()) raise(op, "axis name cannot be empty");
+    for (int d = 0; d < rank; ++d)
+      if (name_at(names, d) == axis.name()) return d;
+    raise(op, "name :" + axis.name() + " not found in tensor with names " + names_to_string(names, rank));
+  }
+  const int a = axis.index();
+  if (a < -rank || a >= rank || (rank == 0))
+    raise(op, "given " + std::string(what) + " " + std::to_string(a) +
                   " is out of range for a tensor of rank " + std::to_string(rank));
-  return axis < 0 ? axis + rank : axis;
+  return a < 0 ? a + rank : a;
 }
 
-Axes normalize_axes(std::string_view op, const Axes& axes, int rank, std::string_view what) {
-  Axes out;
+AxisIndices normalize_axes(std::string_view op, const Axes& axes, int rank, const Names& names,
+                           std::string_view what) {
+  AxisIndices out;
   std::set<int> seen;
-  for (int a : axes) {
-    int n = normalize_axis(op, a, rank, what);
+  for (const Axis& a : axes) {
+    int n = normalize_axis(op, a, rank, names, what);
     if (!seen.insert(n).second)
-      raise(op, std::string(what) + " " + axes_to_string(axes) + " contain duplicate axis " +
-                    std::to_string(n));
+      raise(op, std::string(what) + " " + axes_to_string(axes) + " must be unique integers between 0 and " +
+                    std::to_string(rank - 1));
     out.push_back(n);
   }
   return out;
@@ -195,7 +202,7 @@ std::string type_name(Type t) {
   return "?";
 }
 
-std::string axes_to_string(const Axes& axes) {
+std::string axes_to_string(const AxisIndices& axes) {
   std::string s = "[";
   for (std::size_t i = 0; i < axes.size(); ++i) {
     if (i) s += ", ";
@@ -204,7 +211,26 @@ std::string axes_to_string(const Axes& axes) {
   return s + "]";
 }
 
-Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool keep_axes) {
+std::string axes_to_string(const Axes& axes) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    if (i) s += ", ";
+    s += axes[i].is_name() ? ":" + axes[i].name() : std::to_string(axes[i].index());
+  }
+  return s + "]";
+}
+
+std::string names_to_string(const Names& names, int rank) {
+  std::string s = "[";
+  for (int d = 0; d < rank; ++d) {
+    if (d) s += ", ";
+    const std::string n = name_at(names, d);
+    s += n.empty() ? "nil" : ":" + n;
+  }
+  return s + "]";
+}
+
+Shape reduced_shape(const Shape& shape, const std::optional<AxisIndices>& axes, bool keep_axes) {
   Shape out;
   for (int d = 0; d < static_cast<int>(shape.size()); ++d) {
     bool reduced = !axes || std::find(axes->begin(), axes->end(), d) != axes->end();
@@ -214,7 +240,7 @@ Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool ke
   return out;
 }
 
-Names reduced_names(const Names& names, int rank, const std::optional<Axes>& axes, bool keep_axes) {
+Names reduced_names(const Names& names, int rank, const std::optional<AxisIndices>& axes, bool keep_axes) {
   if (names.empty()) return {};
   Names out;
   for (int d = 0; d < rank; ++d) {

@@ -27,8 +27,20 @@ bool usable_on(const Tensor& t, const BackendPtr& backend);
 Tensor on(const Tensor& t, const BackendPtr& backend);
 BackendPtr or_default(const BackendPtr& b);
 
-int normalize_axis(std::string_view op, int axis, int rank, std::string_view what = "axis");
-Axes normalize_axes(std::string_view op, const Axes& axes, int rank, std::string_view what = "axes");
+// A user axis (position, negative from the end, or name) resolved against the
+// axes of a tensor of `rank` named `names` ({} when unnamed), as Nx's
+// Nx.Shape.normalize_axis/normalize_axes do; `what` names the argument in errors.
+int normalize_axis(std::string_view op, const Axis& axis, int rank, const Names& names,
+                   std::string_view what = "axis");
+AxisIndices normalize_axes(std::string_view op, const Axes& axes, int rank, const Names& names,
+                           std::string_view what = "axes");
+inline int normalize_axis(std::string_view op, const Axis& axis, const Tensor& t, std::string_view what = "axis") {
+  return normalize_axis(op, axis, t.rank(), t.names(), what);
+}
+inline AxisIndices normalize_axes(std::string_view op, const Axes& axes, const Tensor& t,
+                                  std::string_view what = "axes") {
+  return normalize_axes(op, axes, t.rank(), t.names(), what);
+}
 Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b);
 // Right-aligned name merge of two broadcast operands.
 Names broadcast_names(std::string_view op, const Tensor& a, const Tensor& b, int rank);
@@ -49,10 +61,12 @@ Tensor operand_tensor(const Operand& o, const BackendPtr& backend);
 const Tensor& operand_ref(const Operand& o, const BackendPtr& backend, Tensor& storage);
 
 std::string type_name(Type t);  // "{:f, 32}" as Nx prints it in errors
-std::string axes_to_string(const Axes& axes);
+std::string axes_to_string(const AxisIndices& axes);  // "[0, 1]"
+std::string axes_to_string(const Axes& axes);         // "[:x, 1]"
+std::string names_to_string(const Names& names, int rank);  // "[:x, nil]"
 
 // Shape of a reduction result.
-Shape reduced_shape(const Shape& shape, const std::optional<Axes>& axes, bool keep_axes);
-Names reduced_names(const Names& names, int rank, const std::optional<Axes>& axes, bool keep_axes);
+Shape reduced_shape(const Shape& shape, const std::optional<AxisIndices>& axes, bool keep_axes);
+Names reduced_names(const Names& names, int rank, const std::optional<AxisIndices>& axes, bool keep_axes);
 
 }  // namespace nx::front

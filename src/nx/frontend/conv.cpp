@@ -1,5 +1,6 @@
-// Front end: conv (contract section 2.5). Every option is resolved here so
-// the backend receives explicit per-dimension lists.
+// Front end: conv. Every option is resolved here and the geometry worked
+// out once (ConvOptions::geometry), so backends and gradient rules receive
+// explicit per-dimension lists and never re-derive the canonical layout.
 #include "common.hpp"
 
 namespace nx {
@@ -20,16 +21,18 @@ std::vector<std::int64_t> expand(const std::vector<std::int64_t>& v, int d, std:
   return out;
 }
 
-Axes permutation(const std::vector<int>& p, int rank, std::string_view what) {
+// Names resolve against axes named `names` (the input's for
+// output_permutation, as in Nx).
+AxisIndices permutation(const Axes& p, int rank, const Names& names, std::string_view what) {
   if (p.empty()) {
-    Axes id(static_cast<std::size_t>(rank));
+    AxisIndices id(static_cast<std::size_t>(rank));
     for (int i = 0; i < rank; ++i) id[static_cast<std::size_t>(i)] = i;
     return id;
   }
   if (static_cast<int>(p.size()) != rank)
     raise("conv", std::string(what) + " must have one entry per axis (" + std::to_string(rank) + "), got " +
-                      front::axes_to_string(Axes(p.begin(), p.end())));
-  return front::normalize_axes("conv", Axes(p.begin(), p.end()), rank, what);
+                      front::axes_to_string(p));
+  return front::normalize_axes("conv", p, rank, names, what);
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -38,48 +41,53 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
+AxisIndices inverse(const AxisIndices& p) {
+  AxisIndices inv(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) inv[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
+  return inv;
+}
+
 }  // namespace
 
-Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& opts) {
-  BackendPtr backend = front::pick_backend("conv", {&input, &kernel});
-  Tensor x = front::on(input, backend), w = front::on(kernel, backend);
-  const int rank = x.rank();
+ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts,
+                         const Names& input_names, const Names& kernel_names) {
+  const int rank = static_cast<int>(input.size());
   if (rank < 3)
-    raise("conv", "input shape in conv requires at least rank 3, shape " + shape_to_string(x.shape()) +
-                      " has rank " + std::to_string(rank));
-  if (w.rank() < 3)
-    raise("conv", "kernel shape in conv requires at least rank 3, shape " + shape_to_string(w.shape()) +
-                      " has rank " + std::to_string(w.rank()));
-  if (w.rank() != rank)
-    raise("conv", "input and kernel must have the same rank, got " + shape_to_string(x.shape()) + " and " +
-                      shape_to_string(w.shape()));
+    raise("conv", "input shape in conv requires at least rank 3, shape " + shape_to_string(input) + " has rank " +
+                      std::to_string(rank));
+  if (kernel.size() < 3)
+    raise("conv", "kernel shape in conv requires at least rank 3, shape " + shape_to_string(kernel) +
+                      " has rank " + std::to_string(kernel.size()));
+  if (static_cast<int>(kernel.size()) != rank)
+    raise("conv", "input and kernel must have the same rank, got " + shape_to_string(input) + " and " +
+                      shape_to_string(kernel));
   const int d = rank - 2;
 
   ConvOptions o;
   o.strides = expand(opts.strides, d, "strides");
   o.input_dilation = expand(opts.input_dilation, d, "input dilation");
   o.kernel_dilation = expand(opts.kernel_dilation, d, "kernel dilation");
-  Axes ip = permutation(opts.input_permutation, rank, "input_permutation");
-  Axes kp = permutation(opts.kernel_permutation, rank, "kernel_permutation");
-  Axes op = permutation(opts.output_permutation, rank, "output_permutation");
-  o.input_permutation.assign(ip.begin(), ip.end());
-  o.kernel_permutation.assign(kp.begin(), kp.end());
-  o.output_permutation.assign(op.begin(), op.end());
+  const AxisIndices ip = permutation(opts.input_permutation, rank, input_names, "input_permutation");
+  const AxisIndices kp = permutation(opts.kernel_permutation, rank, kernel_names, "kernel_permutation");
+  const AxisIndices op = permutation(opts.output_permutation, rank, input_names, "output_permutation");
+  o.input_permutation = ip;
+  o.kernel_permutation = kp;
+  o.output_permutation = op;
   const std::int64_t G = opts.feature_group_size, B = opts.batch_group_size;
   if (G < 1) raise("conv", "feature_group_size must be a positive integer, got " + std::to_string(G));
   if (B < 1) raise("conv", "batch_group_size must be a positive integer, got " + std::to_string(B));
   o.feature_group_size = G;
   o.batch_group_size = B;
 
-  // Canonical layouts {N, C, S...} and {O, C/G, K...}.
-  Shape xs, ws;
-  Names cnames;
+  ConvGeometry& g = o.geometry;
   for (int i = 0; i < rank; ++i) {
-    xs.push_back(x.dim(ip[static_cast<std::size_t>(i)]));
-    ws.push_back(w.dim(kp[static_cast<std::size_t>(i)]));
-    cnames.push_back(front::name_at(x.names(), ip[static_cast<std::size_t>(i)]));
+    g.input.push_back(input[static_cast<std::size_t>(ip[static_cast<std::size_t>(i)])]);
+    g.kernel.push_back(kernel[static_cast<std::size_t>(kp[static_cast<std::size_t>(i)])]);
   }
-  const std::int64_t N = xs[0], C = xs[1], O = ws[0], Ck = ws[1];
+  g.input_from_canonical = inverse(ip);
+  g.kernel_from_canonical = inverse(kp);
+  g.output_from_canonical = inverse(op);
+  const std::int64_t N = g.input[0], C = g.input[1], O = g.kernel[0], Ck = g.kernel[1];
   if (B != 1 && G != 1)
     raise("conv", "either batch groups or feature groups must be 1, got batch_groups = " + std::to_string(B) +
                       " and feature_groups = " + std::to_string(G));
@@ -95,15 +103,16 @@ Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& o
   if (C != Ck * G)
     raise("conv", "size of input channels divided by feature groups must match size of kernel channels, got " +
                       std::to_string(C) + " / " + std::to_string(G) + " != " + std::to_string(Ck) +
-                      " for shapes " + shape_to_string(x.shape()) + " and " + shape_to_string(w.shape()));
+                      " for shapes " + shape_to_string(input) + " and " + shape_to_string(kernel));
 
   // Padding on the input-dilated size with the dilated kernel.
-  Shape canonical{N / B, O};
+  g.output = {N / B, O};
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
     std::int64_t size, k;
-    if (__builtin_mul_overflow(xs[s + 2] - 1, o.input_dilation[s], &size) ||
-        __builtin_mul_overflow(ws[s + 2] - 1, o.kernel_dilation[s], &k) || size == INT64_MAX || k == INT64_MAX)
+    if (__builtin_mul_overflow(g.input[s + 2] - 1, o.input_dilation[s], &size) ||
+        __builtin_mul_overflow(g.kernel[s + 2] - 1, o.kernel_dilation[s], &k) || size == INT64_MAX ||
+        k == INT64_MAX)
       raise("conv", "the dilated input or kernel of spatial dimension " + std::to_string(j) +
                         " does not fit in 64 bits");
     size += 1;
@@ -131,16 +140,28 @@ Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& o
     if (dim <= 0)
       raise("conv", "conv would result in an empty tensor (spatial dimension " + std::to_string(j) +
                         "), which Nx does not support");
-    canonical.push_back(dim);
+    g.dilated_input.push_back(size);
+    g.dilated_kernel.push_back(k);
+    g.padded_input.push_back(padded);
+    g.output.push_back(dim);
   }
-  front::check_shape("conv", canonical, "result shape");
+  front::check_shape("conv", g.output, "result shape");
+  return o;
+}
 
-  // Canonical dim i lands at position output_permutation[i].
+Tensor conv(const Tensor& input, const Tensor& kernel, const ConvFrontOptions& opts) {
+  BackendPtr backend = front::pick_backend("conv", {&input, &kernel});
+  Tensor x = front::on(input, backend), w = front::on(kernel, backend);
+  ConvOptions o = conv_options(x.shape(), w.shape(), opts, x.names(), w.names());
+  // Canonical dim i lands at position output_permutation[i], named like the
+  // input's canonical dim i (batch, channels, spatial).
+  const int rank = x.rank();
   Shape shape(static_cast<std::size_t>(rank));
   Names names(static_cast<std::size_t>(rank));
   for (int i = 0; i < rank; ++i) {
-    shape[static_cast<std::size_t>(op[static_cast<std::size_t>(i)])] = canonical[static_cast<std::size_t>(i)];
-    names[static_cast<std::size_t>(op[static_cast<std::size_t>(i)])] = cnames[static_cast<std::size_t>(i)];
+    const auto at = static_cast<std::size_t>(o.output_permutation[static_cast<std::size_t>(i)]);
+    shape[at] = o.geometry.output[static_cast<std::size_t>(i)];
+    names[at] = front::name_at(x.names(), o.input_permutation[static_cast<std::size_t>(i)]);
   }
   Spec out{shape, to_floating(merge(x.type(), w.type())), front::normalized_names(names, rank)};
   return backend->conv(out, x, w, o);

@@ -3,6 +3,7 @@
 #include <complex>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "../element.hpp"
 #include "common.hpp"
@@ -16,7 +17,19 @@ BackendPtr& default_slot() {
   static BackendPtr slot;
   return slot;
 }
+thread_local BackendPtr t_thread_default;
 }  // namespace
+
+BackendPtr detail::exchange_thread_default(BackendPtr backend) {
+  return std::exchange(t_thread_default, std::move(backend));
+}
+
+BackendPtr default_backend(BackendPtr backend) {
+  if (!backend) raise("default_backend", "backend must not be null");
+  BackendPtr previous = default_backend();
+  t_thread_default = std::move(backend);
+  return previous;
+}
 
 BackendPtr global_default_backend(BackendPtr backend) {
   if (!backend) raise("global_default_backend", "backend must not be null");
@@ -28,6 +41,7 @@ BackendPtr global_default_backend(BackendPtr backend) {
 
 BackendPtr default_backend() {
   if (defn::tracing()) return defn::expr_backend();
+  if (t_thread_default) return t_thread_default;
   std::lock_guard lock(g_default_mutex);
   return default_slot() ? default_slot() : binary_backend();
 }
@@ -87,7 +101,12 @@ Tensor tensor(const Literal& value, const TensorOptions& opts) {
 
 Tensor detail::tensor_of(const Tensor& t, const TensorOptions& opts) {
   if (!t.defined()) raise("tensor", "got an undefined tensor");
-  if (opts.backend && opts.backend->name() != t.backend()->name())
+  // Nx compares the backend module only, not its options (an Emily cpu and
+  // gpu backend are the same backend).
+  const auto same_backend = [&](const Backend& b) {
+    return b.kind() == t.backend()->kind() && (b.kind() != BackendKind::other || &b == t.backend().get());
+  };
+  if (opts.backend && !same_backend(*opts.backend))
     raise("tensor", "wants to allocate on backend " + opts.backend->name() + " but it was given a tensor allocated on " +
                         t.backend()->name());
   if (opts.type && *opts.type != t.type())
@@ -160,7 +179,7 @@ Tensor iota(const Shape& shape, const IotaOptions& opts) {
   front::check_shape("iota", shape);
   front::check_names("iota", opts.names, static_cast<int>(shape.size()));
   std::optional<int> axis;
-  if (opts.axis) axis = front::normalize_axis("iota", *opts.axis, static_cast<int>(shape.size()));
+  if (opts.axis) axis = front::normalize_axis("iota", *opts.axis, static_cast<int>(shape.size()), opts.names);
   Spec spec{shape, opts.type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
   return front::or_default(opts.backend)->iota(spec, axis);
 }
@@ -220,7 +239,8 @@ std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts
 
 template <class T>
 std::vector<T> to_flat_list(const Tensor& t, const ToBinaryOptions& opts) {
-  if (opts.limit && *opts.limit < 0) raise("to_flat_list", "limit must be non-negative, got " + std::to_string(*opts.limit));
+  if (opts.limit && *opts.limit < 0)
+    raise("to_flat_list", "limit must be non-negative, got " + std::to_string(*opts.limit));
   const std::int64_t n = opts.limit ? std::min(*opts.limit, t.size()) : t.size();
   auto packed = t.backend()->to_binary(t, n);
   auto bytes = element::unpack(t.type(), packed, n);
@@ -245,7 +265,7 @@ T to_number(const Tensor& t) {
   return to_flat_list<T>(t)[0];
 }
 
-#define NX_INSTANTIATE(T)                                                   \
+#define NX_INSTANTIATE(T)                                                           \
   template std::vector<T> to_flat_list<T>(const Tensor&, const ToBinaryOptions&); \
   template T to_number<T>(const Tensor&);
 NX_INSTANTIATE(std::int8_t)
@@ -316,28 +336,12 @@ Tensor bitcast(const Tensor& t, Type type) {
 
 namespace nx {
 
-// Nx's composition: start and stop cast to the type, step = (stop - start) /
-// (n - 1 or n) in that type's float, iota (of the type) * step + start, cast
-// to the type (linspace(0, 24, n: 8, type: u8) is [0, 3, 6, 10, 13, 17, 20,
-// 24]). The new last axis is named `name`.
-Tensor linspace(const Operand& start, const Operand& stop, const LinspaceOptions& opts) {
-  if (opts.n < 1) raise("linspace", "expected n to be a positive integer, got: " + std::to_string(opts.n));
-  std::vector<const Tensor*> given;
-  for (const Operand* o : {&start, &stop})
-    if (o->is_tensor()) given.push_back(&o->tensor());
-  const BackendPtr b = given.empty() ? front::or_default(opts.backend) : front::pick_backend("linspace", given);
-  const Tensor lo = as_type(front::operand_tensor(start, b), opts.type);
-  const Tensor hi = as_type(front::operand_tensor(stop, b), opts.type);
-  if (lo.shape() != hi.shape())
-    raise("linspace", "expected start and stop to have the same shape. Got shapes " + shape_to_string(lo.shape()) +
-                          " and " + shape_to_string(hi.shape()));
-  const Tensor first = new_axis(lo, -1, opts.name);
-  if (opts.n == 1) return first;
-  Shape shape = lo.shape();
-  shape.push_back(opts.n);
-  Tensor step = divide(subtract(new_axis(hi, -1, opts.name), first), opts.endpoint ? opts.n - 1 : opts.n);
-  Tensor positions = iota(shape, {.type = opts.type, .axis = -1, .names = {}, .backend = b});
-  return as_type(add(multiply(positions, step), first), opts.type);
+// Numbers become scalar tensors of their literal type and take the tensor
+// path, Nx's composition (linspace(0, 24, n: 8, type: u8) is [0, 3, 6, 10,
+// 13, 17, 20, 24]).
+Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts) {
+  const BackendPtr b = front::or_default(opts.backend);
+  return linspace(front::scalar_tensor(start, b), front::scalar_tensor(stop, b), opts);
 }
 
 }  // namespace nx

@@ -1,4 +1,4 @@
-// Front end: dot and outer (contract 2.4).
+// Front end: dot and outer.
 #include <algorithm>
 
 #include "common.hpp"
@@ -9,10 +9,10 @@ Tensor dot(const Tensor& a, const Axes& contract_a, const Axes& batch_a, const T
            const Axes& contract_b, const Axes& batch_b) {
   BackendPtr backend = front::pick_backend("dot", {&a, &b});
   Tensor x = front::on(a, backend), y = front::on(b, backend);
-  Axes ca = front::normalize_axes("dot", contract_a, x.rank(), "contract axes");
-  Axes cb = front::normalize_axes("dot", contract_b, y.rank(), "contract axes");
-  Axes ba = front::normalize_axes("dot", batch_a, x.rank(), "batch axes");
-  Axes bb = front::normalize_axes("dot", batch_b, y.rank(), "batch axes");
+  const AxisIndices ca = front::normalize_axes("dot", contract_a, x, "contract axes");
+  const AxisIndices cb = front::normalize_axes("dot", contract_b, y, "contract axes");
+  const AxisIndices ba = front::normalize_axes("dot", batch_a, x, "batch axes");
+  const AxisIndices bb = front::normalize_axes("dot", batch_b, y, "batch axes");
   if (ca.size() != cb.size())
     raise("dot", "contract axes must have the same length, got " + front::axes_to_string(ca) +
                      " and " + front::axes_to_string(cb));
@@ -42,7 +42,7 @@ Tensor dot(const Tensor& a, const Axes& contract_a, const Axes& batch_a, const T
     shape.push_back(x.dim(d));
     names.push_back(front::name_at(x.names(), d));
   }
-  auto add_free = [&](const Tensor& t, const Axes& c, const Axes& bt) {
+  auto add_free = [&](const Tensor& t, const AxisIndices& c, const AxisIndices& bt) {
     for (int d = 0; d < t.rank(); ++d)
       if (std::find(c.begin(), c.end(), d) == c.end() && std::find(bt.begin(), bt.end(), d) == bt.end()) {
         shape.push_back(t.dim(d));

@@ -1,32 +1,10 @@
-// Front end: element-wise ops, their type rules (contract 1.4-1.7) and
-// dispatch to the named callbacks.
+// Front end: element-wise ops, their type rules (from the op table,
+// nx/op_table.hpp) and dispatch to the named callbacks.
 #include "common.hpp"
 
 namespace nx {
 
 namespace {
-
-bool is_predicate(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::equal: case BinaryOp::not_equal: case BinaryOp::greater: case BinaryOp::less:
-    case BinaryOp::greater_equal: case BinaryOp::less_equal: case BinaryOp::logical_and:
-    case BinaryOp::logical_or: case BinaryOp::logical_xor: return true;
-    default: return false;
-  }
-}
-
-bool integer_only(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::quotient: case BinaryOp::bitwise_and: case BinaryOp::bitwise_or:
-    case BinaryOp::bitwise_xor: case BinaryOp::left_shift: case BinaryOp::right_shift: return true;
-    default: return false;
-  }
-}
-
-bool rejects_complex(BinaryOp op) {
-  return integer_only(op) || op == BinaryOp::remainder || op == BinaryOp::min ||
-         op == BinaryOp::max;
-}
 
 // A literal the weak-scalar rule applies to: complex and non-finite
 // literals are not plain numbers in Nx and take part in the full merge.
@@ -47,6 +25,20 @@ Type merged_type(const Operand& a, const Operand& b) {
   return f32;
 }
 
+// The op table's type rule of `op`: complex operands first, then the merged
+// type (an integer-only op is given integers only if the merge is one).
+void check_types(BinaryOp op, Type ta, Type tb, Type merged) {
+  const TypeSet types = traits(op).types;
+  const std::string_view name = op_name(op);
+  if (is_complex(ta) || is_complex(tb)) {
+    if (!types.contains(c64)) raise(name, "expects non-complex tensors, got: " + front::type_name(is_complex(ta) ? ta : tb));
+  }
+  if (types.contains(merged)) return;
+  if (types == types::integer)
+    raise(name, "expects integer tensors as inputs and outputs an integer tensor, got: " + front::type_name(merged));
+  raise(name, "does not accept operands of type " + front::type_name(merged));
+}
+
 }  // namespace
 
 Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
@@ -54,21 +46,14 @@ Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
   BackendPtr backend = front::pick_backend(
       name, {a.is_tensor() ? &a.tensor() : nullptr, b.is_tensor() ? &b.tensor() : nullptr});
   Type merged = merged_type(a, b);
-  Type ta = front::operand_type(a), tb = front::operand_type(b);
-  if (rejects_complex(op) && (is_complex(ta) || is_complex(tb)))
-    raise(name, "expects non-complex tensors, got: " + front::type_name(is_complex(ta) ? ta : tb));
-  if (integer_only(op) && !is_integer(merged))
-    raise(name, "expects integer tensors as inputs and outputs an integer tensor, got: " +
-                    front::type_name(merged));
+  check_types(op, front::operand_type(a), front::operand_type(b), merged);
   // A negative shift count written as a literal is rejected like Nx does;
   // counts held in tensors follow the backends' documented convention.
   if ((op == BinaryOp::left_shift || op == BinaryOp::right_shift) && !b.is_tensor() && b.scalar().is_integer() &&
       b.scalar().i < 0)
     raise(name, std::string("cannot ") + (op == BinaryOp::left_shift ? "left" : "right") + " shift by " +
                     b.scalar().to_string());
-  Type out_type = merged;
-  if (is_predicate(op)) out_type = u8;
-  else if (op == BinaryOp::divide || op == BinaryOp::atan2) out_type = to_floating(merged);
+  Type out_type = result_type(traits(op).result, merged);
   Tensor sa, sb;
   const Tensor& ta_t = front::operand_ref(a, backend, sa);
   const Tensor& tb_t = front::operand_ref(b, backend, sb);
@@ -77,22 +62,29 @@ Tensor binary(BinaryOp op, const Operand& a, const Operand& b) {
   return (backend.get()->*callback_of(op))(out, ta_t, tb_t);
 }
 
-#define NX_DEFINE_BINARY_FN(name) \
+#define NX_DEFINE_BINARY_FN(name, ...) \
   Tensor name(const Operand& a, const Operand& b) { return binary(BinaryOp::name, a, b); }
 NX_BINARY_CALLBACKS(NX_DEFINE_BINARY_FN)
 #undef NX_DEFINE_BINARY_FN
 
 namespace {
 
-bool is_float_function(UnaryOp op) {
+void check_type(UnaryOp op, Type in) {
+  const TypeSet accepts = traits(op).accepts();
+  if (accepts.contains(in)) return;
+  const std::string_view name = op_name(op);
+  if (accepts == types::integer) raise(name, "expects integer tensors, got: " + front::type_name(in));
+  if (accepts == types::real) raise(name, "expects a non-complex tensor, got: " + front::type_name(in));
+  raise(name, "does not accept a tensor of type " + front::type_name(in));
+}
+
+// The answer for a type the op accepts but its callback is not given (the
+// op table's `settled` types).
+Tensor settle(UnaryOp op, const Tensor& t, const BackendPtr& backend) {
   switch (op) {
-    case UnaryOp::exp: case UnaryOp::expm1: case UnaryOp::log: case UnaryOp::log1p:
-    case UnaryOp::sigmoid: case UnaryOp::cos: case UnaryOp::sin: case UnaryOp::tan:
-    case UnaryOp::cosh: case UnaryOp::sinh: case UnaryOp::tanh: case UnaryOp::acos:
-    case UnaryOp::asin: case UnaryOp::atan: case UnaryOp::acosh: case UnaryOp::asinh:
-    case UnaryOp::atanh: case UnaryOp::sqrt: case UnaryOp::rsqrt: case UnaryOp::cbrt:
-    case UnaryOp::erf: case UnaryOp::erfc: case UnaryOp::erf_inv: return true;
-    default: return false;
+    case UnaryOp::real: return is_integer(t.type()) ? as_type(t, f32) : t;
+    case UnaryOp::imag: return backend->constant(Spec{t.shape(), to_floating(t.type()), t.names()}, 0.0);
+    default: return t;  // abs of unsigned, ceil/floor/round of integers
   }
 }
 
@@ -103,47 +95,13 @@ Tensor unary(UnaryOp op, const Operand& x) {
   BackendPtr backend = front::pick_backend(name, {x.is_tensor() ? &x.tensor() : nullptr});
   Tensor storage;
   const Tensor& t = front::operand_ref(x, backend, storage);
-  const Type in = t.type();
-  Type out_type = in;
-  switch (op) {
-    case UnaryOp::erf: case UnaryOp::erfc: case UnaryOp::erf_inv:
-      if (is_complex(in)) raise(name, "expects a non-complex tensor, got: " + front::type_name(in));
-      out_type = to_floating(in);
-      break;
-    case UnaryOp::abs:
-      if (is_unsigned(in)) return t;
-      if (is_complex(in)) out_type = to_real(in);
-      break;
-    case UnaryOp::bitwise_not: case UnaryOp::population_count: case UnaryOp::count_leading_zeros:
-      if (!is_integer(in)) raise(name, "expects integer tensors, got: " + front::type_name(in));
-      break;
-    case UnaryOp::ceil: case UnaryOp::floor: case UnaryOp::round:
-      if (is_complex(in)) raise(name, "expects a non-complex tensor, got: " + front::type_name(in));
-      if (is_integer(in)) return t;
-      break;
-    case UnaryOp::conjugate: out_type = to_complex(in); break;
-    case UnaryOp::real:
-      if (is_real_float(in)) return t;
-      if (is_integer(in)) return as_type(t, f32);
-      out_type = to_real(in);
-      break;
-    case UnaryOp::imag:
-      if (!is_complex(in)) {
-        Spec z{t.shape(), to_floating(in), t.names()};
-        return backend->constant(z, 0.0);
-      }
-      out_type = to_real(in);
-      break;
-    case UnaryOp::is_nan: case UnaryOp::is_infinity: out_type = u8; break;
-    default:
-      if (is_float_function(op)) out_type = to_floating(in);
-      break;
-  }
-  Spec out{t.shape(), out_type, t.names()};
+  check_type(op, t.type());
+  if (!traits(op).types.contains(t.type())) return settle(op, t, backend);
+  Spec out{t.shape(), result_type(traits(op).result, t.type()), t.names()};
   return (backend.get()->*callback_of(op))(out, t);
 }
 
-#define NX_DEFINE_UNARY_FN(name) \
+#define NX_DEFINE_UNARY_FN(name, ...) \
   Tensor name(const Operand& t) { return unary(UnaryOp::name, t); }
 NX_UNARY_CALLBACKS(NX_DEFINE_UNARY_FN)
 #undef NX_DEFINE_UNARY_FN

@@ -1,4 +1,4 @@
-// Front end: slicing, gathering and scattering (contract 2.7, 2.8) and the
+// Front end: slicing, gathering and scattering, and the
 // compositions built on them (take_diagonal, make_diagonal, tri, tril, triu).
 // sort/argsort/top_k live with the sorting family.
 #include <algorithm>
@@ -93,13 +93,13 @@ Tensor do_put_slice(const Tensor& t0, StartIndices starts, const Tensor& s0) {
 }
 
 // Normalised, strictly increasing axes for k index columns (default: leading).
-Axes index_axes(std::string_view op, const Tensor& t, std::int64_t k, const IndexAxesOptions& opts) {
+AxisIndices index_axes(std::string_view op, const Tensor& t, std::int64_t k, const IndexAxesOptions& opts) {
   if (k < 1 || k > t.rank())
     raise(op, "the last dimension of indices (" + std::to_string(k) + ") must be between 1 and the tensor rank " +
                   std::to_string(t.rank()));
-  Axes axes;
+  AxisIndices axes;
   if (opts.axes) {
-    axes = front::normalize_axes(op, *opts.axes, t.rank());
+    axes = front::normalize_axes(op, *opts.axes, t);
     if (static_cast<std::int64_t>(axes.size()) != k)
       raise(op, "expected " + std::to_string(k) + " axes to match the last dimension of indices, got " +
                     front::axes_to_string(*opts.axes));
@@ -123,7 +123,7 @@ Tensor indexed(std::string_view op, const Tensor& t0, const Tensor& idx0, const 
   if (idx.rank() != 2)
     raise(op, "indices must be a rank 1 or rank 2 tensor, got shape " + shape_to_string(idx.shape()));
   const std::int64_t n = idx.dim(0), k = idx.dim(1);
-  Axes axes = index_axes(op, t, k, opts);
+  AxisIndices axes = index_axes(op, t, k, opts);
   std::vector<int> rest;
   for (int d = 0; d < t.rank(); ++d)
     if (std::find(axes.begin(), axes.end(), d) == axes.end()) rest.push_back(d);
@@ -182,8 +182,9 @@ Tensor slice(const Tensor& t, const std::vector<Tensor>& starts, const std::vect
   return do_slice(t, StartIndices{{}, starts}, lengths, opts);
 }
 
-Tensor slice_along_axis(const Tensor& t, std::int64_t start, std::int64_t length, int axis, std::int64_t stride) {
-  const int ax = front::normalize_axis("slice_along_axis", axis, t.rank());
+Tensor slice_along_axis(const Tensor& t, std::int64_t start, std::int64_t length, const Axis& axis,
+                        std::int64_t stride) {
+  const int ax = front::normalize_axis("slice_along_axis", axis, t);
   std::vector<std::int64_t> starts(static_cast<std::size_t>(t.rank()), 0), lengths = t.shape(),
       strides(static_cast<std::size_t>(t.rank()), 1);
   starts[static_cast<std::size_t>(ax)] = start;
@@ -205,7 +206,7 @@ Tensor gather(const Tensor& t0, const Tensor& idx0, const IndexAxesOptions& opts
   if (idx0.rank() < 1) raise("gather", "indices must have rank at least 1, got a scalar");
   BackendPtr backend = front::pick_backend("gather", {&t0, &idx0});
   Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
-  Axes axes = index_axes("gather", t, idx.dim(idx.rank() - 1), opts);
+  AxisIndices axes = index_axes("gather", t, idx.dim(idx.rank() - 1), opts);
   Shape shape(idx.shape().begin(), idx.shape().end() - 1);
   Names names;
   for (int d = 0; d + 1 < idx.rank(); ++d) names.push_back(front::name_at(idx.names(), d));
@@ -226,9 +227,9 @@ Tensor indexed_put(const Tensor& t, const Tensor& indices, const Tensor& updates
   return indexed("indexed_put", t, indices, updates, opts, false);
 }
 
-Tensor take(const Tensor& t0, const Tensor& idx0, int axis) {
+Tensor take(const Tensor& t0, const Tensor& idx0, const Axis& axis) {
   require_integer("take", idx0, "indices");
-  const int ax = front::normalize_axis("take", axis, t0.rank());
+  const int ax = front::normalize_axis("take", axis, t0);
   BackendPtr backend = front::pick_backend("take", {&t0, &idx0});
   Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
   Shape shape;
@@ -248,9 +249,9 @@ Tensor take(const Tensor& t0, const Tensor& idx0, int axis) {
   return backend->take(Spec{shape, t.type(), front::normalized_names(names, rank)}, t, idx, ax);
 }
 
-Tensor take_along_axis(const Tensor& t0, const Tensor& idx0, int axis) {
+Tensor take_along_axis(const Tensor& t0, const Tensor& idx0, const Axis& axis) {
   require_integer("take_along_axis", idx0, "indices");
-  const int ax = front::normalize_axis("take_along_axis", axis, t0.rank());
+  const int ax = front::normalize_axis("take_along_axis", axis, t0);
   if (idx0.rank() != t0.rank())
     raise("take_along_axis", "indices must have the tensor's rank " + std::to_string(t0.rank()) + ", got shape " +
                                  shape_to_string(idx0.shape()));
@@ -278,7 +279,7 @@ Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
                                add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
                               1);
   Tensor g = gather(rename(t, {}), coords, {.axes = Axes{r - 2, r - 1}});  // {len, batch...}
-  Axes perm;
+  AxisIndices perm;
   for (int d = 1; d < r - 1; ++d) perm.push_back(d);
   perm.push_back(0);
   return transpose(g, perm);  // unnamed, as Nx's full-coordinate gather

@@ -1,5 +1,5 @@
-// Front end: outer, the FFT family (contract 2.14) and Nx.LinAlg (2.19 and
-// the compositions of section 4).
+// Front end: outer, the FFT family and Nx.LinAlg (its callbacks and the
+// functions Nx composes from other ops).
 #include <cmath>
 
 #include "common.hpp"
@@ -11,13 +11,13 @@ namespace {
 // Layout helpers calling the callbacks directly (no-op calls elided, like Nx).
 Tensor reshape_to(const Tensor& t, const Shape& shape, const Names& names = {}) {
   Spec spec{shape, t.type(), front::normalized_names(names, static_cast<int>(shape.size()))};
-  if (t.shape() == shape) return Tensor(spec, t.backend(), t.data());  // names only
+  if (t.shape() == shape) return Tensor(spec, t.backend(), t.payload());  // names only
   return t.backend()->reshape(spec, t);
 }
 
 Tensor swap_last_two(const Tensor& t) {
   const int r = t.rank();
-  Axes axes(static_cast<std::size_t>(r));
+  AxisIndices axes(static_cast<std::size_t>(r));
   for (int i = 0; i < r; ++i) axes[static_cast<std::size_t>(i)] = i;
   std::swap(axes[static_cast<std::size_t>(r - 1)], axes[static_cast<std::size_t>(r - 2)]);
   Shape s = t.shape();
@@ -30,8 +30,8 @@ Tensor swap_last_two(const Tensor& t) {
   return t.backend()->transpose(Spec{s, t.type(), n}, t, axes);
 }
 
-Axes leading(int count) {
-  Axes a;
+AxisIndices leading(int count) {
+  AxisIndices a;
   for (int i = 0; i < count; ++i) a.push_back(i);
   return a;
 }
@@ -89,7 +89,7 @@ struct Resolved {
 Resolved resolve_fft(std::string_view op, const Tensor& t, const FftFrontOptions& opts,
                      std::int64_t default_length) {
   if (t.rank() == 0) raise(op, "expected a tensor of rank 1 or more, got a scalar");
-  const int axis = front::normalize_axis(op, opts.axis, t.rank());
+  const int axis = front::normalize_axis(op, opts.axis, t);
   std::int64_t n = default_length > 0 ? default_length : t.dim(axis);
   if (opts.power_of_two) n = next_pow2(n);
   else if (opts.length) n = *opts.length;
@@ -109,9 +109,9 @@ Tensor fft_1d(std::string_view op, const Tensor& t, const FftFrontOptions& opts,
 
 Tensor fft_2d(std::string_view op, const Tensor& t, const Fft2FrontOptions& opts, bool inverse) {
   if (t.rank() < 2) raise(op, "expected a tensor of rank 2 or more, got shape " + shape_to_string(t.shape()));
-  Axes axes = opts.axes.empty() ? Axes{t.rank() - 2, t.rank() - 1} : Axes(opts.axes.begin(), opts.axes.end());
-  if (axes.size() != 2) raise(op, "expected 2 axes, got " + front::axes_to_string(axes));
-  axes = front::normalize_axes(op, axes, t.rank());
+  if (!opts.axes.empty() && opts.axes.size() != 2) raise(op, "expected 2 axes, got " + front::axes_to_string(opts.axes));
+  const AxisIndices axes =
+      front::normalize_axes(op, opts.axes.empty() ? Axes{t.rank() - 2, t.rank() - 1} : opts.axes, t);
   std::vector<std::int64_t> lengths = opts.lengths;
   if (lengths.empty()) lengths = {t.dim(axes[0]), t.dim(axes[1])};
   if (lengths.size() != 2) raise(op, "expected 2 lengths, got " + std::to_string(lengths.size()));
@@ -126,7 +126,7 @@ Tensor fft_2d(std::string_view op, const Tensor& t, const Fft2FrontOptions& opts
   shape[static_cast<std::size_t>(axes[1])] = lengths[1];
   front::check_shape(op, shape, "result shape");
   Spec out{shape, to_complex(t.type()), t.names()};
-  Fft2Options o{lengths, std::vector<int>(axes.begin(), axes.end()), opts.eps};
+  Fft2Options o{lengths, axes, opts.eps};
   return inverse ? t.backend()->ifft2(out, t, o) : t.backend()->fft2(out, t, o);
 }
 
@@ -149,7 +149,7 @@ Tensor rfft(const Tensor& t, const FftFrontOptions& opts) {
 
 Tensor irfft(const Tensor& t, const FftFrontOptions& opts) {
   if (t.rank() == 0) raise("irfft", "expected a tensor of rank 1 or more, got a scalar");
-  const int axis = front::normalize_axis("irfft", opts.axis, t.rank());
+  const int axis = front::normalize_axis("irfft", opts.axis, t);
   // Default output length 2 * (m - 1) for m input bins.
   const std::int64_t m = t.dim(axis);
   if (!opts.length && m < 2)
@@ -354,7 +354,7 @@ Tensor norm(const Tensor& t, const NormOptions& opts) {
   const int r = t.rank();
   if (r != 1 && r != 2) raise("norm", "expected 1-D or 2-D tensor, got tensor with shape " + shape_to_string(t.shape()));
   ReduceOptions ro{opts.axes, opts.keep_axes};
-  if (ro.axes) ro.axes = front::normalize_axes("norm", *ro.axes, r);
+  if (ro.axes) ro.axes = front::normalize_axes("norm", *ro.axes, t);
   switch (opts.ord) {
     case NormOrd::default_: return norm_p(t, 2, ro);
     case NormOrd::frobenius:

@@ -1,4 +1,4 @@
-// Front end: Nx's inspect format (contract 3.3).
+// Front end: Nx's inspect format (the text Nx's doctests compare).
 #include <charconv>
 #include <cmath>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // nx::random: counter-based random numbers with Threefry-2x32 (20 rounds),
-// the algorithm of Nx.Random and JAX (contract 2.20). Written only with
-// tensor ops (u32 wrap-around arithmetic, logical shifts, bitcasts, slices),
-// so it runs unchanged on every backend.
+// the algorithm of Nx.Random and JAX. Written only with tensor ops (u32
+// wrap-around arithmetic, logical shifts, bitcasts, slices), so it runs
+// unchanged on every backend.
 #include <cmath>
 #include <limits>
 
@@ -206,10 +206,10 @@ Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const Rand
   return {rename(as_type(add(lo, as_type(offset, type)), type), opts.names), row(keys, 0)};
 }
 
-Sample shuffle(const Tensor& key, const Tensor& t, int axis) {
+Sample shuffle(const Tensor& key, const Tensor& t, const Axis& axis) {
   check_key("shuffle", key);
   if (t.rank() == 0) raise("shuffle", "cannot shuffle a scalar tensor");
-  const int ax = front::normalize_axis("shuffle", axis, t.rank());
+  const int ax = front::normalize_axis("shuffle", axis, t);
   Tensor keys = split(key);
   // A random permutation: stable argsort of random 32-bit sort keys.
   Tensor sort_keys = random_bits(row(keys, 1), {t.dim(ax)}, 32);

@@ -1,17 +1,17 @@
-// Front end: reductions and arg-reductions (contract 2.3).
+// Front end: reductions and arg-reductions.
 #include "common.hpp"
 
 namespace nx {
 
 namespace {
 
-using ReduceMember = Tensor (Backend::*)(const Spec&, const Tensor&, const ReduceOptions&);
+using ReduceMember = Tensor (Backend::*)(const Spec&, const Tensor&, const ReduceCallbackOptions&);
 
 Tensor reduction(std::string_view op, const Tensor& t, const ReduceOptions& opts, Type out_type,
                  ReduceMember member) {
-  ReduceOptions norm = opts;
+  ReduceCallbackOptions norm{.keep_axes = opts.keep_axes};
   if (opts.axes) {
-    norm.axes = front::normalize_axes(op, *opts.axes, t.rank());
+    norm.axes = front::normalize_axes(op, *opts.axes, t);
     if (norm.axes->empty()) return as_type(t, out_type);
   }
   Spec out{front::reduced_shape(t.shape(), norm.axes, norm.keep_axes), out_type,
@@ -52,12 +52,12 @@ Tensor arg_reduction(std::string_view op, const Tensor& t, const ArgReduceOption
   reject_complex(op, t);
   Type type = opts.type.value_or(s32);
   if (!is_integer(type)) raise(op, "type must be an integer type, got: " + front::type_name(type));
-  ArgReduceOptions norm = opts;
+  ArgReduceCallbackOptions norm{.tie_break = opts.tie_break, .keep_axis = opts.keep_axis};
   Spec out;
   out.type = type;
   if (opts.axis) {
-    norm.axis = front::normalize_axis(op, *opts.axis, t.rank());
-    Axes ax{*norm.axis};
+    norm.axis = front::normalize_axis(op, *opts.axis, t);
+    AxisIndices ax{*norm.axis};
     out.shape = front::reduced_shape(t.shape(), ax, opts.keep_axis);
     out.names = front::reduced_names(t.names(), t.rank(), ax, opts.keep_axis);
   }
@@ -72,8 +72,8 @@ Tensor argmin(const Tensor& t, const ArgReduceOptions& opts) { return arg_reduct
 Tensor reduce(const Tensor& t, const Tensor& acc, const ReduceFn& fn, const CustomReduceOptions& opts) {
   if (!fn) raise("reduce", "the reducer function is empty");
   if (acc.rank() != 0) raise("reduce", "the accumulator must be a scalar, got shape " + shape_to_string(acc.shape()));
-  ReduceOptions norm{opts.axes, opts.keep_axes};
-  if (opts.axes) norm.axes = front::normalize_axes("reduce", *opts.axes, t.rank());
+  ReduceCallbackOptions norm{.keep_axes = opts.keep_axes};
+  if (opts.axes) norm.axes = front::normalize_axes("reduce", *opts.axes, t);
   Type type = opts.type.value_or(merge(t.type(), acc.type()));
   Spec out{front::reduced_shape(t.shape(), norm.axes, norm.keep_axes), type,
            front::reduced_names(t.names(), t.rank(), norm.axes, norm.keep_axes)};

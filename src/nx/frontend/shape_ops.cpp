@@ -1,4 +1,5 @@
-// Front end: shape and layout operations (contract 2.2, 2.6, 2.10, 2.11).
+// Front end: shape and layout operations (broadcast, pad, concatenate,
+// stack, reshape, transpose, reverse and their relatives).
 // No-op calls (same shape, identity permutation, nothing to squeeze or
 // reverse, a single tensor to concatenate) never reach the backend.
 #include <algorithm>
@@ -22,7 +23,7 @@ std::string list_string(const std::vector<std::int64_t>& v) {
 // A tensor sharing t's data with new metadata (reshape without a copy is
 // only used for renaming).
 Tensor with_names(const Tensor& t, Names names) {
-  return Tensor(Spec{t.shape(), t.type(), std::move(names)}, t.backend(), t.data());
+  return Tensor(Spec{t.shape(), t.type(), std::move(names)}, t.backend(), t.payload());
 }
 
 // Per-axis name merge of tensors of equal rank ("" merges with anything).
@@ -90,14 +91,13 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
   return t.backend()->reshape(Spec{resolved, t.type(), out_names}, t);
 }
 
-Tensor flatten(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor flatten(const Tensor& t, const OptionalAxes& axes) {
   if (!axes) return reshape(t, {t.size()});
-  // The consecutive axes become one unnamed axis; the others keep their names.
-  Axes ax = front::normalize_axes("flatten", *axes, t.rank());
-  std::sort(ax.begin(), ax.end());
-  for (std::size_t i = 1; i < ax.size(); ++i)
-    if (ax[i] != ax[i - 1] + 1) raise("flatten", "flatten axes must be consecutive, got " + front::axes_to_string(*axes));
+  const AxisIndices ax = front::normalize_axes("flatten", *axes, t);
   if (ax.empty()) return t;
+  for (std::size_t i = 1; i < ax.size(); ++i)
+    if (ax[i] != ax[i - 1] + 1) raise("flatten", "flatten axes must be consecutive");
+  // The flattened axes become one unnamed axis where the first of them was.
   Shape shape;
   Names names;
   for (int d = 0; d < t.rank(); ++d) {
@@ -111,10 +111,10 @@ Tensor flatten(const Tensor& t, const std::optional<Axes>& axes) {
   return reshape(t, shape, front::normalized_names(names, static_cast<int>(shape.size())));
 }
 
-Tensor squeeze(const Tensor& t, const std::optional<Axes>& axes) {
-  Axes squeezed;
+Tensor squeeze(const Tensor& t, const OptionalAxes& axes) {
+  AxisIndices squeezed;
   if (axes) {
-    squeezed = front::normalize_axes("squeeze", *axes, t.rank());
+    squeezed = front::normalize_axes("squeeze", *axes, t);
     for (int a : squeezed)
       if (t.dim(a) != 1)
         raise("squeeze", "cannot squeeze dimensions whose sizes are not 1, got " + std::to_string(t.dim(a)) +
@@ -145,20 +145,22 @@ Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
                           std::to_string(axis));
   Shape shape = t.shape();
   shape.insert(shape.begin() + norm, 1);
-  Names names = front::normalized_names(t.names(), rank);
-  names.resize(static_cast<std::size_t>(rank));
-  names.insert(names.begin() + norm, name);
+  Names names = t.names();
+  if (!names.empty() || !name.empty()) {
+    names.resize(static_cast<std::size_t>(rank));
+    names.insert(names.begin() + norm, name);
+  }
   return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
 }
 
-Tensor broadcast(const Tensor& t, const Shape& shape, const std::optional<Axes>& axes, const Names& names) {
+Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes, const Names& names) {
   front::check_shape("broadcast", shape);
   const int rank = static_cast<int>(shape.size());
   front::check_names("broadcast", names, rank);
   const Names out_names = front::normalized_names(names, rank);
-  Axes ax;
+  AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("broadcast", *axes, rank);
+    ax = front::normalize_axes("broadcast", *axes, rank, {});  // the result is unnamed
   } else {
     if (t.rank() > rank)
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
@@ -185,12 +187,11 @@ Tensor broadcast(const Scalar& value, const Shape& shape, const Names& names) {
   return broadcast(front::scalar_tensor(value, default_backend()), shape, std::nullopt, names);
 }
 
-
-Tensor transpose(const Tensor& t, const std::optional<Axes>& axes) {
+Tensor transpose(const Tensor& t, const OptionalAxes& axes) {
   const int rank = t.rank();
-  Axes perm;
+  AxisIndices perm;
   if (axes) {
-    perm = front::normalize_axes("transpose", *axes, rank);
+    perm = front::normalize_axes("transpose", *axes, t);
     if (static_cast<int>(perm.size()) != rank)
       raise("transpose", "expected length of permutation (" + std::to_string(perm.size()) +
                              ") to match rank of shape (" + std::to_string(rank) + ")");
@@ -244,10 +245,10 @@ Tensor pad(const Tensor& t, const Tensor& value, const std::vector<PadConfig>& c
   return pad_with(t, value, merge(t.type(), value.type()), config);
 }
 
-Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
-  Axes ax;
+Tensor reverse(const Tensor& t, const OptionalAxes& axes) {
+  AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("reverse", *axes, t.rank());
+    ax = front::normalize_axes("reverse", *axes, t);
     std::sort(ax.begin(), ax.end());
   } else {
     for (int d = 0; d < t.rank(); ++d) ax.push_back(d);
@@ -256,14 +257,14 @@ Tensor reverse(const Tensor& t, const std::optional<Axes>& axes) {
   return t.backend()->reverse(t.spec(), t, ax);
 }
 
-Tensor concatenate(const std::vector<Tensor>& tensors, int axis) {
+Tensor concatenate(const std::vector<Tensor>& tensors, const Axis& axis) {
   Type type;
   auto inputs = gather_inputs("concatenate", tensors, type);
   if (inputs.size() == 1) return inputs[0];
   const Tensor& first = inputs[0];
   const int rank = first.rank();
   if (rank == 0) raise("concatenate", "cannot concatenate scalars");
-  const int ax = front::normalize_axis("concatenate", axis, rank);
+  const int ax = front::normalize_axis("concatenate", axis, first);
   Shape shape = first.shape();
   for (std::size_t i = 1; i < inputs.size(); ++i) {
     const Tensor& t = inputs[i];
@@ -299,8 +300,10 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& na
   Shape shape = first.shape();
   shape.insert(shape.begin() + ax, static_cast<std::int64_t>(inputs.size()));
   Names names = merge_names("stack", inputs, rank);
-  names.resize(static_cast<std::size_t>(rank));
-  names.insert(names.begin() + ax, name);
+  if (!names.empty() || !name.empty()) {
+    names.resize(static_cast<std::size_t>(rank));
+    names.insert(names.begin() + ax, name);
+  }
   Spec out{shape, type, front::normalized_names(names, rank + 1)};
   return first.backend()->stack(out, inputs, ax);
 }
@@ -329,34 +332,28 @@ Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
 
 namespace {
 
-std::pair<Tensor, Tensor> split_at(const Tensor& t, std::int64_t left, int ax) {
-  return {slice_along_axis(t, 0, left, ax), slice_along_axis(t, left, t.dim(ax) - left, ax)};
+std::pair<Tensor, Tensor> split_at(const Tensor& t, std::int64_t index, int axis) {
+  const std::int64_t size = t.dim(axis);
+  return {slice_along_axis(t, 0, index, axis), slice_along_axis(t, index, size - index, axis)};
 }
 
 }  // namespace
 
-namespace detail {
-
-std::pair<Tensor, Tensor> split_index(const Tensor& t, std::int64_t index, int axis) {
-  const int ax = front::normalize_axis("split", axis, t.rank());
-  const std::int64_t size = t.dim(ax);
-  // Negative: the right part has -index elements (Enum.split/2).
-  if (index > 0 && index < size) return split_at(t, index, ax);
-  if (index < 0 && index > -size) return split_at(t, size + index, ax);
-  raise("split", "split must be an integer greater than zero and less than the length of the given axis (" +
-                     std::to_string(size) + "), got " + std::to_string(index));
+std::pair<Tensor, Tensor> split(const Tensor& t, std::int64_t split, const SplitOptions& opts) {
+  const int axis = front::normalize_axis("split", opts.axis, t);
+  const std::int64_t size = t.dim(axis);
+  if (split > 0 && split < size) return split_at(t, split, axis);
+  if (split < 0 && split > -size) return split_at(t, size + split, axis);
+  raise("split", "split must be an integer greater than zero and less than the length of the given axis");
 }
 
-}  // namespace detail
-
-std::pair<Tensor, Tensor> split(const Tensor& t, double fraction, int axis) {
-  const int ax = front::normalize_axis("split", axis, t.rank());
-  const std::int64_t size = t.dim(ax);
-  const double left = std::ceil(fraction * static_cast<double>(size));
-  if (!(left > 0 && left < static_cast<double>(size)))
-    raise("split", "split must be a float such that 0 < split and ceil(split * axis_size) < axis_size (" +
-                       std::to_string(size) + "), got " + Scalar(fraction).to_string());
-  return split_at(t, static_cast<std::int64_t>(left), ax);
+std::pair<Tensor, Tensor> split(const Tensor& t, double split, const SplitOptions& opts) {
+  const int axis = front::normalize_axis("split", opts.axis, t);
+  const std::int64_t size = t.dim(axis);
+  const double index = std::ceil(split * static_cast<double>(size));
+  if (!(index > 0 && index < static_cast<double>(size)))
+    raise("split", "split must be a float such that 0 < split and ceil(split * axis_size) < 1");
+  return split_at(t, static_cast<std::int64_t>(index), axis);
 }
 
 Tensor rename(const Tensor& t, const Names& names) {

@@ -1,4 +1,4 @@
-// Front end: sort, argsort and top_k (contract 2.12).
+// Front end: sort, argsort and top_k.
 #include "common.hpp"
 
 namespace nx {
@@ -9,26 +9,23 @@ void reject_complex(std::string_view op, const Tensor& t) {
   if (is_complex(t.type())) raise(op, "cannot sort complex tensors, got: " + front::type_name(t.type()));
 }
 
-SortOptions normalized(std::string_view op, const Tensor& t, const SortOptions& opts) {
+SortCallbackOptions normalized(std::string_view op, const Tensor& t, const SortOptions& opts) {
   reject_complex(op, t);
-  SortOptions norm = opts;
-  norm.axis = front::normalize_axis(op, opts.axis, t.rank());
-  return norm;
+  return {front::normalize_axis(op, opts.axis, t), opts.direction, opts.stable};
 }
 
 }  // namespace
 
 Tensor sort(const Tensor& t, const SortOptions& opts) {
-  SortOptions norm = normalized("sort", t, opts);
+  SortCallbackOptions norm = normalized("sort", t, opts);
   if (opts.type) raise("sort", "the type option applies to argsort only");
   return t.backend()->sort(t.spec(), t, norm);
 }
 
 Tensor argsort(const Tensor& t, const SortOptions& opts) {
-  SortOptions norm = normalized("argsort", t, opts);
+  SortCallbackOptions norm = normalized("argsort", t, opts);
   Type type = opts.type.value_or(s32);
   if (!is_integer(type)) raise("argsort", "type must be an integer type, got: " + front::type_name(type));
-  norm.type = type;
   return t.backend()->argsort(Spec{t.shape(), type, t.names()}, t, norm);
 }
 

@@ -1,5 +1,5 @@
 // Front end: cumulative ops (blocks), all_close (block) and the statistics
-// composed from reductions (contract 2.13, 3.4 and 4): mean, weighted_mean,
+// composed from reductions: mean, weighted_mean,
 // variance, standard_deviation, logsumexp, softmax, log_softmax, median.
 #include <algorithm>
 
@@ -9,28 +9,27 @@ namespace nx {
 
 namespace {
 
-using CumulativeMember = Tensor (Backend::*)(const Spec&, const Tensor&, const CumulativeOptions&);
+using CumulativeMember = Tensor (Backend::*)(const Spec&, const Tensor&, const CumulativeCallbackOptions&);
 
 Tensor cumulative(std::string_view op, const Tensor& t, const CumulativeOptions& opts, CumulativeMember member,
                   bool ordered) {
   if (ordered && is_complex(t.type()))
     raise(op, "expects a non-complex tensor, got: " + front::type_name(t.type()));
-  CumulativeOptions norm = opts;
-  norm.axis = front::normalize_axis(op, opts.axis, t.rank());
+  CumulativeCallbackOptions norm{front::normalize_axis(op, opts.axis, t), opts.reverse};
   return (t.backend().get()->*member)(t.spec(), t, norm);
 }
 
 // Number of elements a reduction over `axes` folds together.
-std::int64_t reduced_count(const Shape& shape, const std::optional<Axes>& axes) {
+std::int64_t reduced_count(const Shape& shape, const std::optional<AxisIndices>& axes) {
   if (!axes) return shape_size(shape);
   std::int64_t n = 1;
   for (int a : *axes) n *= shape[static_cast<std::size_t>(a)];
   return n;
 }
 
-std::optional<Axes> normalized_axes(std::string_view op, const std::optional<Axes>& axes, int rank) {
+std::optional<AxisIndices> normalized_axes(std::string_view op, const OptionalAxes& axes, const Tensor& t) {
   if (!axes) return std::nullopt;
-  return front::normalize_axes(op, *axes, rank);
+  return front::normalize_axes(op, *axes, t);
 }
 
 Scalar count_literal(std::int64_t n) { return Scalar(static_cast<long long>(n)); }
@@ -51,24 +50,25 @@ Tensor cumulative_max(const Tensor& t, const CumulativeOptions& opts) {
 }
 
 Tensor mean(const Tensor& t, const ReduceOptions& opts) {
-  ReduceOptions norm{normalized_axes("mean", opts.axes, t.rank()), opts.keep_axes};
-  return divide(sum(t, norm), count_literal(reduced_count(t.shape(), norm.axes)));
+  const std::optional<AxisIndices> axes = normalized_axes("mean", opts.axes, t);
+  return divide(sum(t, {axes, opts.keep_axes}), count_literal(reduced_count(t.shape(), axes)));
 }
 
 Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions& opts) {
-  ReduceOptions norm{normalized_axes("weighted_mean", opts.axes, t.rank()), opts.keep_axes};
+  const std::optional<AxisIndices> axes = normalized_axes("weighted_mean", opts.axes, t);
+  const ReduceOptions norm{axes, opts.keep_axes};
   Tensor w = front::on(weights, t.backend());
   if (w.shape() != t.shape()) {
-    if (!norm.axes) raise("weighted_mean", "axes must be specified when shapes of input and weights differ");
-    if (w.rank() != static_cast<int>(norm.axes->size()) || w.rank() > t.rank())
+    if (!axes) raise("weighted_mean", "axes must be specified when shapes of input and weights differ");
+    if (w.rank() != static_cast<int>(axes->size()) || w.rank() > t.rank())
       raise("weighted_mean", "weights tensor must have rank equal to the number of aggregation axes when input "
                              "shapes differ");
     // Nx's placement: w's axes become the trailing axes of t's rank, then
     // the first aggregation axis trades places with the last axis.
-    const int r = t.rank(), first = norm.axes->front();
+    const int r = t.rank(), first = axes->front();
     Shape padded(static_cast<std::size_t>(r - w.rank()), 1);
     padded.insert(padded.end(), w.shape().begin(), w.shape().end());
-    Axes perm(static_cast<std::size_t>(r));
+    AxisIndices perm(static_cast<std::size_t>(r));
     for (int d = 0; d < r; ++d) perm[static_cast<std::size_t>(d)] = d;
     std::swap(perm[static_cast<std::size_t>(first)], perm[static_cast<std::size_t>(r - 1)]);
     w = transpose(reshape(w, padded), perm);
@@ -82,7 +82,7 @@ Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions
 }
 
 Tensor variance(const Tensor& t, const VarianceOptions& opts) {
-  std::optional<Axes> axes = normalized_axes("variance", opts.axes, t.rank());
+  const std::optional<AxisIndices> axes = normalized_axes("variance", opts.axes, t);
   const std::int64_t n = reduced_count(t.shape(), axes);
   Tensor m = mean(t, {.axes = axes, .keep_axes = true});
   Tensor centered = subtract(t, m);
@@ -91,13 +91,11 @@ Tensor variance(const Tensor& t, const VarianceOptions& opts) {
 }
 
 Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts) {
-  VarianceOptions norm = opts;
-  norm.axes = normalized_axes("standard_deviation", opts.axes, t.rank());
-  return sqrt(variance(t, norm));
+  return sqrt(variance(t, {normalized_axes("standard_deviation", opts.axes, t), opts.keep_axes, opts.ddof}));
 }
 
 Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
-  std::optional<Axes> axes = normalized_axes("logsumexp", opts.axes, t0.rank());
+  const std::optional<AxisIndices> axes = normalized_axes("logsumexp", opts.axes, t0);
   const Tensor t = as_type(t0, to_floating(t0.type()));  // no integer wrap-around in t - max
   // The shift: the maximum, or 0 where it is infinite (all -Inf or an Inf).
   auto shift = [&](bool keep) {
@@ -118,8 +116,8 @@ Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
   return add(log(sums), shift(opts.keep_axes));
 }
 
-Tensor softmax(const Tensor& t, int axis) {
-  const int a = front::normalize_axis("softmax", axis, t.rank());
+Tensor softmax(const Tensor& t, const Axis& axis) {
+  const int a = front::normalize_axis("softmax", axis, t);
   if (is_complex(t.type())) raise("softmax", "expects a non-complex tensor, got: " + front::type_name(t.type()));
   return t.backend()->softmax(Spec{t.shape(), to_floating(t.type()), t.names()}, t, a);
 }
@@ -131,8 +129,8 @@ Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
   return nx::divide(e, nx::sum(e, {.axes = Axes{axis}, .keep_axes = true}));
 }
 
-Tensor log_softmax(const Tensor& t, int axis) {
-  const int a = front::normalize_axis("log_softmax", axis, t.rank());
+Tensor log_softmax(const Tensor& t, const Axis& axis) {
+  const int a = front::normalize_axis("log_softmax", axis, t);
   const Tensor x = as_type(t, to_floating(t.type()));  // no integer wrap-around in x - max
   Tensor shifted = subtract(x, reduce_max(x, {.axes = Axes{a}, .keep_axes = true}));
   return subtract(shifted, log(sum(exp(shifted), {.axes = Axes{a}, .keep_axes = true})));
@@ -142,7 +140,7 @@ Tensor median(const Tensor& t, const MedianOptions& opts) {
   if (is_complex(t.type())) raise("median", "expects a non-complex tensor, got: " + front::type_name(t.type()));
   Tensor x = t;
   int axis = 0;
-  if (opts.axis) axis = front::normalize_axis("median", *opts.axis, t.rank());
+  if (opts.axis) axis = front::normalize_axis("median", *opts.axis, t);
   else x = flatten(t);
   Tensor sorted = sort(x, {.axis = axis});
   const std::int64_t n = x.dim(axis);

@@ -1,5 +1,5 @@
 // Front end: window reductions, window_mean, window_reduce and the window
-// scatters (contract 2.9). Resolves :valid/:same padding, expands strides and
+// scatters. Resolves :valid/:same padding, expands strides and
 // dilations, and computes the pooled output shape.
 #include <algorithm>
 #include <cstdint>
