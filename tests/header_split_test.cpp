@@ -11,6 +11,7 @@
 #include "emily/quantize.hpp"
 #include "nx/binary_backend.hpp"
 #include "nx/creation.hpp"
+#include "nx/elementwise.hpp"
 #include "nx/indexing.hpp"
 #include "nx/io.hpp"
 #include "nx/linalg.hpp"

@@ -156,11 +156,11 @@ class Composing : public nx::Backend {
   nx::Tensor iota(const nx::Spec& out, std::optional<int> axis) override { return ref()->iota(out, axis); }
   nx::Tensor as_type(const nx::Spec& out, const nx::Tensor& t) override { return ref()->as_type(out, t); }
   nx::Tensor reshape(const nx::Spec& out, const nx::Tensor& t) override { return ref()->reshape(out, t); }
-  nx::Tensor broadcast(const nx::Spec& out, const nx::Tensor& t, const nx::Shape& s, const nx::Axes& a) override {
+  nx::Tensor broadcast(const nx::Spec& out, const nx::Tensor& t, const nx::Shape& s, const nx::AxisIndices& a) override {
     return ref()->broadcast(out, t, s, a);
   }
-  nx::Tensor dot(const nx::Spec& out, const nx::Tensor& a, const nx::Axes& ca, const nx::Axes& ba,
-                 const nx::Tensor& b, const nx::Axes& cb, const nx::Axes& bb) override {
+  nx::Tensor dot(const nx::Spec& out, const nx::Tensor& a, const nx::AxisIndices& ca, const nx::AxisIndices& ba,
+                 const nx::Tensor& b, const nx::AxisIndices& cb, const nx::AxisIndices& bb) override {
     return ref()->dot(out, a, ca, ba, b, cb, bb);
   }
   nx::Tensor select(const nx::Spec& out, const nx::Tensor& p, const nx::Tensor& t, const nx::Tensor& f) override {
@@ -170,10 +170,10 @@ class Composing : public nx::Backend {
                    const std::vector<std::int64_t>& l, const std::vector<std::int64_t>& st) override {
     return ref()->slice(out, t, s, l, st);
   }
-  nx::Tensor sum(const nx::Spec& out, const nx::Tensor& t, const nx::ReduceOptions& o) override {
+  nx::Tensor sum(const nx::Spec& out, const nx::Tensor& t, const nx::ReduceCallbackOptions& o) override {
     return ref()->sum(out, t, o);
   }
-  nx::Tensor product(const nx::Spec& out, const nx::Tensor& t, const nx::ReduceOptions& o) override {
+  nx::Tensor product(const nx::Spec& out, const nx::Tensor& t, const nx::ReduceCallbackOptions& o) override {
     return ref()->product(out, t, o);
   }
   nx::Tensor triangular_solve(const nx::Spec& out, const nx::Tensor& a, const nx::Tensor& b,

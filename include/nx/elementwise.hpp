@@ -5,7 +5,8 @@
 #include <complex>
 #include <type_traits>
 
-#include "nx/backend.hpp"
+#include "nx/op_table.hpp"
+#include "nx/tensor.hpp"
 
 namespace nx {
 
