@@ -32,14 +32,14 @@ TEST_P(NxApi, TensorOfATensor) {
   auto same = nx::tensor(column);
   test::expect_tensor<int>(same, nx::s32, {3}, {1, 2, 3});
   EXPECT_TRUE(same.names().empty());
-  EXPECT_EQ(same.data(), column.data());
+  EXPECT_EQ(same.payload(), column.payload());
   EXPECT_EQ(nx::tensor(nx::tensor({1, 2, 3}, {.backend = b()}), {.names = {"row"}}).names(), (Names{"row"}));
   EXPECT_EQ(nx::tensor(column, {.names = {"column"}}).names(), (Names{"column"}));
   EXPECT_THROW(nx::tensor(column, {.names = {"row"}}), nx::ArgumentError);
   // Type and backend are checked, never converted.
-  EXPECT_EQ(nx::tensor(column, {.type = nx::s32}).data(), column.data());
+  EXPECT_EQ(nx::tensor(column, {.type = nx::s32}).payload(), column.payload());
   EXPECT_THROW(nx::tensor(column, {.type = nx::f32}), nx::ArgumentError);
-  EXPECT_EQ(nx::tensor(column, {.backend = b()}).data(), column.data());
+  EXPECT_EQ(nx::tensor(column, {.backend = b()}).payload(), column.payload());
   auto other = GetParam() == "binary" ? emily::backend({.device = emily::Device::cpu}) : nx::binary_backend();
   EXPECT_THROW(nx::tensor(column, {.backend = other}), nx::ArgumentError);
 }

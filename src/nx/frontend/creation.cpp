@@ -120,7 +120,7 @@ Tensor detail::tensor_of(const Tensor& t, const TensorOptions& opts) {
       raise("tensor", "cannot merge name :" + have + " on axis " + std::to_string(d) + " with name :" + want +
                           " on axis " + std::to_string(d));
   }
-  return Tensor(Spec{t.shape(), t.type(), front::normalized_names(opts.names, t.rank())}, t.backend(), t.data());
+  return Tensor(Spec{t.shape(), t.type(), front::normalized_names(opts.names, t.rank())}, t.backend(), t.payload());
 }
 
 template <class T>
