@@ -272,6 +272,9 @@ std::vector<Case> build_cases() {
   BAD("split", "negative index past the start", nx::split(F(b, {4}), -4));
   BAD("split", "fraction leaving nothing on the right", nx::split(F(b, {4}), 0.9));
   BAD("split", "fraction zero", nx::split(F(b, {4}), 0.0));
+  BAD("split", "index INT64_MIN", nx::split(F(b, {4}), INT64_MIN));
+  BAD("split", "negative fraction", nx::split(F(b, {4}), -0.5));
+  BAD("split", "NaN fraction", nx::split(F(b, {4}), std::nan("")));
   BAD("split", "axis out of range", nx::split(F(b, {4}), 2, {.axis = 1}));
   BAD("split", "scalar", nx::split(F(b, {}), 1));
   BAD("rename", "names count", nx::rename(F(b, {2}), {"a", "b"}));
@@ -279,7 +282,7 @@ std::vector<Case> build_cases() {
   // ---- slicing and indexing ----
   BAD("slice", "starts count", nx::slice(F(b, {3, 3}), std::vector<std::int64_t>{0}, {1, 1}));
   BAD("slice", "lengths count", nx::slice(F(b, {3, 3}), {0, 0}, {1}));
-  BAD("slice", "strides count", nx::slice(F(b, {3, 3}), {0, 0}, {1, 1}, {.strides = {1}}));
+  BAD("slice", "strides count", nx::slice(F(b, {3, 3}), {0, 0}, {1, 1}, {.strides = {1, 1, 1}}));
   BAD("slice", "zero length", nx::slice(F(b, {3, 3}), {0, 0}, {0, 1}));
   BAD("slice", "negative length", nx::slice(F(b, {3, 3}), {0, 0}, {1, -1}));
   BAD("slice", "length past the axis", nx::slice(F(b, {3, 3}), {0, 0}, {4, 1}));

@@ -126,7 +126,8 @@ TEST_P(Statistics, Median) {
   test::expect_tensor<int>(nx::median(m, {.axis = 1, .keep_axis = true}), nx::s32, {2, 1}, {2, 5});
   test::expect_tensor<float>(nx::median(m, {.axis = 0}), nx::f32, {3}, {4.5f, 3.0f, 3.0f});
   test::expect_tensor<float>(nx::median(m), nx::f32, {}, {3.5f});
-  test::expect_tensor<float>(nx::median(m, {.keep_axis = true}), nx::f32, {1, 1}, {3.5f});
+  // Nx ignores keep_axis without an axis: a scalar.
+  test::expect_tensor<float>(nx::median(m, {.keep_axis = true}), nx::f32, {}, {3.5f});
   test::expect_tensor<int>(nx::median(nx::tensor(7, {.backend = b()})), nx::s32, {}, {7});
   EXPECT_THROW(nx::median(m, {.axis = 2}), nx::ArgumentError);
 }
@@ -138,11 +139,21 @@ TEST_P(Statistics, WeightedMean) {
   auto w = nx::tensor({1, 3}, {.backend = b()});
   test::expect_close(nx::weighted_mean(m, w, {.axes = nx::Axes{1}}), nx::f32, {2}, {1.75, 3.75});
   test::expect_close(nx::weighted_mean(m, w, {.axes = nx::Axes{0}, .keep_axes = true}), nx::f32, {1, 2}, {2.5, 3.5});
+  // Nx's doctest: weights for axes [1, 2] of a {2, 4, 4, 1} tensor.
+  auto t4 = nx::iota({2, 4, 4, 1}, {.backend = b()});
+  test::expect_close(nx::weighted_mean(t4, nx::broadcast(2, nx::Shape{4, 4}), {.axes = nx::Axes{1, 2}}), nx::f32, {2, 1},
+                     {7.5, 23.5});
+  // Nx's placement for axes [2, 0] of a {2, 2, 2} tensor: w2 padded to
+  // {1, 2, 2}, axis 2 trading places with itself, so w2[j][k] weighs
+  // t[i][j][k]; the divisor is w2's own sum over axes 2 and 0 (a row sum):
+  // j = 0: (0*1 + 1*2 + 4*1 + 5*2) / 3, j = 1: (2*3 + 3*4 + 6*3 + 7*4) / 7.
   auto cube = nx::iota({2, 2, 2}, {.backend = b()});
-  auto w2 = nx::tensor({{1, 0}, {0, 0}}, {.backend = b()});
-  // w2 is indexed (axis 2, axis 0): only t[0, :, 0] has weight.
-  test::expect_close(nx::weighted_mean(cube, w2, {.axes = nx::Axes{2, 0}}), nx::f32, {2}, {0.0, 2.0});
+  auto w2 = nx::tensor({{1, 2}, {3, 4}}, {.backend = b()});
+  test::expect_close(nx::weighted_mean(cube, w2, {.axes = nx::Axes{2, 0}}), nx::f32, {2}, {16.0 / 3.0, 64.0 / 7.0});
   EXPECT_THROW(nx::weighted_mean(m, nx::tensor({1, 2, 3}, {.backend = b()})), nx::ArgumentError);
+  // Shapes that differ need axes, and weights of their rank.
+  EXPECT_THROW(nx::weighted_mean(m, nx::tensor({{1, 2}}, {.backend = b()})), nx::ArgumentError);
+  EXPECT_THROW(nx::weighted_mean(m, nx::tensor({{1, 2}}, {.backend = b()}), {.axes = nx::Axes{1}}), nx::ArgumentError);
 }
 
 NX_ALL_BACKENDS(Statistics);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <complex>
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -68,6 +69,16 @@ struct TensorOptions {
 };
 
 Tensor tensor(const Literal& value, const TensorOptions& opts = {});
+// Nx.tensor of a tensor: the tensor itself, nothing copied or converted. A
+// `type` or `backend` that differs from the tensor's raises; the tensor's
+// names are dropped for `names` (which must not conflict with them).
+namespace detail {
+Tensor tensor_of(const Tensor& t, const TensorOptions& opts);
+}
+template <std::same_as<Tensor> T>
+Tensor tensor(const T& t, const TensorOptions& opts = {}) {
+  return detail::tensor_of(t, opts);
+}
 // Rank-1 tensor from a host vector.
 template <class T>
 Tensor tensor(const std::vector<T>& values, const TensorOptions& opts = {});
@@ -94,6 +105,36 @@ Tensor eye(std::int64_t n, const CreationOptions& opts = {});
 Tensor full(const Shape& shape, const Scalar& value, const CreationOptions& opts = {});
 Tensor zeros(const Shape& shape, const CreationOptions& opts = {});
 Tensor ones(const Shape& shape, const CreationOptions& opts = {});
+
+// Where Nx takes a tensor for a shape: its shape and, as Nx does for iota
+// and for full/zeros/ones (Nx.broadcast), its names unless names are given
+// (eye takes the shape only). Templates on the tensor type, so that a
+// brace-enclosed shape (`{}` included) still means a Shape.
+namespace detail {
+Tensor iota_like(const Tensor& shape_of, const IotaOptions& opts);
+Tensor eye_like(const Tensor& shape_of, const CreationOptions& opts);
+Tensor full_like(const Tensor& shape_of, const Scalar& value, const CreationOptions& opts);
+}  // namespace detail
+template <std::same_as<Tensor> T>
+Tensor iota(const T& shape_of, const IotaOptions& opts = {}) {
+  return detail::iota_like(shape_of, opts);
+}
+template <std::same_as<Tensor> T>
+Tensor eye(const T& shape_of, const CreationOptions& opts = {}) {
+  return detail::eye_like(shape_of, opts);
+}
+template <std::same_as<Tensor> T>
+Tensor full(const T& shape_of, const Scalar& value, const CreationOptions& opts = {}) {
+  return detail::full_like(shape_of, value, opts);
+}
+template <std::same_as<Tensor> T>
+Tensor zeros(const T& shape_of, const CreationOptions& opts = {}) {
+  return detail::full_like(shape_of, 0, opts);
+}
+template <std::same_as<Tensor> T>
+Tensor ones(const T& shape_of, const CreationOptions& opts = {}) {
+  return detail::full_like(shape_of, 1, opts);
+}
 // A scalar tensor holding `value` with the literal's type unless given.
 Tensor scalar(const Scalar& value, std::optional<Type> type = std::nullopt,
               BackendPtr backend = nullptr);
@@ -105,6 +146,8 @@ struct LinspaceOptions {
   Names names;
   BackendPtr backend;
 };
+// Nx.linspace: the end points cast to `type`, start + iota * step along a
+// new last axis, cast to `type` once at the end, as Nx computes it.
 Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts);
 // Between tensors of equal shape {...}: the result is {..., n}.
 Tensor linspace(const Tensor& start, const Tensor& stop, const LinspaceOptions& opts);
@@ -114,7 +157,8 @@ struct ToBinaryOptions {
   std::optional<std::int64_t> limit;  // elements
 };
 std::vector<std::uint8_t> to_binary(const Tensor& t, const ToBinaryOptions& opts = {});
-// Elements converted to T with C++ conversion rules (complex -> real part).
+// Elements converted to T with C++ conversion rules (complex -> real part);
+// `limit` keeps the first elements only.
 template <class T>
 std::vector<T> to_flat_list(const Tensor& t, const ToBinaryOptions& opts = {});
 template <class T>

@@ -22,6 +22,9 @@ Tensor fft(const Tensor& t, const FftFrontOptions& opts = {});
 Tensor ifft(const Tensor& t, const FftFrontOptions& opts = {});
 Tensor rfft(const Tensor& t, const FftFrontOptions& opts = {});
 Tensor irfft(const Tensor& t, const FftFrontOptions& opts = {});
+// An fft2/ifft2 length meaning Nx's :power_of_two: the axis size rounded up
+// to the next power of two (lengths: {nx::power_of_two_length, 4}).
+inline constexpr std::int64_t power_of_two_length = -1;
 struct Fft2FrontOptions {
   std::vector<std::int64_t> lengths;  // default: the axes' sizes
   Axes axes;                           // default: the last two

@@ -14,15 +14,18 @@ struct Sample {
   Tensor value;
   Tensor next_key;
 };
+// Nx's :shape (for a tensor's shape, .shape = t.shape()) and :names.
 struct UniformOptions {
   Shape shape;
   Type type = f32;
+  Names names;
 };
 Sample uniform(const Tensor& key, double min = 0.0, double max = 1.0, const UniformOptions& opts = {});
 Sample normal(const Tensor& key, double mean = 0.0, double std = 1.0, const UniformOptions& opts = {});
 struct RandintOptions {
   Shape shape;
   Type type = s32;
+  Names names;
 };
 Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const RandintOptions& opts = {});
 // Shuffles along axis 0 (or `axis`).

@@ -1,6 +1,8 @@
 // Reductions, arg-reductions, cumulative ops and the statistics composed from them.
 #pragma once
 
+#include <variant>
+
 #include "nx/options.hpp"
 
 namespace nx {
@@ -39,11 +41,13 @@ struct VarianceOptions {
 };
 Tensor variance(const Tensor& t, const VarianceOptions& opts = {});
 Tensor standard_deviation(const Tensor& t, const VarianceOptions& opts = {});
+// Nx's :exp_scaling_factor: a number (weak, like every host number) or a
+// tensor broadcastable to the input, multiplying the exponentials.
+using ScalingFactor = std::variant<std::monostate, Scalar, Tensor>;
 struct LogSumExpOptions {
   OptionalAxes axes;
   bool keep_axes = false;
-  // Multiplies the exponentials before the sum (broadcastable to t).
-  std::optional<Tensor> exp_scaling_factor;
+  ScalingFactor exp_scaling_factor;
 };
 Tensor logsumexp(const Tensor& t, const LogSumExpOptions& opts = {});
 // Softmax along `axis` (default last): exp(t - max) / sum(exp(t - max)).

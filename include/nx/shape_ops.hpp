@@ -1,6 +1,7 @@
 // Shape and layout operations.
 #pragma once
 
+#include <concepts>
 #include <string>
 #include <utility>
 #include <variant>
@@ -10,7 +11,8 @@
 
 namespace nx {
 
-// -1 in `shape` is Nx's :auto (at most one).
+// -1 in `shape` is Nx's :auto (at most one). With a tensor for the shape,
+// the names are that tensor's unless `names` are given.
 Tensor reshape(const Tensor& t, const Shape& shape, const Names& names = {});
 // Default: every axis into one; otherwise `axes` (consecutive) become one
 // unnamed axis.
@@ -19,9 +21,11 @@ Tensor squeeze(const Tensor& t, const OptionalAxes& axes = std::nullopt);
 // A size-1 axis inserted at position `axis` (-1: last), named `name` ("" for none).
 Tensor new_axis(const Tensor& t, int axis, const std::string& name = "");
 // Explicit broadcast; default axes right-align t's dims. `axes` are positions
-// in `shape` (the result is unnamed, so names cannot resolve there).
-Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes = std::nullopt);
-Tensor broadcast(const Scalar& value, const Shape& shape);
+// in `shape`. Names are dropped unless given (or taken from a tensor given
+// for the shape, below).
+Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes = std::nullopt,
+                 const Names& names = {});
+Tensor broadcast(const Scalar& value, const Shape& shape, const Names& names = {});
 // Default: reverse all axes.
 Tensor transpose(const Tensor& t, const OptionalAxes& axes = std::nullopt);
 Tensor pad(const Tensor& t, const Scalar& value, const std::vector<PadConfig>& config);
@@ -58,6 +62,23 @@ Axes axes(const Tensor& t);
 Axes axes(const Shape& shape);
 // Same type and shape, and names that agree wherever both are named.
 bool compatible(const Tensor& a, const Tensor& b);
+
+// A tensor for the shape (reshape, broadcast): its shape, and its names
+// unless names are given. Templates on the tensor type, so that a
+// brace-enclosed shape (`{}` included) still means a Shape.
+template <std::same_as<Tensor> T>
+Tensor reshape(const Tensor& t, const T& shape_of, const Names& names = {}) {
+  return reshape(t, shape_of.shape(), names.empty() ? shape_of.names() : names);
+}
+template <std::same_as<Tensor> T>
+Tensor broadcast(const Tensor& t, const T& shape_of, const OptionalAxes& axes = std::nullopt,
+                 const Names& names = {}) {
+  return broadcast(t, shape_of.shape(), axes, names.empty() ? shape_of.names() : names);
+}
+template <std::same_as<Tensor> T>
+Tensor broadcast(const Scalar& value, const T& shape_of, const Names& names = {}) {
+  return broadcast(value, shape_of.shape(), names.empty() ? shape_of.names() : names);
+}
 
 // {low, high} padding of one axis.
 using Pad2 = std::pair<std::int64_t, std::int64_t>;

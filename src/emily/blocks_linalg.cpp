@@ -16,8 +16,9 @@
 // - lu: row pivots become the permutation matrix P (input type), A = P L U;
 // - determinant: Nx's closed forms for 2x2 and 3x3 (complex too), the
 //   product of LAPACK's LU pivots beyond;
-// - solve: LU plus two triangular solves; a singular matrix gives NaN (the
-//   reference raises), since MLX would raise at evaluation.
+// - solve: LU plus two triangular solves;
+// - cholesky and solve: where the reference raises (not positive-definite, a
+//   zero pivot), a pending check raises the same error on read (checks.hpp).
 // Complex inputs where MLX has no complex routine (cholesky, qr, lu, solve,
 // determinant beyond 3x3) go to the reference backend through the fallback
 // mechanism (an emily.fallback span, under the fallback policy); c128/f64 FFT
@@ -25,6 +26,8 @@
 #include <cmath>
 #include <complex>
 
+#include "../nx/linalg_errors.hpp"
+#include "checks.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
 
@@ -142,7 +145,11 @@ Tensor Backend::irfft(const Spec& out, const Tensor& t, const nx::FftOptions& op
 Tensor Backend::cholesky(const Spec& out, const Tensor& a) {
   if (!real_native(out.type, a.type())) return fallback::run(*this, "cholesky", &nx::Backend::cholesky, out, a);
   mx::array x = mx::astype(array_of(a), to_dtype(compute_type(out.type), "cholesky"), kCpu);
-  return wrap(out, snap(mx::linalg::cholesky(x, false, kCpu), 1e-10));
+  mx::array l = mx::linalg::cholesky(x, false, kCpu);
+  // LAPACK stops at the first pivot that is not positive and leaves it on
+  // the diagonal: the factor's diagonal says whether the reference raises.
+  mx::array ok = mx::all(mx::greater(mx::diagonal(l, 0, -2, -1, kCpu), mx::array(0.0f), kCpu), kCpu);
+  return wrap(out, checks::guard(snap(l, 1e-10), ok, std::string("cholesky: ") + nx::linalg_errors::kNotPositiveDefinite));
 }
 
 Tensor Backend::solve(const Spec& out, const Tensor& a, const Tensor& b) {
@@ -162,10 +169,12 @@ Tensor Backend::solve(const Spec& out, const Tensor& a, const Tensor& b) {
   const int n = static_cast<int>(a.dim(a.rank() - 1));
   mx::array diag_zero = mx::logical_and(mx::astype(mx::eye(n, kCpu), mx::bool_, kCpu),
                                         mx::equal(u, mx::array(0.0f), kCpu), kCpu);
-  mx::array singular = mx::any(diag_zero, std::vector<int>{-2, -1}, true, kCpu);
+  // An exactly zero pivot: the reference raises; here a pending check (the
+  // zeros replaced by 1 so that MLX's solve never raises from its stream).
   u = mx::where(diag_zero, mx::array(1.0f), u, kCpu);
   mx::array r = mx::linalg::solve_triangular(u, y, true, kCpu);
-  r = mx::where(singular, mx::array(std::numeric_limits<float>::quiet_NaN()), r, kCpu);
+  r = checks::guard(r, mx::logical_not(mx::any(diag_zero, kCpu), kCpu),
+                    std::string("solve: ") + nx::linalg_errors::kSingular);
   if (vector) r = mx::squeeze(r, -1, kCpu);
   return wrap(out, r);
 }

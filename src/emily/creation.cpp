@@ -5,6 +5,7 @@
 #include "../nx/element.hpp"
 #include "nx/nx.hpp"
 #include "emily/telemetry.hpp"
+#include "checks.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
 #include "precision.hpp"
@@ -59,6 +60,7 @@ void eval(const std::vector<nx::Tensor>& ts) {
   for (const auto& t : ts)
     if (is_emily(t)) arrays.push_back(array_ref(t));
   if (arrays.empty()) return;
+  checks::run(arrays);
   telemetry::Span span("emily.eval", {{"count", std::to_string(arrays.size())}});
   mx::eval(arrays);
 }
@@ -327,6 +329,7 @@ std::vector<std::uint8_t> Backend::to_binary(const Tensor& t, std::int64_t limit
                                            {"type", nx::to_string(t.type())},
                                            {"byte_size", std::to_string(bytes)}});
   mx::array c = mx::contiguous(array_of(t), false, mx_device(t.type()));
+  checks::run({c});
   mx::eval(c);
   std::vector<std::uint8_t> out(bytes);
   if (bytes) std::memcpy(out.data(), c.data<std::uint8_t>(), bytes);
@@ -349,6 +352,7 @@ nx::Pointer Backend::to_pointer(const Tensor& t) {
   // the address stays valid while the tensor lives.
   auto* a = &array_ref(t);
   mx::array c = mx::contiguous(*a, false, mx_device(t.type()));
+  checks::run({c});
   mx::eval(c);
   *a = c;
   return nx::Pointer{nx::Pointer::Kind::local, reinterpret_cast<std::uintptr_t>(a->data<std::uint8_t>()),

@@ -5,12 +5,15 @@
 //   sums stay exact (8-bit limbs, f32, contraction chunks of 256 on the GPU;
 //   16-bit limbs in f64 on the CPU), recombined with wrap-around in uint64.
 // - triangular_solve: mx::linalg::solve_triangular on the CPU device (MLX's
-//   linear algebra is CPU-only). A zero on the diagonal gives NaN for that
-//   matrix's whole solution (the reference raises). c64 falls back.
+//   linear algebra is CPU-only). A zero on the diagonal is a pending check
+//   (checks.hpp): reading the solution raises the reference's error. c64
+//   falls back.
 // - fft/ifft: mx::fft in complex64 (c128 cannot be held by MLX), then Nx's
 //   clean-up of components within eps of zero.
 #include <algorithm>
 
+#include "../nx/linalg_errors.hpp"
+#include "checks.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
 #include "int_matmul.hpp"
@@ -134,13 +137,15 @@ Tensor Backend::triangular_solve(const Spec& out, const Tensor& ta, const Tensor
     if (!vector) b = mx::swapaxes(b, -1, -2, cpu);
   }
   const int n = static_cast<int>(ta.dim(ta.rank() - 1));
-  // MLX raises at evaluation on a zero diagonal: solve with 1 there, then NaN.
+  // A zero on the diagonal: the reference raises. MLX would raise at
+  // evaluation, from its stream; the pending check raises on read instead
+  // (the solve, with 1 in place of the zeros, is then never evaluated).
   mx::array diag_zero = mx::logical_and(mx::astype(mx::eye(n, cpu), mx::bool_, cpu),
                                         mx::equal(a, mx::array(0.0f), cpu), cpu);
-  mx::array singular = mx::any(diag_zero, std::vector<int>{-2, -1}, true, cpu);
   a = mx::where(diag_zero, mx::array(1.0f), a, cpu);
   mx::array x = mx::linalg::solve_triangular(a, b, upper, cpu);
-  x = mx::where(singular, mx::array(std::numeric_limits<float>::quiet_NaN()), x, cpu);
+  x = checks::guard(x, mx::logical_not(mx::any(diag_zero, cpu), cpu),
+                    std::string("triangular_solve: ") + nx::linalg_errors::kSingular);
   if (!opts.left_side && !vector) x = mx::swapaxes(x, -1, -2, cpu);
   if (vector) x = mx::squeeze(x, -1, cpu);
   return wrap(out, x);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "../linalg_errors.hpp"
 #include "binary_backend.hpp"
 
 namespace nx {
@@ -211,7 +212,7 @@ std::vector<C> tri_solve_one(const C* a, const C* b, std::int64_t n, std::int64_
       for (std::int64_t j = 0; j < n; ++j) rhs[static_cast<std::size_t>(j * m + i)] = b[i * n + j];
   }
   for (std::int64_t i = 0; i < n; ++i)
-    if (t[static_cast<std::size_t>(i * n + i)] == C{}) raise("triangular_solve", "can't solve for singular matrix");
+    if (t[static_cast<std::size_t>(i * n + i)] == C{}) raise("triangular_solve", linalg_errors::kSingular);
   std::vector<C> x(rhs.size());
   for (std::int64_t col = 0; col < m; ++col)
     for (std::int64_t s = 0; s < n; ++s) {

@@ -2,6 +2,7 @@
 // determinant) on the host; algorithms and conventions in linalg_host.hpp.
 #include <numeric>
 
+#include "../linalg_errors.hpp"
 #include "linalg_host.hpp"
 
 namespace nx {
@@ -19,7 +20,7 @@ std::vector<T> cholesky_one(const T* a, std::int64_t n) {
       for (std::int64_t k = 0; k < j; ++k) s -= l[idx(i * n + k)] * conj_(l[idx(j * n + k)]);
       if (i == j) {
         const double d = real_(s);
-        if (!(d > 0)) raise("cholesky", "the matrix is not positive-definite");
+        if (!(d > 0)) raise("cholesky", linalg_errors::kNotPositiveDefinite);
         l[idx(i * n + i)] = T(std::sqrt(d));
       } else {
         l[idx(i * n + j)] = s / l[idx(j * n + j)];
@@ -97,7 +98,7 @@ Tensor BinaryBackend::solve(const Spec& out, const Tensor& a, const Tensor& b) {
     std::vector<T> x(vb.size());
     for (std::int64_t m = 0; m < matrices(a); ++m) {
       auto f = lu_factor(va.data() + m * n * n, n);
-      if (f.singular) raise("solve", "can't solve for singular matrix");
+      if (f.singular) raise("solve", linalg_errors::kSingular);
       const T* rhs = vb.data() + m * n * cols;
       T* res = x.data() + m * n * cols;
       for (std::int64_t c = 0; c < cols; ++c) {

@@ -99,6 +99,30 @@ Tensor tensor(const Literal& value, const TensorOptions& opts) {
   return front::or_default(opts.backend)->from_binary(spec, packed);
 }
 
+Tensor detail::tensor_of(const Tensor& t, const TensorOptions& opts) {
+  if (!t.defined()) raise("tensor", "got an undefined tensor");
+  // Nx compares the backend module only, not its options (an Emily cpu and
+  // gpu backend are the same backend).
+  const auto same_backend = [&](const Backend& b) {
+    return b.kind() == t.backend()->kind() && (b.kind() != BackendKind::other || &b == t.backend().get());
+  };
+  if (opts.backend && !same_backend(*opts.backend))
+    raise("tensor", "wants to allocate on backend " + opts.backend->name() + " but it was given a tensor allocated on " +
+                        t.backend()->name());
+  if (opts.type && *opts.type != t.type())
+    raise("tensor", "expects a tensor with type " + front::type_name(*opts.type) + " but it was given a tensor of type " +
+                        front::type_name(t.type()));
+  front::check_names("tensor", opts.names, t.rank());
+  // The given names replace the tensor's, which they must not contradict.
+  for (int d = 0; d < t.rank() && !opts.names.empty(); ++d) {
+    const std::string have = front::name_at(t.names(), d), want = opts.names[static_cast<std::size_t>(d)];
+    if (!have.empty() && !want.empty() && have != want)
+      raise("tensor", "cannot merge name :" + have + " on axis " + std::to_string(d) + " with name :" + want +
+                          " on axis " + std::to_string(d));
+  }
+  return Tensor(Spec{t.shape(), t.type(), front::normalized_names(opts.names, t.rank())}, t.backend(), t.payload());
+}
+
 template <class T>
 Tensor tensor(const std::vector<T>& values, const TensorOptions& opts) {
   if (values.empty()) raise("tensor", "cannot build a tensor from an empty list");
@@ -170,6 +194,26 @@ Tensor eye(const Shape& shape, const CreationOptions& opts) {
 
 Tensor eye(std::int64_t n, const CreationOptions& opts) { return eye(Shape{n, n}, opts); }
 
+namespace detail {
+
+// Nx takes only the shape of a tensor given to eye, and its names too for
+// iota and broadcast (full/zeros/ones).
+Tensor iota_like(const Tensor& shape_of, const IotaOptions& opts) {
+  IotaOptions o = opts;
+  if (o.names.empty()) o.names = shape_of.names();
+  return iota(shape_of.shape(), o);
+}
+
+Tensor eye_like(const Tensor& shape_of, const CreationOptions& opts) { return eye(shape_of.shape(), opts); }
+
+Tensor full_like(const Tensor& shape_of, const Scalar& value, const CreationOptions& opts) {
+  CreationOptions o = opts;
+  if (o.names.empty()) o.names = shape_of.names();
+  return full(shape_of.shape(), value, o);
+}
+
+}  // namespace detail
+
 Tensor full(const Shape& shape, const Scalar& value, const CreationOptions& opts) {
   front::check_shape("full", shape);
   front::check_names("full", opts.names, static_cast<int>(shape.size()));
@@ -221,7 +265,7 @@ T to_number(const Tensor& t) {
   return to_flat_list<T>(t)[0];
 }
 
-#define NX_INSTANTIATE(T)                                          \
+#define NX_INSTANTIATE(T)                                                           \
   template std::vector<T> to_flat_list<T>(const Tensor&, const ToBinaryOptions&); \
   template T to_number<T>(const Tensor&);
 NX_INSTANTIATE(std::int8_t)
@@ -292,21 +336,12 @@ Tensor bitcast(const Tensor& t, Type type) {
 
 namespace nx {
 
-// start + iota * step, computed in float (f64 for f64 results) and converted
-// to `type` once, as Nx does (linspace(0, 24, n: 8, type: u8) is
-// [0, 3, 6, 10, 13, 17, 20, 24]).
+// Numbers become scalar tensors of their literal type and take the tensor
+// path, Nx's composition (linspace(0, 24, n: 8, type: u8) is [0, 3, 6, 10,
+// 13, 17, 20, 24]).
 Tensor linspace(const Scalar& start, const Scalar& stop, const LinspaceOptions& opts) {
-  if (opts.n < 1) raise("linspace", "n must be positive, got " + std::to_string(opts.n));
-  if (start.is_complex() || stop.is_complex()) raise("linspace", "start and stop must be real numbers");
-  front::check_names("linspace", opts.names, 1);
   const BackendPtr b = front::or_default(opts.backend);
-  const Type ct = opts.type == f64 ? f64 : f32;
-  const double s = start.as_double(), e = stop.as_double();
-  const std::int64_t div = opts.endpoint ? opts.n - 1 : opts.n;
-  const double step = div > 0 ? (e - s) / static_cast<double>(div) : 0.0;
-  Tensor t = add(multiply(iota({opts.n}, {.type = ct, .backend = b}), step), s);
-  t = as_type(t, opts.type);
-  return opts.names.empty() ? t : rename(t, opts.names);
+  return linspace(front::scalar_tensor(start, b), front::scalar_tensor(stop, b), opts);
 }
 
 }  // namespace nx

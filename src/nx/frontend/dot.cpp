@@ -1,4 +1,6 @@
 // Front end: dot and outer.
+#include <algorithm>
+
 #include "common.hpp"
 
 namespace nx {
@@ -49,6 +51,11 @@ Tensor dot(const Tensor& a, const Axes& contract_a, const Axes& batch_a, const T
   };
   add_free(x, ca, ba);
   add_free(y, cb, bb);
+  // Nx refuses a result with two free axes of one name.
+  for (std::size_t i = ba.size(); i < names.size(); ++i)
+    for (std::size_t j = i + 1; j < names.size(); ++j)
+      if (!names[i].empty() && names[i] == names[j])
+        raise("dot", "operation would result in duplicate names :" + names[i] + ", please rename your tensors");
   Spec out{shape, merge(x.type(), y.type()),
            named ? front::normalized_names(names, static_cast<int>(shape.size())) : Names{}};
   return backend->dot(out, x, ca, ba, y, cb, bb);

@@ -39,8 +39,9 @@ std::vector<Tensor> dynamic_starts(std::string_view op, const std::vector<Tensor
 Tensor do_slice(const Tensor& t0, StartIndices starts, const std::vector<std::int64_t>& lengths,
                 const SliceOptions& opts) {
   const int rank = t0.rank();
-  std::vector<std::int64_t> strides = opts.strides.empty() ? std::vector<std::int64_t>(static_cast<std::size_t>(rank), 1)
-                                                           : opts.strides;
+  // No strides: 1; a single stride applies to every axis (Nx's integer).
+  std::vector<std::int64_t> strides = opts.strides;
+  if (strides.size() <= 1) strides.assign(static_cast<std::size_t>(rank), strides.empty() ? 1 : strides[0]);
   check_rank("slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
   check_rank("slice", lengths.size(), rank, "lengths");
   check_rank("slice", strides.size(), rank, "strides");
@@ -277,35 +278,30 @@ Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
   Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),
                                add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
                               1);
-  Tensor g = gather(t, coords, {.axes = Axes{r - 2, r - 1}});  // {len, batch...}
+  Tensor g = gather(rename(t, {}), coords, {.axes = Axes{r - 2, r - 1}});  // {len, batch...}
   AxisIndices perm;
   for (int d = 1; d < r - 1; ++d) perm.push_back(d);
   perm.push_back(0);
-  return transpose(g, perm);
+  return transpose(g, perm);  // unnamed, as Nx's full-coordinate gather
 }
 
 Tensor make_diagonal(const Tensor& v, std::int64_t offset) {
-  if (v.rank() < 1) raise("make_diagonal", "expects a tensor of rank at least 1, got a scalar");
-  const int r = v.rank();
-  const std::int64_t len = v.dim(r - 1);
+  if (v.rank() != 1) raise("make_diagonal", "expects tensor of rank 1, got tensor of rank: " + std::to_string(v.rank()));
+  const std::int64_t len = v.dim(0);
   const __int128 n128 = len + (offset >= 0 ? __int128{offset} : -__int128{offset});
   if (n128 > std::numeric_limits<std::int64_t>::max())
     raise("make_diagonal", "offset " + std::to_string(offset) + " gives a matrix too large to build");
   const std::int64_t n = static_cast<std::int64_t>(n128);
-  Shape shape(v.shape().begin(), v.shape().end() - 1);
-  shape.insert(shape.end(), {n, n});
+  const Shape shape{n, n};
   front::check_shape("make_diagonal", shape);
-  Tensor zeros = broadcast(front::scalar_tensor(0, v.backend(), v.type()), shape);
+  // Nx puts the values into a broadcast integer 0 (s32): the result type is
+  // the merge of s32 and the input's (u8 input gives s32).
+  Tensor zeros = broadcast(front::scalar_tensor(0, v.backend(), s32), shape);
   Tensor i = positions({len, 1}, v.backend());
   Tensor coords = concatenate({add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(-offset, 0)))),
                                add(i, Scalar(static_cast<long long>(std::max<std::int64_t>(offset, 0))))},
                               1);
-  // Updates {len, batch...}: the diagonal axis first, batch axes as the window.
-  AxisIndices perm{r - 1};
-  for (int d = 0; d < r - 1; ++d) perm.push_back(d);
-  Tensor updates = transpose(v, perm);
-  const int out_rank = r + 1;
-  return indexed_put(zeros, coords, updates, {.axes = Axes{out_rank - 2, out_rank - 1}});
+  return indexed_put(zeros, coords, rename(v, {}));
 }
 
 Tensor tri(std::int64_t n, std::int64_t m, std::int64_t k) { return tri_on(n, m, k, default_backend()); }

@@ -67,13 +67,14 @@ double smallest_normal(Type t) {
 Tensor outer(const Tensor& a, const Tensor& b) {
   BackendPtr backend = front::pick_backend("outer", {&a, &b});
   Tensor x = front::on(a, backend), y = front::on(b, backend);
-  Names xn{x.rank() == 1 ? front::name_at(x.names(), 0) : "", ""};
-  Names yn{"", y.rank() == 1 ? front::name_at(y.names(), 0) : ""};
-  Tensor x2 = reshape_to(x, {x.size(), 1}, xn);
-  Tensor y2 = reshape_to(y, {1, y.size()}, yn);
+  Tensor x2 = reshape_to(x, {x.size(), 1});
+  Tensor y2 = reshape_to(y, {1, y.size()});
   // Nx conjugates the right operand when the result is complex.
   if (is_complex(merge(x.type(), y.type()))) y2 = conjugate(y2);
-  return multiply(x2, y2);
+  // Names: a's first axis name and b's last (whatever their ranks).
+  const Names names{x.rank() > 0 ? front::name_at(x.names(), 0) : "",
+                    y.rank() > 0 ? front::name_at(y.names(), y.rank() - 1) : ""};
+  return reshape_to(multiply(x2, y2), {x.size(), y.size()}, names);
 }
 
 // ---------------------------------------------------------------- FFT family
@@ -114,8 +115,12 @@ Tensor fft_2d(std::string_view op, const Tensor& t, const Fft2FrontOptions& opts
   std::vector<std::int64_t> lengths = opts.lengths;
   if (lengths.empty()) lengths = {t.dim(axes[0]), t.dim(axes[1])};
   if (lengths.size() != 2) raise(op, "expected 2 lengths, got " + std::to_string(lengths.size()));
-  for (auto n : lengths)
-    if (n < 1) raise(op, "lengths must be positive integers, got " + std::to_string(n));
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto& n = lengths[i];
+    if (n == power_of_two_length) n = next_pow2(t.dim(axes[i]));
+    if (n < 1)
+      raise(op, "lengths must be positive integers or nx::power_of_two_length, got " + std::to_string(n));
+  }
   Shape shape = t.shape();
   shape[static_cast<std::size_t>(axes[0])] = lengths[0];
   shape[static_cast<std::size_t>(axes[1])] = lengths[1];
@@ -288,9 +293,10 @@ Tensor invert(const Tensor& a) {
 Tensor pinv(const Tensor& a, double eps) {
   const int r = a.rank();
   if (to_number<std::int64_t>(all(less_equal(abs(a), eps)))) {
+    // Nx's two branches merge to a float type: zeros of it.
     Shape shape = a.shape();
     if (r >= 2) std::swap(shape[static_cast<std::size_t>(r - 1)], shape[static_cast<std::size_t>(r - 2)]);
-    return zeros(shape, {.type = a.type(), .names = {}, .backend = a.backend()});
+    return zeros(shape, {.type = to_floating(a.type()), .names = {}, .backend = a.backend()});
   }
   if (r == 0) return divide(1, a);
   if (r == 1) return divide(adjoint(a), pow(norm(a), 2));

@@ -153,15 +153,17 @@ Sample uniform(const Tensor& key, double min, double max, const UniformOptions& 
   check_key("uniform", key);
   check_float_type("uniform", opts.type);
   front::check_shape("uniform", opts.shape);
+  front::check_names("uniform", opts.names, static_cast<int>(opts.shape.size()));
   Tensor keys = split(key);
   Tensor value = uniform_from(row(keys, 1), min, max, opts.shape, opts.type);
-  return {value, row(keys, 0)};
+  return {rename(value, opts.names), row(keys, 0)};
 }
 
 Sample normal(const Tensor& key, double mean, double std, const UniformOptions& opts) {
   check_key("normal", key);
   check_float_type("normal", opts.type);
   front::check_shape("normal", opts.shape);
+  front::check_names("normal", opts.names, static_cast<int>(opts.shape.size()));
   Tensor keys = split(key);
   // Uniform on (-1, 1): the smallest value above -1 keeps erf_inv finite.
   const double lo = opts.type == f64   ? std::nextafter(-1.0, 0.0)
@@ -170,7 +172,7 @@ Sample normal(const Tensor& key, double mean, double std, const UniformOptions& 
                                        : -1.0 + std::ldexp(1.0, -8);
   Tensor u = uniform_from(row(keys, 1), lo, 1.0, opts.shape, opts.type);
   Tensor z = multiply(erf_inv(u), std::sqrt(2.0));
-  return {add(multiply(z, std), mean), row(keys, 0)};
+  return {rename(add(multiply(z, std), mean), opts.names), row(keys, 0)};
 }
 
 Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const RandintOptions& opts) {
@@ -178,6 +180,7 @@ Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const Rand
   if (!is_integer(opts.type) || opts.type.bits < 8)
     raise("randint", "expected an integer type of 8 to 64 bits, got " + to_string(opts.type));
   front::check_shape("randint", opts.shape);
+  front::check_names("randint", opts.names, static_cast<int>(opts.shape.size()));
   const Type type = opts.type;
   const int nbits = type.bits;
   const Type ut{TypeClass::u, static_cast<std::uint8_t>(nbits)};
@@ -200,7 +203,7 @@ Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const Rand
   multiplier = remainder(multiply(multiplier, multiplier), span);
   Tensor offset = add(multiply(remainder(higher, span), multiplier), remainder(lower, span));
   offset = remainder(offset, span);
-  return {as_type(add(lo, as_type(offset, type)), type), row(keys, 0)};
+  return {rename(as_type(add(lo, as_type(offset, type)), type), opts.names), row(keys, 0)};
 }
 
 Sample shuffle(const Tensor& key, const Tensor& t, const Axis& axis) {

@@ -153,9 +153,11 @@ Tensor new_axis(const Tensor& t, int axis, const std::string& name) {
   return t.backend()->reshape(Spec{shape, t.type(), front::normalized_names(names, rank + 1)}, t);
 }
 
-Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes) {
+Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes, const Names& names) {
   front::check_shape("broadcast", shape);
   const int rank = static_cast<int>(shape.size());
+  front::check_names("broadcast", names, rank);
+  const Names out_names = front::normalized_names(names, rank);
   AxisIndices ax;
   if (axes) {
     ax = front::normalize_axes("broadcast", *axes, rank, {});  // the result is unnamed
@@ -176,13 +178,13 @@ Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes) 
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
                              shape_to_string(shape) + " with axes " + front::axes_to_string(ax));
   }
-  Spec out{shape, t.type(), {}};
-  if (t.shape() == shape && !axes) return with_names(t, {});
+  Spec out{shape, t.type(), out_names};
+  if (t.shape() == shape && !axes) return with_names(t, out_names);
   return t.backend()->broadcast(out, t, shape, ax);
 }
 
-Tensor broadcast(const Scalar& value, const Shape& shape) {
-  return broadcast(front::scalar_tensor(value, default_backend()), shape);
+Tensor broadcast(const Scalar& value, const Shape& shape, const Names& names) {
+  return broadcast(front::scalar_tensor(value, default_backend()), shape, std::nullopt, names);
 }
 
 Tensor transpose(const Tensor& t, const OptionalAxes& axes) {

@@ -59,33 +59,25 @@ Tensor weighted_mean(const Tensor& t, const Tensor& weights, const ReduceOptions
   const ReduceOptions norm{axes, opts.keep_axes};
   Tensor w = front::on(weights, t.backend());
   if (w.shape() != t.shape()) {
-    if (axes && w.rank() == static_cast<int>(axes->size()) && w.rank() < t.rank()) {
-      // One weight per position of the reduced axes (in the order given):
-      // move w's axes into the order of t's axes, then give it t's rank with
-      // size-1 axes elsewhere so that it broadcasts.
-      AxisIndices sorted = *axes;
-      std::sort(sorted.begin(), sorted.end());
-      AxisIndices perm;
-      for (int a : sorted)
-        perm.push_back(static_cast<int>(std::find(axes->begin(), axes->end(), a) - axes->begin()));
-      w = transpose(w, perm);
-      Shape aligned(static_cast<std::size_t>(t.rank()), 1);
-      for (std::size_t i = 0; i < sorted.size(); ++i)
-        aligned[static_cast<std::size_t>(sorted[i])] = w.shape()[i];
-      for (std::size_t i = 0; i < sorted.size(); ++i)
-        if (aligned[static_cast<std::size_t>(sorted[i])] != t.shape()[static_cast<std::size_t>(sorted[i])])
-          raise("weighted_mean", "weights of shape " + shape_to_string(weights.shape()) +
-                                     " do not match the reduced axes of a tensor of shape " +
-                                     shape_to_string(t.shape()));
-      w = reshape(w, aligned);
-    } else {
-      Shape common = front::broadcast_shapes("weighted_mean", t.shape(), w.shape());
-      if (common != t.shape())
-        raise("weighted_mean", "weights of shape " + shape_to_string(w.shape()) +
-                                   " cannot be broadcast to the tensor shape " + shape_to_string(t.shape()));
-      w = broadcast(w, t.shape());
-    }
+    if (!axes) raise("weighted_mean", "axes must be specified when shapes of input and weights differ");
+    if (w.rank() != static_cast<int>(axes->size()) || w.rank() > t.rank())
+      raise("weighted_mean", "weights tensor must have rank equal to the number of aggregation axes when input "
+                             "shapes differ");
+    // Nx's placement: w's axes become the trailing axes of t's rank, then
+    // the first aggregation axis trades places with the last axis.
+    const int r = t.rank(), first = axes->front();
+    Shape padded(static_cast<std::size_t>(r - w.rank()), 1);
+    padded.insert(padded.end(), w.shape().begin(), w.shape().end());
+    AxisIndices perm(static_cast<std::size_t>(r));
+    for (int d = 0; d < r; ++d) perm[static_cast<std::size_t>(d)] = d;
+    std::swap(perm[static_cast<std::size_t>(first)], perm[static_cast<std::size_t>(r - 1)]);
+    w = transpose(reshape(w, padded), perm);
+    if (front::broadcast_shapes("weighted_mean", t.shape(), w.shape()) != t.shape())
+      raise("weighted_mean", "weights of shape " + shape_to_string(weights.shape()) +
+                                 " placed as " + shape_to_string(w.shape()) + " do not broadcast to the tensor shape " +
+                                 shape_to_string(t.shape()));
   }
+  // The weights' sum is taken before any broadcasting, as in Nx.
   return divide(sum(multiply(t, w), norm), sum(w, norm));
 }
 
@@ -110,9 +102,17 @@ Tensor logsumexp(const Tensor& t0, const LogSumExpOptions& opts) {
     Tensor m = reduce_max(t, {.axes = axes, .keep_axes = keep});
     return select(is_infinity(m), 0, m);
   };
-  Tensor exponentials = exp(subtract(t, shift(true)));
-  if (opts.exp_scaling_factor) exponentials = multiply(*opts.exp_scaling_factor, exponentials);
-  Tensor sums = sum(exponentials, {.axes = axes, .keep_axes = opts.keep_axes});
+  Tensor e = exp(subtract(t, shift(true)));
+  // exp_scaling_factor * exponentials, by the rules of multiply.
+  if (const auto* f = std::get_if<Tensor>(&opts.exp_scaling_factor)) {
+    if (front::broadcast_shapes("logsumexp", f->shape(), t.shape()) != t.shape())
+      raise("logsumexp", "exp_scaling_factor of shape " + shape_to_string(f->shape()) +
+                             " does not broadcast to the input shape " + shape_to_string(t.shape()));
+    e = multiply(*f, e);
+  } else if (const auto* n = std::get_if<Scalar>(&opts.exp_scaling_factor)) {
+    e = multiply(*n, e);
+  }
+  Tensor sums = sum(e, {.axes = axes, .keep_axes = opts.keep_axes});
   return add(log(sums), shift(opts.keep_axes));
 }
 
@@ -151,7 +151,7 @@ Tensor median(const Tensor& t, const MedianOptions& opts) {
   } else {
     r = mean(slice_along_axis(sorted, n / 2 - 1, 2, axis), {.axes = Axes{axis}, .keep_axes = opts.keep_axis && opts.axis});
   }
-  if (opts.keep_axis && !opts.axis) r = reshape(r, Shape(static_cast<std::size_t>(t.rank()), 1));
+  // Without an axis Nx returns a scalar, keep_axis or not.
   return r;
 }
 
