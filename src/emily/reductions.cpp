@@ -1,4 +1,5 @@
 // Emily: reductions and arg-reductions on MLX.
+#include "cuda_kernels.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
 
@@ -23,6 +24,11 @@ Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceCallbackOp
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "sum", &nx::Backend::sum, out, t, opts);
   auto d = mx_device(out.type);
+  // One axis on the CUDA GPU: f32 accumulation without an f32 copy of a half input.
+  if (opts.axes && opts.axes->size() == 1 && t.type() == out.type) {
+    if (auto r = cuda::sum(array_of(t), (*opts.axes)[0], opts.keep_axes, to_dtype(out.type, "sum"), d))
+      return wrap(out, *r);
+  }
   return wrap(out, mx::sum(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
 
@@ -71,6 +77,10 @@ mx::array arg_reduce(const mx::array& a0, const nx::ArgReduceCallbackOptions& op
                      mx::Device d) {
   mx::array a = opts.axis ? a0 : mx::reshape(a0, {-1}, d);
   const int axis = opts.axis ? *opts.axis : 0;
+  if (is_float) {
+    const bool keep = opts.keep_axis && opts.axis.has_value();
+    if (auto r = cuda::arg_reduce(a, axis, keep, is_max, opts.tie_break == nx::TieBreak::high, d)) return *r;
+  }
   const int n = a.shape(axis);
   auto reduce = [&](const mx::array& x) {
     return is_max ? mx::argmax(x, axis, opts.keep_axis && opts.axis.has_value(), d)
