@@ -28,8 +28,9 @@ mv "$lib.pruned" "$lib"
 tar -C "$out/site" -cf - mlx mlx_cuda_13.libs | xz -T0 -6 > "$out/mlx-cuda.tar.xz"
 echo "travels: $out/mlx-cuda.tar.xz ($(du -m "$out/mlx-cuda.tar.xz" | cut -f1) MiB)"
 rm -rf "$out/site"
-# The GPU machine has no GoogleTest, Google Benchmark or nlohmann-json and reaches no
+# The GPU machine has no GoogleTest, Google Benchmark, nlohmann-json, Highway or SLEEF and reaches no
 # registry: carry Debian's packages (run.sh unpacks them into a prefix).
 mkdir -p "$out/debs"
-(cd "$out/debs" && apt-get download -q libgtest-dev libgmock-dev googletest libbenchmark-dev libbenchmark1debian nlohmann-json3-dev zlib1g-dev > /dev/null)
+(cd "$out/debs" && apt-get download -q libgtest-dev libgmock-dev googletest libbenchmark-dev libbenchmark1debian nlohmann-json3-dev zlib1g-dev \
+  libhwy-dev libhwy1 libsleef-dev libsleef3 > /dev/null)
 echo "debs: $(ls "$out/debs" | tr '\n' ' ')"

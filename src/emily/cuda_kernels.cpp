@@ -10,8 +10,11 @@
 //   reduction handles with one thread per output column.
 #include "cuda_kernels.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include <mlx/backend/cuda/cuda.h>
@@ -106,7 +109,8 @@ const char* kArgSource = R"(
   if (t == 0) out[row] = s_nan[0] >= 0 ? s_nan[0] : s_idx[0];
 )";
 
-// Sum along a row (INNER == 1) or a strided axis; f32 accumulation.
+// Sum along a row (INNER == 1) or a strided axis; f32 accumulation. Aligned
+// rows are read 16 bytes at a time.
 const char* kSumSource = R"(
   long long N = x_shape[AXIS], INNER = 1;
   for (int d = AXIS + 1; d < x_ndim; ++d) INNER *= x_shape[d];
@@ -115,7 +119,20 @@ const char* kSumSource = R"(
   const T* base = x + o * N * INNER + i;
   const int t = threadIdx.x;
   float acc = 0.0f;
-  for (long long k = t; k < N; k += BLOCK) acc += static_cast<float>(base[k * INNER]);
+  constexpr int VEC = 16 / sizeof(T);
+  struct alignas(16) Packet { T v[VEC]; };
+  if (INNER == 1 && N % VEC == 0 && reinterpret_cast<unsigned long long>(base) % 16 == 0) {
+    const Packet* p = reinterpret_cast<const Packet*>(base);
+    const long long np = N / VEC;
+#pragma unroll 4
+    for (long long k = t; k < np; k += BLOCK) {
+      const Packet w = p[k];
+#pragma unroll
+      for (int j = 0; j < VEC; ++j) acc += static_cast<float>(w.v[j]);
+    }
+  } else {
+    for (long long k = t; k < N; k += BLOCK) acc += static_cast<float>(base[k * INNER]);
+  }
   for (int off = 16; off > 0; off /= 2) acc += __shfl_down_sync(0xffffffff, acc, off);
   __shared__ float s_acc[BLOCK / 32];
   if ((t & 31) == 0) s_acc[t >> 5] = acc;
@@ -129,18 +146,23 @@ const char* kSumSource = R"(
 
 // Sum over the middle axis of [outer, N, INNER] for INNER > 1: a block holds
 // 32 adjacent columns (coalesced reads) and 8 row stripes, reduced in shared
-// memory.
+// memory. gridDim.y splits N into chunks so that enough blocks run; each
+// chunk writes its own partial sum, out[outer, gridDim.y, INNER].
 const char* kColumnSumSource = R"(
   long long N = x_shape[AXIS], INNER = 1;
   for (int d = AXIS + 1; d < x_ndim; ++d) INNER *= x_shape[d];
   const long long tiles = (INNER + 31) / 32;
   const long long o = blockIdx.x / tiles;
   const long long c = (blockIdx.x % tiles) * 32 + threadIdx.x;
+  const long long chunk = (N + gridDim.y - 1) / gridDim.y;
+  const long long begin = blockIdx.y * chunk;
+  const long long end = begin + chunk < N ? begin + chunk : N;
   const int y = threadIdx.y;
   float acc = 0.0f;
   if (c < INNER) {
     const T* base = x + o * N * INNER + c;
-    for (long long k = y; k < N; k += 8) acc += static_cast<float>(base[k * INNER]);
+#pragma unroll 4
+    for (long long k = begin + y; k < end; k += 8) acc += static_cast<float>(base[k * INNER]);
   }
   __shared__ float s_acc[8][33];
   s_acc[y][threadIdx.x] = acc;
@@ -148,9 +170,95 @@ const char* kColumnSumSource = R"(
   if (y == 0 && c < INNER) {
     float total = 0.0f;
     for (int r = 0; r < 8; ++r) total += s_acc[r][threadIdx.x];
-    out[o * INNER + c] = static_cast<U>(total);
+    out[(o * gridDim.y + blockIdx.y) * INNER + c] = static_cast<U>(total);
   }
 )";
+
+// Element-wise over contiguous same-shape operands: each thread handles one
+// 16-byte packet per operand (a scalar loop for the tail and for unaligned
+// views), computing in f32 for half types. OP is a macro of v (and w).
+const char* kMapSource = R"(
+  long long n = 1;
+  for (int d = 0; d < a_ndim; ++d) n *= a_shape[d];
+  constexpr int VEC = 16 / sizeof(T);
+  struct alignas(16) Packet { T v[VEC]; };
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  const long long first = i * VEC;
+  if (first >= n) return;
+  bool aligned = reinterpret_cast<unsigned long long>(a) % 16 == 0 && reinterpret_cast<unsigned long long>(out) % 16 == 0;
+#if EMILY_ARITY == 2
+  aligned = aligned && reinterpret_cast<unsigned long long>(b) % 16 == 0;
+#define EMILY_W(p, j) static_cast<float>(p[j])
+#else
+#define EMILY_W(p, j) 0.0f
+#endif
+  if (aligned && first + VEC <= n) {
+    const Packet pa = reinterpret_cast<const Packet*>(a)[i];
+#if EMILY_ARITY == 2
+    const Packet pb = reinterpret_cast<const Packet*>(b)[i];
+#endif
+    Packet r;
+#pragma unroll
+    for (int j = 0; j < VEC; ++j) {
+      const float v = static_cast<float>(pa.v[j]);
+      const float w = EMILY_W(pb.v, j);
+      r.v[j] = static_cast<T>(EMILY_OP(v, w));
+    }
+    reinterpret_cast<Packet*>(out)[i] = r;
+  } else {
+    for (long long k = first; k < first + VEC && k < n; ++k) {
+      const float v = static_cast<float>(a[k]);
+      const float w = EMILY_W(b, k);
+      out[k] = static_cast<T>(EMILY_OP(v, w));
+    }
+  }
+)";
+
+// The expression of each op this file computes, in f32.
+struct MapOp {
+  const char* name;
+  int arity;
+  const char* expr;
+};
+constexpr MapOp kMapOps[] = {
+    {"exp", 1, "expf(v)"},         {"log", 1, "logf(v)"},
+    {"tanh", 1, "tanhf(v)"},       {"sin", 1, "sinf(v)"},
+    {"cos", 1, "cosf(v)"},         {"sqrt", 1, "sqrtf(v)"},
+    {"negate", 1, "(-v)"},         {"sigmoid", 1, "(v >= 0.0f ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v)))"},
+    {"add", 2, "(v + w)"},         {"subtract", 2, "(v - w)"},
+    {"multiply", 2, "(v * w)"},    {"divide", 2, "(v / w)"},
+};
+
+const MapOp* map_op(std::string_view name, int arity) {
+  for (const auto& m : kMapOps)
+    if (m.name == name && m.arity == arity) return &m;
+  return nullptr;
+}
+
+std::optional<mx::array> map(const MapOp& m, const std::vector<mx::array>& in, mx::Device d) {
+  static std::mutex mu;
+  static std::map<std::string, mx::fast::CustomKernelFunction> kernels;
+  const mx::array& a = in[0];
+  const std::int64_t packets = (static_cast<std::int64_t>(a.size()) * a.itemsize() + 15) / 16;
+  if (packets > kMaxThreads) return std::nullopt;
+  mx::fast::CustomKernelFunction* k;
+  {
+    std::lock_guard lock(mu);
+    auto it = kernels.find(m.name);
+    if (it == kernels.end()) {
+      std::vector<std::string> names = m.arity == 2 ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a"};
+      const std::string header =
+          "#define EMILY_ARITY " + std::to_string(m.arity) + "\n#define EMILY_OP(v, w) " + m.expr + "\n";
+      it = kernels.emplace(m.name, mx::fast::cuda_kernel(std::string("emily_map_") + m.name, names, {"out"},
+                                                         kMapSource, header)).first;
+    }
+    k = &it->second;
+  }
+  ++g_launches;
+  const int threads = static_cast<int>(((packets + 255) / 256) * 256);
+  return (*k)(in, {a.shape()}, {a.dtype()}, {threads, 1, 1}, {256, 1, 1},
+              {{"T", a.dtype()}}, std::nullopt, false, d)[0];
+}
 
 const mx::fast::CustomKernelFunction& arg_kernel() {
   static const auto k = mx::fast::cuda_kernel("emily_arg_reduce", {"x"}, {"out"}, kArgSource);
@@ -199,14 +307,45 @@ std::optional<mx::array> sum(const mx::array& a, int axis, bool keep, mx::Dtype 
   if (g.inner == 1) {
     if (g.outer * 256 > kMaxThreads) return std::nullopt;
     ++g_launches;
-    return sum_kernel()({a}, {shape}, {out_type}, {static_cast<int>(g.outer * 256), 1, 1}, {256, 1, 1}, targs,
+    const int block = g.n > 1024 ? 256 : 32;
+    auto row_args = targs;
+    row_args.back().second = block;
+    return sum_kernel()({a}, {shape}, {out_type}, {static_cast<int>(g.outer * block), 1, 1}, {block, 1, 1}, row_args,
                         std::nullopt, false, d)[0];
   }
   const std::int64_t tiles = (g.inner + 31) / 32;
   if (g.outer * tiles * 32 > kMaxThreads) return std::nullopt;
+  // Split N so that about a thousand blocks run (at least 64 rows a chunk),
+  // then sum the partials with the same kernel.
+  const std::int64_t blocks = g.outer * tiles;
+  const std::int64_t split = std::clamp<std::int64_t>(1024 / blocks, 1, std::max<std::int64_t>(1, g.n / 64));
+  const auto grid = [&](std::int64_t chunks) {
+    return std::tuple<int, int, int>{static_cast<int>(blocks * 32), static_cast<int>(8 * chunks), 1};
+  };
   ++g_launches;
-  return column_sum_kernel()({a}, {shape}, {out_type}, {static_cast<int>(g.outer * tiles * 32), 8, 1}, {32, 8, 1},
-                             targs, std::nullopt, false, d)[0];
+  if (split == 1)
+    return column_sum_kernel()({a}, {shape}, {out_type}, grid(1), {32, 8, 1}, targs, std::nullopt, false, d)[0];
+  mx::Shape partial_shape = {static_cast<int>(g.outer), static_cast<int>(split), static_cast<int>(g.inner)};
+  auto partial = column_sum_kernel()({a}, {partial_shape}, {mx::float32}, grid(split), {32, 8, 1},
+                                     {{"T", a.dtype()}, {"U", mx::float32}, {"AXIS", axis}, {"BLOCK", 256}},
+                                     std::nullopt, false, d)[0];
+  auto total = column_sum_kernel()({partial}, {{static_cast<int>(g.outer), static_cast<int>(g.inner)}}, {out_type},
+                                   grid(1), {32, 8, 1},
+                                   {{"T", mx::float32}, {"U", out_type}, {"AXIS", 1}, {"BLOCK", 256}}, std::nullopt,
+                                   false, d)[0];
+  return mx::reshape(total, shape, d);
+}
+
+std::optional<mx::array> unary(std::string_view op, const mx::array& x, mx::Device d) {
+  const MapOp* m = map_op(op, 1);
+  if (m == nullptr || !usable(x, d)) return std::nullopt;
+  return map(*m, {x}, d);
+}
+
+std::optional<mx::array> binary(std::string_view op, const mx::array& x, const mx::array& y, mx::Device d) {
+  const MapOp* m = map_op(op, 2);
+  if (m == nullptr || !usable(x, d) || x.dtype() != y.dtype() || x.shape() != y.shape()) return std::nullopt;
+  return map(*m, {x, y}, d);
 }
 
 }  // namespace emily::cuda
