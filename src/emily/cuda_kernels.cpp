@@ -13,8 +13,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <map>
-#include <mutex>
 #include <string>
 
 #include <mlx/backend/cuda/cuda.h>
@@ -174,92 +172,6 @@ const char* kColumnSumSource = R"(
   }
 )";
 
-// Element-wise over contiguous same-shape operands: each thread handles one
-// 16-byte packet per operand (a scalar loop for the tail and for unaligned
-// views), computing in f32 for half types. OP is a macro of v (and w).
-const char* kMapSource = R"(
-  long long n = 1;
-  for (int d = 0; d < a_ndim; ++d) n *= a_shape[d];
-  constexpr int VEC = 16 / sizeof(T);
-  struct alignas(16) Packet { T v[VEC]; };
-  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  const long long first = i * VEC;
-  if (first >= n) return;
-  bool aligned = reinterpret_cast<unsigned long long>(a) % 16 == 0 && reinterpret_cast<unsigned long long>(out) % 16 == 0;
-#if EMILY_ARITY == 2
-  aligned = aligned && reinterpret_cast<unsigned long long>(b) % 16 == 0;
-#define EMILY_W(p, j) static_cast<float>(p[j])
-#else
-#define EMILY_W(p, j) 0.0f
-#endif
-  if (aligned && first + VEC <= n) {
-    const Packet pa = reinterpret_cast<const Packet*>(a)[i];
-#if EMILY_ARITY == 2
-    const Packet pb = reinterpret_cast<const Packet*>(b)[i];
-#endif
-    Packet r;
-#pragma unroll
-    for (int j = 0; j < VEC; ++j) {
-      const float v = static_cast<float>(pa.v[j]);
-      const float w = EMILY_W(pb.v, j);
-      r.v[j] = static_cast<T>(EMILY_OP(v, w));
-    }
-    reinterpret_cast<Packet*>(out)[i] = r;
-  } else {
-    for (long long k = first; k < first + VEC && k < n; ++k) {
-      const float v = static_cast<float>(a[k]);
-      const float w = EMILY_W(b, k);
-      out[k] = static_cast<T>(EMILY_OP(v, w));
-    }
-  }
-)";
-
-// The expression of each op this file computes, in f32.
-struct MapOp {
-  const char* name;
-  int arity;
-  const char* expr;
-};
-constexpr MapOp kMapOps[] = {
-    {"exp", 1, "expf(v)"},         {"log", 1, "logf(v)"},
-    {"tanh", 1, "tanhf(v)"},       {"sin", 1, "sinf(v)"},
-    {"cos", 1, "cosf(v)"},         {"sqrt", 1, "sqrtf(v)"},
-    {"negate", 1, "(-v)"},         {"sigmoid", 1, "(v >= 0.0f ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v)))"},
-    {"add", 2, "(v + w)"},         {"subtract", 2, "(v - w)"},
-    {"multiply", 2, "(v * w)"},    {"divide", 2, "(v / w)"},
-};
-
-const MapOp* map_op(std::string_view name, int arity) {
-  for (const auto& m : kMapOps)
-    if (m.name == name && m.arity == arity) return &m;
-  return nullptr;
-}
-
-std::optional<mx::array> map(const MapOp& m, const std::vector<mx::array>& in, mx::Device d) {
-  static std::mutex mu;
-  static std::map<std::string, mx::fast::CustomKernelFunction> kernels;
-  const mx::array& a = in[0];
-  const std::int64_t packets = (static_cast<std::int64_t>(a.size()) * a.itemsize() + 15) / 16;
-  if (packets > kMaxThreads) return std::nullopt;
-  mx::fast::CustomKernelFunction* k;
-  {
-    std::lock_guard lock(mu);
-    auto it = kernels.find(m.name);
-    if (it == kernels.end()) {
-      std::vector<std::string> names = m.arity == 2 ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a"};
-      const std::string header =
-          "#define EMILY_ARITY " + std::to_string(m.arity) + "\n#define EMILY_OP(v, w) " + m.expr + "\n";
-      it = kernels.emplace(m.name, mx::fast::cuda_kernel(std::string("emily_map_") + m.name, names, {"out"},
-                                                         kMapSource, header)).first;
-    }
-    k = &it->second;
-  }
-  ++g_launches;
-  const int threads = static_cast<int>(((packets + 255) / 256) * 256);
-  return (*k)(in, {a.shape()}, {a.dtype()}, {threads, 1, 1}, {256, 1, 1},
-              {{"T", a.dtype()}}, std::nullopt, false, d)[0];
-}
-
 const mx::fast::CustomKernelFunction& arg_kernel() {
   static const auto k = mx::fast::cuda_kernel("emily_arg_reduce", {"x"}, {"out"}, kArgSource);
   return k;
@@ -334,18 +246,6 @@ std::optional<mx::array> sum(const mx::array& a, int axis, bool keep, mx::Dtype 
                                    {{"T", mx::float32}, {"U", out_type}, {"AXIS", 1}, {"BLOCK", 256}}, std::nullopt,
                                    false, d)[0];
   return mx::reshape(total, shape, d);
-}
-
-std::optional<mx::array> unary(std::string_view op, const mx::array& x, mx::Device d) {
-  const MapOp* m = map_op(op, 1);
-  if (m == nullptr || !usable(x, d)) return std::nullopt;
-  return map(*m, {x}, d);
-}
-
-std::optional<mx::array> binary(std::string_view op, const mx::array& x, const mx::array& y, mx::Device d) {
-  const MapOp* m = map_op(op, 2);
-  if (m == nullptr || !usable(x, d) || x.dtype() != y.dtype() || x.shape() != y.shape()) return std::nullopt;
-  return map(*m, {x, y}, d);
 }
 
 }  // namespace emily::cuda

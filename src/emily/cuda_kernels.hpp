@@ -4,7 +4,6 @@
 #pragma once
 
 #include <optional>
-#include <string_view>
 
 #include <mlx/mlx.h>
 
@@ -20,11 +19,5 @@ long launches();
 std::optional<mx::array> arg_reduce(const mx::array& a, int axis, bool keep, bool is_max, bool high, mx::Device d);
 // Sum along `axis`, accumulated in f32, stored as `out_type`.
 std::optional<mx::array> sum(const mx::array& a, int axis, bool keep, mx::Dtype out_type, mx::Device d);
-
-// Element-wise ops by Nx name over same-shape, same-type f32/f16/bf16
-// operands (exp, log, tanh, sin, cos, sqrt, negate, sigmoid; add, subtract,
-// multiply, divide).
-std::optional<mx::array> unary(std::string_view op, const mx::array& x, mx::Device d);
-std::optional<mx::array> binary(std::string_view op, const mx::array& x, const mx::array& y, mx::Device d);
 
 }  // namespace emily::cuda

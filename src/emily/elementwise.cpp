@@ -11,7 +11,6 @@
 #include <optional>
 
 #include "../nx/op_rows.hpp"
-#include "cuda_kernels.hpp"
 #include "elementwise.hpp"
 #include "fallback.hpp"
 
@@ -244,10 +243,7 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
         // output type.
         const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
         const Type ct = same && e.prep == P::output ? ot : precise_type(ot);
-        mx::array xa = cast(ta, ct), xb = cast(tb, ct);
-        if (ct == ot)
-          if (auto r = cuda::binary(nx::op_name(op), xa, xb, mx_device(ot))) return wrap(out, *std::move(r));
-        return wrap(out, e.fn({std::move(xa), std::move(xb), ot, mx_device(ot)}));
+        return wrap(out, e.fn({cast(ta, ct), cast(tb, ct), ot, mx_device(ot)}));
       }
     }
   }

@@ -7,7 +7,6 @@
 #include <cstdint>
 
 #include "../nx/op_rows.hpp"
-#include "cuda_kernels.hpp"
 #include "elementwise.hpp"
 #include "fallback.hpp"
 
@@ -247,8 +246,6 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   if (!mlx_supports(in) || !mlx_supports(ot) || falls_back(e.falls, in, ot, device_))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
   if (e.prep == U::as_is) return wrap(out, e.fn({array_of(tt), in, ot, mx_device(in)}));
-  if (in == ot)
-    if (auto r = cuda::unary(nx::op_name(op), array_of(tt), mx_device(ot))) return wrap(out, *std::move(r));
   return wrap(out, e.fn({cast(tt, in == ot ? ot : precise_type(ot)), in, ot, mx_device(ot)}));
 }
 
