@@ -106,8 +106,19 @@ Tensor Backend::dot(const Spec& out, const Tensor& ta, const AxisIndices& contra
   pa.insert(pa.end(), contract_a.begin(), contract_a.end());
   pb.insert(pb.end(), contract_b.begin(), contract_b.end());
   pb.insert(pb.end(), fb.begin(), fb.end());
-  mx::array a = mx::reshape(mx::transpose(cast(ta, out.type), pa, d), {B, M, K}, d);
-  mx::array b = mx::reshape(mx::transpose(cast(tb, out.type), pb, d), {B, K, N}, d);
+  // A plain matrix product reaches matmul as it is: no transpose or reshape
+  // nodes where the axes are already in place.
+  const bool float_out = nx::is_float(out.type);
+  auto arrange = [&](const Tensor& t, const std::vector<int>& perm, mx::Shape shape) {
+    mx::array x = cast(t, out.type);
+    bool identity = true;
+    for (std::size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int>(i);
+    if (!identity) x = mx::transpose(x, perm, d);
+    if (float_out && B == 1 && t.rank() == 2 && x.shape(0) == shape[1] && x.shape(1) == shape[2]) return x;
+    return x.shape() == shape ? x : mx::reshape(x, shape, d);
+  };
+  mx::array a = arrange(ta, pa, {B, M, K});
+  mx::array b = arrange(tb, pb, {B, K, N});
   if (nx::is_float(out.type)) return wrap(out, mx::matmul(a, b, d));
   return wrap(out, detail::exact_int_matmul(a, b, out.type.bits, d == mx::Device::cpu, d));
 }
