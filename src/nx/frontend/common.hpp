@@ -64,6 +64,7 @@ Tensor operand_tensor(const Operand& o, const BackendPtr& backend);
 const Tensor& operand_ref(const Operand& o, const BackendPtr& backend, Tensor& storage);
 
 std::string type_name(Type t);  // "{:f, 32}" as Nx prints it in errors
+std::string inspect_header(const Tensor& t);  // "f32[x: 2][3]", the type and shape line of Nx's inspect
 // Nx.Shared's "Nx.<function>/<arity> does not support complex inputs".
 [[noreturn]] void raise_complex_not_supported(std::string_view op, std::string_view function, int arity);
 std::string axes_to_string(const AxisIndices& axes);  // "[0, 1]"

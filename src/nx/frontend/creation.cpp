@@ -198,7 +198,11 @@ Tensor eye(const Shape& shape, const CreationOptions& opts) {
   return front::or_default(opts.backend)->eye(spec);
 }
 
-Tensor eye(std::int64_t n, const CreationOptions& opts) { return eye(Shape{n, n}, opts); }
+Tensor eye(std::int64_t n, const CreationOptions& opts) {
+  // Nx takes a non-positive integer for a tensor and its empty shape.
+  if (n < 1) raise("eye", "eye/2 expects a shape with at least 2 dimensions or an integer, got: {}");
+  return eye(Shape{n, n}, opts);
+}
 
 namespace detail {
 

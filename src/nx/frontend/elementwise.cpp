@@ -130,7 +130,18 @@ Tensor complex(const Operand& re, const Operand& im) {
 
 Tensor log2(const Operand& t) { return divide(log(t), std::log(2.0)); }
 Tensor log10(const Operand& t) { return divide(log(t), std::log(10.0)); }
-Tensor log(const Operand& t, const Operand& base) { return divide(log(t), log(base)); }
+Tensor log(const Operand& t, const Operand& base) {
+  // Nx checks a number base (not a tensor one).
+  if (!base.is_tensor() && base.scalar().kind != Scalar::Kind::complex) {
+    const Scalar& b = base.scalar();
+    const bool integer = b.kind == Scalar::Kind::integer;
+    const double v = integer ? static_cast<double>(b.i) : b.f;
+    if (v <= 0 || v == 1)
+      raise("log", "expected base to be greater than 0 and different than 1, got: " +
+                       (integer ? b.to_string() : format_float(b.f, f64)));
+  }
+  return divide(log(t), log(base));
+}
 Tensor square(const Operand& t) { return multiply(t, t); }
 
 Tensor select(const Operand& pred, const Operand& on_true, const Operand& on_false) {
