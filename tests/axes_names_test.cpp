@@ -125,6 +125,8 @@ TEST_P(AxesNames, Indexing) {
   auto t = xy();
   auto idx = T({2, 0}, {}, nx::s32);
   expect_ints(nx::take(t, idx, "y"), nx::s32, {2, 2}, {2, 0, 5, 3});
+  // Rank-1 indices keep the taken axis' name (Nx merges it with theirs).
+  EXPECT_EQ(nx::take(t, idx, "y").names(), (nx::Names{"x", "y"}));
   expect_ints(nx::take_along_axis(t, T({{1, 1, 0}}, {}, nx::s32), "x"), nx::s32, {1, 3}, {3, 4, 2});
   expect_ints(nx::slice_along_axis(t, 1, 2, "y"), nx::s32, {2, 2}, {1, 2, 4, 5});
   auto rows = T({{2}, {0}}, {}, nx::s32);
