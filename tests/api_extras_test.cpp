@@ -197,8 +197,10 @@ TEST_P(ApiExtras, Mode) {
   // Ties go to the smallest value; floats and negative axes work too.
   auto f = nx::tensor({{3.5, -1.0, 3.5, -1.0, 2.0}}, {.backend = b()});
   test::expect_floats(nx::mode(f, {.axis = -1}), nx::f32, {1}, {-1.0});
-  auto c = nx::tensor({std::complex<double>(1, 1)}, {.backend = b()});
-  expect_error([&] { nx::mode(c); }, "mode: expects a non-complex tensor, got: {:c, 64}");
+  // Complex values: Nx's mode sorts them, which raises (a single element is
+  // returned before any sort, as in Nx).
+  auto c = nx::tensor({std::complex<double>(1, 1), std::complex<double>(2, 0)}, {.backend = b()});
+  expect_error([&] { nx::mode(c); }, "mode: Nx.sort/2 does not support complex inputs");
   EXPECT_THROW(nx::mode(m, {.axis = 2}), nx::ArgumentError);
 }
 
@@ -210,7 +212,9 @@ TEST_P(ApiExtras, Covariance) {
   test::expect_close(nx::covariance(batched), nx::f32, {2, 2, 2}, {c, c, c, c, c, c, c, c});
   test::expect_close(nx::covariance(t, {.ddof = 1}), nx::f32, {2, 2}, {4, 4, 4, 4});
   test::expect_close(nx::covariance(t, ints({4, 3})), nx::f32, {2, 2}, {11.0 / 3, 5.0 / 3, 5.0 / 3, 11.0 / 3});
-  expect_error([&] { nx::covariance(ints({1, 2})); }, "covariance: expected input tensor of rank at least 2, got 1");
+  expect_error([&] { nx::covariance(ints({1, 2})); }, "covariance: given axis (-2) invalid for shape with rank 1");
+  expect_error([&] { nx::covariance(ints({1, 2}), ints({1})); },
+               "covariance: expected input tensor of rank at least 2, got 1");
   expect_error([&] { nx::covariance(t, ints(1)); }, "covariance: expected mean of rank at least 1, got 0");
   expect_error([&] { nx::covariance(t, {.ddof = -1}); },
                "covariance: expected ddof to be a non-negative integer, got -1");

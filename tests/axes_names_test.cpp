@@ -125,6 +125,8 @@ TEST_P(AxesNames, Indexing) {
   auto t = xy();
   auto idx = T({2, 0}, {}, nx::s32);
   expect_ints(nx::take(t, idx, "y"), nx::s32, {2, 2}, {2, 0, 5, 3});
+  // Rank-1 indices keep the taken axis' name (Nx merges it with theirs).
+  EXPECT_EQ(nx::take(t, idx, "y").names(), (nx::Names{"x", "y"}));
   expect_ints(nx::take_along_axis(t, T({{1, 1, 0}}, {}, nx::s32), "x"), nx::s32, {1, 3}, {3, 4, 2});
   expect_ints(nx::slice_along_axis(t, 1, 2, "y"), nx::s32, {2, 2}, {1, 2, 4, 5});
   auto rows = T({{2}, {0}}, {}, nx::s32);
@@ -192,19 +194,19 @@ TEST_P(AxesNames, Errors) {
             "broadcast: name :y not found in tensor with names [nil, nil]");
   EXPECT_EQ(error_of([&] { return nx::dot(t, {"y"}, plain, {"y"}); }),
             "dot: name :y not found in tensor with names [nil, nil]");
-  EXPECT_EQ(error_of([&] { return nx::sum(t, {.axes = {""}}); }), "sum: axis name cannot be empty");
+  EXPECT_EQ(error_of([&] { return nx::sum(t, {.axes = {""}}); }), "sum: axis name cannot be nil");
   // Duplicates, however spelled.
   EXPECT_EQ(error_of([&] { return nx::sum(t, {.axes = {"x", 0}}); }),
             "sum: axes [:x, 0] must be unique integers between 0 and 1");
   EXPECT_EQ(error_of([&] { return nx::reverse(t, nx::Axes{1, -1}); }),
             "reverse: axes [1, -1] must be unique integers between 0 and 1");
   EXPECT_EQ(error_of([&] { return nx::dot(t, {"y", 1}, t, {0, 1}); }),
-            "dot: contract axes [:y, 1] must be unique integers between 0 and 1");
+            "dot: axes [:y, 1] must be unique integers between 0 and 1");
   EXPECT_EQ(error_of([&] { return nx::flatten(brc(), nx::Axes{"b", "c"}); }),
             "flatten: flatten axes must be consecutive");
   // Out of range stays a position error.
   EXPECT_EQ(error_of([&] { return nx::argmax(t, {.axis = -3}); }),
-            "argmax: given axis -3 is out of range for a tensor of rank 2");
+            "argmax: given axis (-3) invalid for shape with rank 2");
 }
 
 TEST_P(AxesNames, TracedFunctions) {

@@ -29,7 +29,8 @@ Type parse_type(std::string_view name) {
   for (Type t : all_types())
     if (to_string(t) == name) return t;
   if (name == "pred") return u8;
-  raise("parse_type", "unknown type " + std::string(name));
+  // Nx.Type.normalize!'s text, with the name as Nx prints an atom.
+  raise("parse_type", "invalid numerical type: :" + std::string(name) + " (see Nx.Type docs for all supported types)");
 }
 
 bool Scalar::is_non_finite() const {

@@ -58,8 +58,10 @@ BackendPtr pick_backend(std::string_view op, const Tensor* const* tensors, std::
       continue;
     }
     if (chosen->accepts_tensors_of(*b)) continue;  // e.g. two Emily devices: first operand decides
-    raise(op, "cannot mix tensors of the " + chosen->name() + " and " + b->name() +
-                  " backends; transfer one with nx::backend_transfer");
+    raise(op, "cannot invoke Nx function because it relies on two incompatible tensor implementations: " +
+                  chosen->name() + " and " + b->name() +
+                  ". You may need to call nx::backend_transfer (or nx::backend_copy) on one or both of them "
+                  "to transfer them to a common implementation");
   }
   return chosen ? chosen : default_backend();
 }
@@ -78,31 +80,28 @@ Tensor on(const Tensor& t, const BackendPtr& backend) {
   return t.backend()->backend_copy(t, backend);
 }
 
-int normalize_axis(std::string_view op, const Axis& axis, int rank, const Names& names, std::string_view what) {
+int normalize_axis(std::string_view op, const Axis& axis, int rank, const Names& names) {
   if (axis.is_name()) {
-    if (axis.name().empty()) raise(op, "axis name cannot be empty");
+    // An empty name is C++'s spelling of Nx's nil.
+    if (axis.name().empty()) raise(op, "axis name cannot be nil");
     for (int d = 0; d < rank; ++d)
       if (name_at(names, d) == axis.name()) return d;
     raise(op, "name :" + axis.name() + " not found in tensor with names " + names_to_string(names, rank));
   }
   const int a = axis.index();
-  if (a < -rank || a >= rank || (rank == 0))
-    raise(op, "given " + std::string(what) + " " + std::to_string(a) +
-                  " is out of range for a tensor of rank " + std::to_string(rank));
+  if (a < -rank || a >= rank)
+    raise(op, "given axis (" + std::to_string(a) + ") invalid for shape with rank " + std::to_string(rank));
   return a < 0 ? a + rank : a;
 }
 
-AxisIndices normalize_axes(std::string_view op, const Axes& axes, int rank, const Names& names,
-                           std::string_view what) {
+AxisIndices normalize_axes(std::string_view op, const Axes& axes, int rank, const Names& names) {
   AxisIndices out;
   std::set<int> seen;
-  for (const Axis& a : axes) {
-    int n = normalize_axis(op, a, rank, names, what);
+  for (const Axis& a : axes) out.push_back(normalize_axis(op, a, rank, names));
+  // Nx normalizes every axis before it looks for duplicates.
+  for (int n : out)
     if (!seen.insert(n).second)
-      raise(op, std::string(what) + " " + axes_to_string(axes) + " must be unique integers between 0 and " +
-                    std::to_string(rank - 1));
-    out.push_back(n);
-  }
+      raise(op, "axes " + axes_to_string(axes) + " must be unique integers between 0 and " + std::to_string(rank - 1));
   return out;
 }
 
@@ -113,8 +112,7 @@ Shape broadcast_shapes(std::string_view op, const Shape& a, const Shape& b) {
     std::int64_t x = i < r - a.size() ? 1 : a[i - (r - a.size())];
     std::int64_t y = i < r - b.size() ? 1 : b[i - (r - b.size())];
     if (x != y && x != 1 && y != 1)
-      raise(op, "cannot broadcast tensor of shape " + shape_to_string(a) + " to " +
-                    shape_to_string(b));
+      raise(op, "cannot broadcast tensor of dimensions " + shape_to_string(a) + " to " + shape_to_string(b));
     out[i] = x == 1 ? y : x;
   }
   return out;
@@ -136,7 +134,15 @@ Names normalized_names(const Names& names, int rank) {
 
 void check_names(std::string_view op, const Names& names, int rank) {
   if (!names.empty() && static_cast<int>(names.size()) != rank)
-    raise(op, "expected " + std::to_string(rank) + " names, got " + std::to_string(names.size()));
+    raise(op, "invalid names for tensor of rank " + std::to_string(rank) +
+                  ", when specifying names every dimension must have a name or be nil");
+}
+
+std::string merge_name(std::string_view op, const std::string& a, int axis_a, const std::string& b, int axis_b) {
+  if (a.empty() || a == b) return b;
+  if (b.empty()) return a;
+  raise(op, "cannot merge name :" + a + " on axis " + std::to_string(axis_a) + " with name :" + b + " on axis " +
+                std::to_string(axis_b));
 }
 
 Names broadcast_names(std::string_view op, const Tensor& a, const Tensor& b, int rank) {
@@ -146,19 +152,18 @@ Names broadcast_names(std::string_view op, const Tensor& a, const Tensor& b, int
     int ia = i - (rank - a.rank()), ib = i - (rank - b.rank());
     std::string na = ia >= 0 ? name_at(a.names(), ia) : "";
     std::string nb = ib >= 0 ? name_at(b.names(), ib) : "";
-    if (!na.empty() && !nb.empty() && na != nb)
-      raise(op, "cannot merge name :" + na + " with :" + nb);
-    out[static_cast<std::size_t>(i)] = na.empty() ? nb : na;
+    out[static_cast<std::size_t>(i)] = merge_name(op, na, i, nb, i);
   }
   return normalized_names(out, rank);
 }
 
 void check_shape(std::string_view op, const Shape& shape, std::string_view what) {
-  for (auto d : shape)
-    if (d <= 0)
-      raise(op, std::string(what) + " " + shape_to_string(shape) +
-                    " has a dimension of size " + std::to_string(d) +
-                    "; Nx tensors have no zero-sized or negative dimensions");
+  // Nx.Shape.validate! looks at the axes from the last one.
+  for (std::size_t i = shape.size(); i-- > 0;)
+    if (shape[i] <= 0)
+      raise(op, "invalid dimension in axis " + std::to_string(i) + " found in " + std::string(what) +
+                    ". Each dimension must be a positive integer, got " + std::to_string(shape[i]) + " in shape " +
+                    shape_to_string(shape));
   // The element count, and its byte size at the widest type (16 bytes), must
   // fit in 64 bits: sizes are computed in std::int64_t everywhere.
   std::int64_t n = 1;
@@ -200,6 +205,19 @@ std::string type_name(Type t) {
     case TypeClass::c: return "{:c, " + std::to_string(t.bits) + "}";
   }
   return "?";
+}
+
+void raise_complex_not_supported(std::string_view op, std::string_view function, int arity) {
+  raise(op, "Nx." + std::string(function) + "/" + std::to_string(arity) + " does not support complex inputs");
+}
+
+std::string shape_template(const Shape& shape, int axis) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += static_cast<int>(i) == axis ? "*" : std::to_string(shape[i]);
+  }
+  return s + "}";
 }
 
 std::string axes_to_string(const AxisIndices& axes) {

@@ -7,32 +7,46 @@ namespace nx {
 
 namespace {
 
-// Integer option lists: empty -> all `fill`; one entry -> repeated; else one per spatial dim.
-std::vector<std::int64_t> expand(const std::vector<std::int64_t>& v, int d, std::string_view what) {
-  std::vector<std::int64_t> out;
-  if (v.empty()) out.assign(static_cast<std::size_t>(d), 1);
-  else if (v.size() == 1) out.assign(static_cast<std::size_t>(d), v[0]);
-  else if (static_cast<int>(v.size()) == d) out = v;
-  else
-    raise("conv", "must specify " + std::string(what) + " for each spatial dimension (" + std::to_string(d) +
-                      ") or a single integer, got " + std::to_string(v.size()) + " values");
+std::string list_string(const std::vector<std::int64_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+// An option list: empty -> all 1; one entry -> repeated (Nx's integer);
+// otherwise it must have one entry per spatial dimension.
+std::vector<std::int64_t> expand(const std::vector<std::int64_t>& v, int d, const std::string& wrong_length) {
+  if (v.empty()) return std::vector<std::int64_t>(static_cast<std::size_t>(d), 1);
+  if (v.size() == 1) return std::vector<std::int64_t>(static_cast<std::size_t>(d), v[0]);
+  if (static_cast<int>(v.size()) != d) raise("conv", wrong_length);
+  return v;
+}
+
+// Nx's dilation checks: the list, then its values.
+std::vector<std::int64_t> dilation(const std::vector<std::int64_t>& v, int d, const std::string& of) {
+  auto out = expand(v, d, "must specify dilation for each spatial dimension of the " + of +
+                              " or specify an integer dilation factor");
   for (auto x : out)
-    if (x < 1) raise("conv", std::string(what) + " must be positive integers, got " + std::to_string(x));
+    if (x < 1) raise("conv", of + " dilation of each dimension must be a positive integer, got " + list_string(out));
   return out;
 }
 
 // Names resolve against axes named `names` (the input's for
 // output_permutation, as in Nx).
-AxisIndices permutation(const Axes& p, int rank, const Names& names, std::string_view what) {
+AxisIndices permutation(const Axes& p, int rank, const Names& names) {
   if (p.empty()) {
     AxisIndices id(static_cast<std::size_t>(rank));
     for (int i = 0; i < rank; ++i) id[static_cast<std::size_t>(i)] = i;
     return id;
   }
+  return front::normalize_axes("conv", p, rank, names);
+}
+
+// Nx.Shape.transpose's check of a permutation's length.
+void check_permutation(const AxisIndices& p, int rank) {
   if (static_cast<int>(p.size()) != rank)
-    raise("conv", std::string(what) + " must have one entry per axis (" + std::to_string(rank) + "), got " +
-                      front::axes_to_string(p));
-  return front::normalize_axes("conv", p, rank, names, what);
+    raise("conv", "expected length of permutation (" + std::to_string(p.size()) + ") to match rank of shape (" +
+                      std::to_string(rank) + ")");
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -63,13 +77,23 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
                       shape_to_string(kernel));
   const int d = rank - 2;
 
+  // Nx's order: the permutations, the strides, the dilations, the
+  // permutations' lengths, the groups, then the geometry.
   ConvOptions o;
-  o.strides = expand(opts.strides, d, "strides");
-  o.input_dilation = expand(opts.input_dilation, d, "input dilation");
-  o.kernel_dilation = expand(opts.kernel_dilation, d, "kernel dilation");
-  const AxisIndices ip = permutation(opts.input_permutation, rank, input_names, "input_permutation");
-  const AxisIndices kp = permutation(opts.kernel_permutation, rank, kernel_names, "kernel_permutation");
-  const AxisIndices op = permutation(opts.output_permutation, rank, input_names, "output_permutation");
+  const AxisIndices ip = permutation(opts.input_permutation, rank, input_names);
+  const AxisIndices kp = permutation(opts.kernel_permutation, rank, kernel_names);
+  const AxisIndices op = permutation(opts.output_permutation, rank, input_names);
+  o.strides = expand(opts.strides, d,
+                     "rank of strides much match rank of spatial dimensions got strides " + list_string(opts.strides) +
+                         " with rank " + std::to_string(opts.strides.size()) + " and got input shape " +
+                         shape_to_string(input) + " of rank " + std::to_string(d));
+  o.input_dilation = dilation(opts.input_dilation, d, "input");
+  o.kernel_dilation = dilation(opts.kernel_dilation, d, "kernel");
+  for (auto x : o.strides)
+    if (x < 1) raise("conv", "strides must be positive integers, got " + list_string(o.strides));
+  check_permutation(ip, rank);
+  check_permutation(kp, rank);
+  check_permutation(op, rank);
   o.input_permutation = ip;
   o.kernel_permutation = kp;
   o.output_permutation = op;
@@ -87,26 +111,8 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
   g.input_from_canonical = inverse(ip);
   g.kernel_from_canonical = inverse(kp);
   g.output_from_canonical = inverse(op);
-  const std::int64_t N = g.input[0], C = g.input[1], O = g.kernel[0], Ck = g.kernel[1];
-  if (B != 1 && G != 1)
-    raise("conv", "either batch groups or feature groups must be 1, got batch_groups = " + std::to_string(B) +
-                      " and feature_groups = " + std::to_string(G));
-  if (N % B != 0)
-    raise("conv", "batch groups must evenly divide input batch size, got batch size " + std::to_string(N) +
-                      " and batch_group_size " + std::to_string(B));
-  if (O % G != 0)
-    raise("conv", "size of kernel output channels must be evenly divisible by feature groups, got " +
-                      std::to_string(O) + " output channels and feature_group_size " + std::to_string(G));
-  if (O % B != 0)
-    raise("conv", "size of kernel output channels must be evenly divisible by batch groups, got " +
-                      std::to_string(O) + " output channels and batch_group_size " + std::to_string(B));
-  if (C != Ck * G)
-    raise("conv", "size of input channels divided by feature groups must match size of kernel channels, got " +
-                      std::to_string(C) + " / " + std::to_string(G) + " != " + std::to_string(Ck) +
-                      " for shapes " + shape_to_string(input) + " and " + shape_to_string(kernel));
-
-  // Padding on the input-dilated size with the dilated kernel.
-  g.output = {N / B, O};
+  // The permuted shapes with their spatial dimensions dilated, as Nx reports them.
+  Shape dilated_input = g.input, dilated_kernel = g.kernel;
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
     std::int64_t size, k;
@@ -115,8 +121,33 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
         k == INT64_MAX)
       raise("conv", "the dilated input or kernel of spatial dimension " + std::to_string(j) +
                         " does not fit in 64 bits");
-    size += 1;
-    k += 1;
+    dilated_input[s + 2] = size + 1;
+    dilated_kernel[s + 2] = k + 1;
+  }
+  const std::int64_t N = g.input[0], C = g.input[1], O = g.kernel[0], Ck = g.kernel[1];
+  const std::string kernel_shape = " for kernel with shape " + shape_to_string(dilated_kernel);
+  if (B != 1 && G != 1)
+    raise("conv", "either batch groups or feature groups must be 1, got batch_groups = " + std::to_string(B) +
+                      " and feature_groups = " + std::to_string(G));
+  if (N % B != 0)
+    raise("conv", "batch groups must evenly divide input batch size got rem(" + std::to_string(B) + ", " +
+                      std::to_string(N) + ") != 0");
+  if (O % G != 0)
+    raise("conv", "size of kernel output channels must be evenly divisible by feature groups got rem(" +
+                      std::to_string(O) + ", " + std::to_string(G) + ") != 0" + kernel_shape);
+  if (O % B != 0)
+    raise("conv", "size of kernel output channels must be evenly divisible by batch groups got rem(" +
+                      std::to_string(O) + ", " + std::to_string(B) + ") != 0" + kernel_shape);
+  if (C != Ck * G)
+    raise("conv", "size of input channels divided by feature groups must match size of kernel channels, got " +
+                      std::to_string(C) + " / " + std::to_string(G) + " != " + std::to_string(Ck) +
+                      " for shapes " + shape_to_string(dilated_input) + " and " + shape_to_string(dilated_kernel));
+
+  // Padding on the input-dilated size with the dilated kernel.
+  g.output = {N / B, O};
+  for (int j = 0; j < d; ++j) {
+    const auto s = static_cast<std::size_t>(j);
+    const std::int64_t size = dilated_input[s + 2], k = dilated_kernel[s + 2];
     std::pair<std::int64_t, std::int64_t> pad{0, 0};
     if (auto* named = std::get_if<Padding>(&opts.padding)) {
       if (*named == Padding::same) {
@@ -126,8 +157,7 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
     } else {
       const auto& cfg = std::get<std::vector<std::pair<std::int64_t, std::int64_t>>>(opts.padding);
       if (static_cast<int>(cfg.size()) != d)
-        raise("conv", "padding must have one {low, high} pair per spatial dimension (" + std::to_string(d) +
-                          "), got " + std::to_string(cfg.size()));
+        raise("conv", "invalid padding configuration, rank of padding configuration and shape must match");
       pad = cfg[s];
     }
     o.padding.push_back(pad);
@@ -138,8 +168,8 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
     padded += k;
     const std::int64_t dim = floor_div(padded - k, o.strides[s]) + 1;
     if (dim <= 0)
-      raise("conv", "conv would result in an empty tensor (spatial dimension " + std::to_string(j) +
-                        "), which Nx does not support");
+      raise("conv", "conv would result in empty tensor which is not currently supported in Nx, please open an "
+                    "issue if you'd like this behavior to change");
     g.dilated_input.push_back(size);
     g.dilated_kernel.push_back(k);
     g.padded_input.push_back(padded);

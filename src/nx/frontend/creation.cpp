@@ -48,6 +48,31 @@ BackendPtr default_backend() {
 
 namespace {
 
+// The dimensions of a nested list, innermost first, as Nx's flatten_list
+// computes them: each sibling list must have the first one's dimensions.
+std::vector<std::int64_t> list_dims(const Literal& l) {
+  const auto& items = l.items();
+  if (items.empty()) return {0};
+  if (!items[0].is_list()) {
+    for (const auto& i : items)
+      if (i.is_list()) raise("tensor", "nested lists must have a regular shape");
+    return {static_cast<std::int64_t>(items.size())};
+  }
+  const std::vector<std::int64_t> child = list_dims(items[0]);
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    if (!items[i].is_list()) raise("tensor", "nested lists must have a regular shape");
+    const std::vector<std::int64_t> other = list_dims(items[i]);
+    // Nx prints the innermost-first dimensions and counts positions from 1
+    // after the first list (position 0).
+    if (other != child)
+      raise("tensor", "cannot build tensor because lists have different shapes, got " + shape_to_string(child) +
+                          " at position 0 and " + shape_to_string(other) + " at position " + std::to_string(i + 1));
+  }
+  std::vector<std::int64_t> dims = child;
+  dims.push_back(static_cast<std::int64_t>(items.size()));
+  return dims;
+}
+
 void literal_leaves(const Literal& lit, std::vector<const Literal*>& out) {
   if (!lit.is_list()) {
     out.push_back(&lit);
@@ -61,24 +86,10 @@ void literal_leaves(const Literal& lit, std::vector<const Literal*>& out) {
 Tensor tensor(const Literal& value, const TensorOptions& opts) {
   Shape shape;
   if (value.is_list()) {
-    // First pass determines the shape from the first path, second checks regularity.
-    const Literal* cur = &value;
-    while (cur->is_list()) {
-      if (cur->items().empty()) raise("tensor", "cannot build a tensor from an empty list");
-      shape.push_back(static_cast<std::int64_t>(cur->items().size()));
-      cur = &cur->items()[0];
-    }
-    // Validate every branch against the shape found.
-    std::function<void(const Literal&, std::size_t)> validate = [&](const Literal& l, std::size_t d) {
-      if (!l.is_list()) {
-        if (d != shape.size()) raise("tensor", "nested lists must have a regular shape");
-        return;
-      }
-      if (d >= shape.size() || static_cast<std::int64_t>(l.items().size()) != shape[d])
-        raise("tensor", "nested lists must have a regular shape");
-      for (const auto& i : l.items()) validate(i, d + 1);
-    };
-    validate(value, 0);
+    const std::vector<std::int64_t> dims = list_dims(value);
+    shape.assign(dims.rbegin(), dims.rend());
+    for (auto d : shape)
+      if (d == 0) raise("tensor", "cannot build empty tensor");
   }
   std::vector<const Literal*> leaves;
   literal_leaves(value, leaves);
@@ -107,25 +118,21 @@ Tensor detail::tensor_of(const Tensor& t, const TensorOptions& opts) {
     return b.kind() == t.backend()->kind() && (b.kind() != BackendKind::other || &b == t.backend().get());
   };
   if (opts.backend && !same_backend(*opts.backend))
-    raise("tensor", "wants to allocate on backend " + opts.backend->name() + " but it was given a tensor allocated on " +
-                        t.backend()->name());
+    raise("tensor", "Nx.tensor/2 wants to allocate on backend " + opts.backend->name() +
+                        " but it was given a tensor allocated on " + t.backend()->name());
   if (opts.type && *opts.type != t.type())
-    raise("tensor", "expects a tensor with type " + front::type_name(*opts.type) + " but it was given a tensor of type " +
-                        front::type_name(t.type()));
+    raise("tensor", "Nx.tensor/2 expects a tensor with type " + front::type_name(*opts.type) +
+                        " but it was given a tensor of type " + front::type_name(t.type()));
   front::check_names("tensor", opts.names, t.rank());
   // The given names replace the tensor's, which they must not contradict.
-  for (int d = 0; d < t.rank() && !opts.names.empty(); ++d) {
-    const std::string have = front::name_at(t.names(), d), want = opts.names[static_cast<std::size_t>(d)];
-    if (!have.empty() && !want.empty() && have != want)
-      raise("tensor", "cannot merge name :" + have + " on axis " + std::to_string(d) + " with name :" + want +
-                          " on axis " + std::to_string(d));
-  }
+  for (int d = 0; d < t.rank() && !opts.names.empty(); ++d)
+    front::merge_name("tensor", front::name_at(t.names(), d), d, opts.names[static_cast<std::size_t>(d)], d);
   return Tensor(Spec{t.shape(), t.type(), front::normalized_names(opts.names, t.rank())}, t.backend(), t.payload());
 }
 
 template <class T>
 Tensor tensor(const std::vector<T>& values, const TensorOptions& opts) {
-  if (values.empty()) raise("tensor", "cannot build a tensor from an empty list");
+  if (values.empty()) raise("tensor", "cannot build empty tensor");
   Type type;
   if constexpr (std::is_same_v<T, bool>) type = u8;
   else if constexpr (std::is_integral_v<T>) type = s32;
@@ -153,11 +160,9 @@ template Tensor tensor<std::complex<float>>(const std::vector<std::complex<float
 template Tensor tensor<std::complex<double>>(const std::vector<std::complex<double>>&, const TensorOptions&);
 
 Tensor from_binary(std::span<const std::uint8_t> bytes, Type type, const TensorOptions& opts) {
-  if (bytes.empty()) raise("from_binary", "cannot build a tensor from an empty binary");
+  if (bytes.empty()) raise("from_binary", "cannot build an empty tensor");
   const std::int64_t bits = static_cast<std::int64_t>(bytes.size()) * 8;
-  if (bits % type.bits != 0)
-    raise("from_binary", "binary does not match the given size: " + std::to_string(bytes.size()) +
-                             " bytes is not a multiple of type " + to_string(type));
+  if (bits % type.bits != 0) raise("from_binary", "binary does not match the given size");
   return from_binary(bytes, type, Shape{bits / type.bits}, opts);
 }
 
@@ -185,14 +190,19 @@ Tensor iota(const Shape& shape, const IotaOptions& opts) {
 }
 
 Tensor eye(const Shape& shape, const CreationOptions& opts) {
+  if (shape.size() < 2)
+    raise("eye", "eye/2 expects a shape with at least 2 dimensions or an integer, got: " + shape_to_string(shape));
   front::check_shape("eye", shape);
-  if (shape.size() < 2) raise("eye", "expected a shape of rank 2 or more, got " + shape_to_string(shape));
   front::check_names("eye", opts.names, static_cast<int>(shape.size()));
   Spec spec{shape, opts.type, front::normalized_names(opts.names, static_cast<int>(shape.size()))};
   return front::or_default(opts.backend)->eye(spec);
 }
 
-Tensor eye(std::int64_t n, const CreationOptions& opts) { return eye(Shape{n, n}, opts); }
+Tensor eye(std::int64_t n, const CreationOptions& opts) {
+  // Nx takes a non-positive integer for a tensor and its empty shape.
+  if (n < 1) raise("eye", "eye/2 expects a shape with at least 2 dimensions or an integer, got: {}");
+  return eye(Shape{n, n}, opts);
+}
 
 namespace detail {
 
@@ -261,7 +271,7 @@ std::vector<T> to_flat_list(const Tensor& t, const ToBinaryOptions& opts) {
 
 template <class T>
 T to_number(const Tensor& t) {
-  if (t.rank() != 0) raise("to_number", "expected a scalar tensor, got shape " + shape_to_string(t.shape()));
+  if (t.rank() != 0) raise("to_number", "cannot convert tensor of shape " + shape_to_string(t.shape()) + " to number");
   return to_flat_list<T>(t)[0];
 }
 
@@ -293,11 +303,9 @@ Tensor backend_transfer(const Tensor& t, BackendPtr target) {
 bool backend_deallocate(const Tensor& t) { return t.backend()->backend_deallocate(t); }
 
 std::vector<Tensor> to_batched(const Tensor& t, std::int64_t batch_size, Leftover leftover) {
-  if (t.rank() == 0) raise("to_batched", "cannot batch a scalar tensor");
   if (batch_size < 1) raise("to_batched", "batch_size must be positive, got " + std::to_string(batch_size));
-  if (batch_size > t.dim(0))
-    raise("to_batched", "batch_size " + std::to_string(batch_size) +
-                            " is larger than axis 0 of shape " + shape_to_string(t.shape()));
+  if (t.rank() == 0) raise("to_batched", "cannot batch non-vectorized scalar tensor " + inspect(t));
+  if (batch_size > t.dim(0)) raise("to_batched", "cannot batch beyond original tensor");
   Spec spec = t.spec();
   spec.shape[0] = batch_size;
   return t.backend()->to_batched(spec, t, leftover);
@@ -321,11 +329,10 @@ Tensor as_type(const Tensor& t, Type type) {
 }
 
 Tensor bitcast(const Tensor& t, Type type) {
-  if (is_complex(t.type()) || is_complex(type))
-    raise("bitcast", "bitcast does not support complex types, got " + to_string(t.type()) + " to " + to_string(type));
+  if (is_complex(t.type()) || is_complex(type)) front::raise_complex_not_supported("bitcast", "bitcast", 2);
   if (t.type().bits != type.bits)
-    raise("bitcast", "input type width must match new type width, got input type " + to_string(t.type()) +
-                         " and output type " + to_string(type));
+    raise("bitcast", "input type width must match new type width, got input type " + front::type_name(t.type()) +
+                         " and output type " + front::type_name(type));
   if (t.type() == type) return t;
   Spec spec = t.spec();
   spec.type = type;

@@ -120,7 +120,7 @@ Tensor phase(const Operand& x) {
 
 Tensor complex(const Operand& re, const Operand& im) {
   if (is_complex(front::operand_type(re)) || is_complex(front::operand_type(im)))
-    raise("complex", "expects non-complex inputs");
+    front::raise_complex_not_supported("complex", "complex", 2);
   Type ct = to_complex(merged_type(re, im));
   Tensor i_unit = scalar(std::complex<double>(0.0, 1.0), ct,
                          front::pick_backend("complex", {re.is_tensor() ? &re.tensor() : nullptr,
@@ -130,7 +130,18 @@ Tensor complex(const Operand& re, const Operand& im) {
 
 Tensor log2(const Operand& t) { return divide(log(t), std::log(2.0)); }
 Tensor log10(const Operand& t) { return divide(log(t), std::log(10.0)); }
-Tensor log(const Operand& t, const Operand& base) { return divide(log(t), log(base)); }
+Tensor log(const Operand& t, const Operand& base) {
+  // Nx checks a number base (not a tensor one).
+  if (!base.is_tensor() && base.scalar().kind != Scalar::Kind::complex) {
+    const Scalar& b = base.scalar();
+    const bool integer = b.kind == Scalar::Kind::integer;
+    const double v = integer ? static_cast<double>(b.i) : b.f;
+    if (v <= 0 || v == 1)
+      raise("log", "expected base to be greater than 0 and different than 1, got: " +
+                       (integer ? b.to_string() : format_float(b.f, f64)));
+  }
+  return divide(log(t), log(base));
+}
 Tensor square(const Operand& t) { return multiply(t, t); }
 
 Tensor select(const Operand& pred, const Operand& on_true, const Operand& on_false) {
@@ -142,18 +153,28 @@ Tensor select(const Operand& pred, const Operand& on_true, const Operand& on_fal
   Tensor a = front::operand_tensor(on_true, backend);
   Tensor b = front::operand_tensor(on_false, backend);
   Type out_type = merge(a.type(), b.type());
-  Shape branches = front::broadcast_shapes("select", a.shape(), b.shape());
   Shape shape;
   Names names;
   if (p.rank() == 0) {
-    shape = branches;
+    shape = front::broadcast_shapes("select", a.shape(), b.shape());
     names = front::broadcast_names("select", a, b, static_cast<int>(shape.size()));
   } else {
+    // Each branch must broadcast to the predicate's shape, with Nx's
+    // messages of a broadcast to it (trailing axes aligned).
     shape = p.shape();
-    // Branches must broadcast to the predicate's shape.
-    if (front::broadcast_shapes("select", branches, shape) != shape)
-      raise("select", "cannot broadcast branches of shape " + shape_to_string(branches) +
-                          " to the predicate shape " + shape_to_string(shape));
+    for (const Tensor* branch : {&a, &b}) {
+      const std::string from = "cannot broadcast tensor of dimensions " + shape_to_string(branch->shape()) + " to " +
+                               shape_to_string(shape);
+      const int offset = p.rank() - branch->rank();
+      if (offset < 0) raise("select", from);
+      AxisIndices axes;
+      bool fits = true;
+      for (int d = 0; d < branch->rank(); ++d) {
+        axes.push_back(offset + d);
+        fits = fits && (branch->dim(d) == 1 || branch->dim(d) == p.dim(offset + d));
+      }
+      if (!fits) raise("select", from + " with axes " + front::axes_to_string(axes));
+    }
     names = p.names();
   }
   return backend->select(Spec{shape, out_type, names}, p, a, b);
@@ -166,11 +187,15 @@ Tensor clip(const Operand& x, const Operand& min, const Operand& max) {
   Tensor t = front::operand_tensor(x, backend);
   Tensor lo = front::operand_tensor(min, backend);
   Tensor hi = front::operand_tensor(max, backend);
-  if (lo.rank() != 0) raise("clip", "min must be a scalar, got shape " + shape_to_string(lo.shape()));
-  if (hi.rank() != 0) raise("clip", "max must be a scalar, got shape " + shape_to_string(hi.shape()));
-  for (Type ty : {t.type(), lo.type(), hi.type()})
-    if (is_complex(ty)) raise("clip", "expects non-complex inputs, got: " + front::type_name(ty));
+  // Tensors have no vectorized axes: Nx prints them as [].
+  if (lo.rank() != 0)
+    raise("clip", "min value must be a non-vectorized scalar shape, got shape " + shape_to_string(lo.shape()) +
+                      " and vectorized axes []");
+  if (hi.rank() != 0)
+    raise("clip", "max value must be a non-vectorized scalar shape, got shape " + shape_to_string(hi.shape()) +
+                      " and vectorized axes []");
   Type out_type = merge(t.type(), merge(lo.type(), hi.type()));
+  if (is_complex(out_type)) front::raise_complex_not_supported("clip", "clip", 2);
   return backend->clip(Spec{t.shape(), out_type, t.names()}, t, lo, hi);
 }
 

@@ -12,7 +12,7 @@ Tensor fill(const Tensor& t, const Scalar& value, const FillOptions& opts) {
 // Nx.linspace with tensors: start + iota * step along a new last axis,
 // computed after casting start and stop to the result type, converted once.
 Tensor linspace(const Tensor& start0, const Tensor& stop0, const LinspaceOptions& opts) {
-  if (opts.n < 1) raise("linspace", "n must be positive, got " + std::to_string(opts.n));
+  if (opts.n < 1) raise("linspace", "expected n to be a non-negative integer, got: " + std::to_string(opts.n));
   if (is_complex(start0.type()) || is_complex(stop0.type())) raise("linspace", "start and stop must be real numbers");
   if (start0.shape() != stop0.shape())
     raise("linspace", "expected start and stop to have the same shape. Got shapes " + shape_to_string(start0.shape()) +

@@ -109,9 +109,9 @@ Tensor diff(const Tensor& t, const DiffOptions& opts) {
   const int axis = front::normalize_axis("diff", opts.axis, t);
   if (opts.order < 0) raise("diff", "order must be non-negative but got: " + std::to_string(opts.order));
   const std::int64_t size = t.dim(axis);
+  // Nx's order-th difference slices a length of zero and raises slice's error.
   if (opts.order >= size)
-    raise("diff", "order (" + std::to_string(opts.order) + ") must be less than the size of axis " +
-                      std::to_string(axis) + " (" + std::to_string(size) + ")");
+    raise("diff", "length at axis " + std::to_string(axis) + " must be greater than or equal to 1, got: 0");
   Tensor acc = t;
   for (int x = 0; x < opts.order; ++x) {
     const std::int64_t len = size - x - 1;

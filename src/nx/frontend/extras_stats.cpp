@@ -4,25 +4,18 @@
 
 namespace nx {
 
-namespace {
-
-Tensor check_covariance(const Tensor& t, const CovarianceOptions& opts) {
-  if (t.rank() < 2) raise("covariance", "expected input tensor of rank at least 2, got " + std::to_string(t.rank()));
-  if (opts.ddof < 0)
-    raise("covariance", "expected ddof to be a non-negative integer, got " + std::to_string(opts.ddof));
-  return t;
-}
-
-}  // namespace
-
 Tensor covariance(const Tensor& t, const CovarianceOptions& opts) {
-  check_covariance(t, opts);
+  // Nx first takes the mean over axis -2, which fails on a lower rank.
+  if (t.rank() < 2)
+    raise("covariance", "given axis (-2) invalid for shape with rank " + std::to_string(t.rank()));
   return covariance(t, mean(t, {.axes = Axes{t.rank() - 2}}), opts);
 }
 
 Tensor covariance(const Tensor& t0, const Tensor& mean0, const CovarianceOptions& opts) {
-  check_covariance(t0, opts);
+  if (t0.rank() < 2) raise("covariance", "expected input tensor of rank at least 2, got " + std::to_string(t0.rank()));
   if (mean0.rank() == 0) raise("covariance", "expected mean of rank at least 1, got 0");
+  if (opts.ddof < 0)
+    raise("covariance", "expected ddof to be a non-negative integer, got " + std::to_string(opts.ddof));
   BackendPtr backend = front::pick_backend("covariance", {&t0, &mean0});
   const Tensor t = front::on(t0, backend), m = front::on(mean0, backend);
   // Rows {..., n, d} centred by the column means {..., d}.
@@ -44,6 +37,8 @@ namespace {
 // then take the first element of the most frequent run (the lowest value on
 // ties, since the runs are in ascending order).
 Tensor mode_along(const Tensor& t, int axis, bool keep_axis) {
+  // Nx's mode sorts here, and sort raises for complex inputs.
+  if (is_complex(t.type())) front::raise_complex_not_supported("mode", "sort", 2);
   const Tensor sorted = sort(t, {.axis = axis, .direction = Direction::asc, .stable = false, .type = std::nullopt});
   const std::int64_t n = t.dim(axis);
   Shape first_shape = t.shape();
@@ -72,7 +67,6 @@ Tensor mode_along(const Tensor& t, int axis, bool keep_axis) {
 }  // namespace
 
 Tensor mode(const Tensor& t, const ModeOptions& opts) {
-  if (is_complex(t.type())) raise("mode", "expects a non-complex tensor, got: " + front::type_name(t.type()));
   std::optional<int> axis;
   if (opts.axis) axis = front::normalize_axis("mode", *opts.axis, t);
   const int rank = t.rank();

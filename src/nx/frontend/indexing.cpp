@@ -10,15 +10,17 @@ namespace nx {
 
 namespace {
 
-void require_integer(std::string_view op, const Tensor& t, std::string_view what) {
+// Nx's texts differ by op: take, take_along_axis and gather say "got {:f, 32}",
+// indexed_add and indexed_put "got type: {:f, 32}".
+void require_integer(std::string_view op, const Tensor& t, std::string_view got = "got ") {
   if (!is_integer(t.type()))
-    raise(op, std::string(what) + " must be an integer tensor, got: " + front::type_name(t.type()));
+    raise(op, "indices must be an integer tensor, " + std::string(got) + front::type_name(t.type()));
 }
 
+// Nx.Shape.slice's rank checks ("start indices", "limit indices", "strides").
 void check_rank(std::string_view op, std::size_t n, int rank, std::string_view what) {
   if (static_cast<int>(n) != rank)
-    raise(op, "expected " + std::string(what) + " to have one entry per axis (" + std::to_string(rank) + "), got " +
-                  std::to_string(n));
+    raise(op, "invalid " + std::string(what) + " rank for shape of rank " + std::to_string(rank));
 }
 
 // Validated dynamic starts: scalar integer tensors, moved onto `backend`.
@@ -28,9 +30,9 @@ std::vector<Tensor> dynamic_starts(std::string_view op, const std::vector<Tensor
     const Tensor& s = starts[i];
     if (!s.defined()) raise(op, "start index " + std::to_string(i) + " is an undefined tensor");
     if (s.rank() != 0)
-      raise(op, "start index " + std::to_string(i) + " must be a scalar tensor, got shape " +
-                    shape_to_string(s.shape()));
-    require_integer(op, s, "start index " + std::to_string(i));
+      raise(op, "index must be scalar, got shape " + shape_to_string(s.shape()) + " for axis " + std::to_string(i));
+    if (!is_integer(s.type()))
+      raise(op, "index must be integer type, got " + front::type_name(s.type()) + " for axis " + std::to_string(i));
     out.push_back(front::on(s, backend));
   }
   return out;
@@ -42,100 +44,110 @@ Tensor do_slice(const Tensor& t0, StartIndices starts, const std::vector<std::in
   // No strides: 1; a single stride applies to every axis (Nx's integer).
   std::vector<std::int64_t> strides = opts.strides;
   if (strides.size() <= 1) strides.assign(static_cast<std::size_t>(rank), strides.empty() ? 1 : strides[0]);
-  check_rank("slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
-  check_rank("slice", lengths.size(), rank, "lengths");
-  check_rank("slice", strides.size(), rank, "strides");
-  Shape shape;
-  for (int d = 0; d < rank; ++d) {
-    const auto ud = static_cast<std::size_t>(d);
-    const std::int64_t dim = t0.dim(d), len = lengths[ud], st = strides[ud];
-    if (len < 1) raise("slice", "length at axis " + std::to_string(d) + " must be at least 1, got: " + std::to_string(len));
-    if (len > dim)
-      raise("slice", "length at axis " + std::to_string(d) + " must be at most the axis size " + std::to_string(dim) +
-                         ", got: " + std::to_string(len));
-    if (st < 1) raise("slice", "stride at axis " + std::to_string(d) + " must be at least 1, got: " + std::to_string(st));
-    if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, dim - len);
-    shape.push_back((len - 1) / st + 1);  // (len + st - 1) / st overflows for huge strides
-  }
-  if (rank == 0) return t0;
+  // Nx validates the index tensors before the shapes.
   std::vector<const Tensor*> ptrs{&t0};
   for (const auto& s : starts.dynamic) ptrs.push_back(&s);
   BackendPtr backend = front::pick_backend("slice", ptrs);
   starts.dynamic = dynamic_starts("slice", starts.dynamic, backend);
+  check_rank("slice", strides.size(), rank, "strides");
+  check_rank("slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
+  check_rank("slice", lengths.size(), rank, "limit indices");
+  Shape shape;
+  for (int d = 0; d < rank; ++d) {
+    const auto ud = static_cast<std::size_t>(d);
+    const std::int64_t dim = t0.dim(d), len = lengths[ud], st = strides[ud];
+    const std::string at = "at axis " + std::to_string(d) + " must be ";
+    if (len < 1) raise("slice", "length " + at + "greater than or equal to 1, got: " + std::to_string(len));
+    if (st < 1) raise("slice", "stride " + at + "greater than or equal to 1, got: " + std::to_string(st));
+    if (len > dim) raise("slice", "length " + at + "less than axis size of " + std::to_string(dim) + ", got: " + std::to_string(len));
+    if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, dim - len);
+    shape.push_back((len - 1) / st + 1);  // (len + st - 1) / st overflows for huge strides
+  }
+  if (rank == 0) return t0;
   Tensor t = front::on(t0, backend);
   return backend->slice(Spec{shape, t.type(), t.names()}, t, starts, lengths, strides);
 }
 
 Tensor do_put_slice(const Tensor& t0, StartIndices starts, const Tensor& s0) {
   const int rank = t0.rank();
-  check_rank("put_slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
-  if (s0.rank() != rank)
-    raise("put_slice", "the slice must have the tensor's rank " + std::to_string(rank) + ", got shape " +
-                           shape_to_string(s0.shape()));
-  Names names(static_cast<std::size_t>(rank));
-  for (int d = 0; d < rank; ++d) {
-    const auto ud = static_cast<std::size_t>(d);
-    if (s0.dim(d) > t0.dim(d))
-      raise("put_slice", "slice shape " + shape_to_string(s0.shape()) + " must be at most the tensor shape " +
-                             shape_to_string(t0.shape()) + " on every axis");
-    if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, t0.dim(d) - s0.dim(d));
-    std::string a = front::name_at(t0.names(), d), b = front::name_at(s0.names(), d);
-    if (!a.empty() && !b.empty() && a != b) raise("put_slice", "cannot merge name :" + a + " with :" + b);
-    names[ud] = a.empty() ? b : a;
-  }
   std::vector<const Tensor*> ptrs{&t0, &s0};
   for (const auto& s : starts.dynamic) ptrs.push_back(&s);
   BackendPtr backend = front::pick_backend("put_slice", ptrs);
   starts.dynamic = dynamic_starts("put_slice", starts.dynamic, backend);
+  check_rank("put_slice", starts.is_dynamic() ? starts.dynamic.size() : starts.fixed.size(), rank, "start indices");
+  if (s0.rank() != rank)
+    raise("put_slice", "invalid slice for put_slice, rank of slice must match " + std::to_string(rank) +
+                           ", got: " + std::to_string(s0.rank()));
+  Names names(static_cast<std::size_t>(rank));
+  for (int d = 0; d < rank; ++d) {
+    const auto ud = static_cast<std::size_t>(d);
+    if (s0.dim(d) > t0.dim(d))
+      raise("put_slice", "slice shape " + shape_to_string(s0.shape()) + " must be less than or equal to tensor shape " +
+                             shape_to_string(t0.shape()));
+    if (!starts.is_dynamic()) starts.fixed[ud] = std::clamp<std::int64_t>(starts.fixed[ud], 0, t0.dim(d) - s0.dim(d));
+    names[ud] = front::merge_name("put_slice", front::name_at(t0.names(), d), d, front::name_at(s0.names(), d), d);
+  }
   Tensor t = front::on(t0, backend), s = front::on(s0, backend);
   Spec out{t.shape(), merge(t.type(), s.type()), front::normalized_names(names, rank)};
   return backend->put_slice(out, t, starts, s);
 }
 
-// Normalised, strictly increasing axes for k index columns (default: leading).
+// Normalised, strictly increasing axes for k index columns (default: the
+// leading k, which the callers check against the tensor's rank).
 AxisIndices index_axes(std::string_view op, const Tensor& t, std::int64_t k, const IndexAxesOptions& opts) {
-  if (k < 1 || k > t.rank())
-    raise(op, "the last dimension of indices (" + std::to_string(k) + ") must be between 1 and the tensor rank " +
-                  std::to_string(t.rank()));
   AxisIndices axes;
   if (opts.axes) {
     axes = front::normalize_axes(op, *opts.axes, t);
-    if (static_cast<std::int64_t>(axes.size()) != k)
-      raise(op, "expected " + std::to_string(k) + " axes to match the last dimension of indices, got " +
-                    front::axes_to_string(*opts.axes));
     for (std::size_t i = 1; i < axes.size(); ++i)
-      if (axes[i] <= axes[i - 1]) raise(op, "axes must be sorted in increasing order, got " + front::axes_to_string(axes));
+      if (axes[i] <= axes[i - 1]) raise(op, ":axes must be an ordered list");
+    if (static_cast<std::int64_t>(axes.size()) != k)
+      raise(op, ":axes must have the same number of elements as the last dimension of indices");
   } else {
-    for (int d = 0; d < k; ++d) axes.push_back(d);
+    for (std::int64_t d = 0; d < std::min<std::int64_t>(k, t.rank()); ++d) axes.push_back(static_cast<int>(d));
   }
   return axes;
 }
 
 Tensor indexed(std::string_view op, const Tensor& t0, const Tensor& idx0, const Tensor& upd0,
                const IndexAxesOptions& opts, bool add) {
-  require_integer(op, idx0, "indices");
   std::vector<const Tensor*> ptrs{&t0, &idx0, &upd0};
   BackendPtr backend = front::pick_backend(op, ptrs);
   Tensor t = front::on(t0, backend), idx = front::on(idx0, backend), upd = front::on(upd0, backend);
-  // Shorthands: a single index row {k} is {1, k}; a scalar update is {1}.
-  if (idx.rank() == 1) idx = reshape(idx, {1, idx.dim(0)});
+  const int r = t.rank();
+  // Nx's shorthand: one full index {r} with a scalar update is {1, r} and {1}.
+  if (idx.rank() == 1) {
+    if (idx.dim(0) != r)
+      raise(op, "expected indices to have shape {" + std::to_string(r) + "}, got: " + shape_to_string(idx.shape()));
+    if (upd.rank() != 0)
+      raise(op, "updates must be a scalar tensor when indices has rank 1, got: " + shape_to_string(upd.shape()));
+    idx = reshape(idx, {1, idx.dim(0)});
+  }
+  require_integer(op, idx, "got type: ");
+  if (idx.rank() == 0) raise(op, "indices must be a rank 1 or 2 tensor, got: 0");
+  // A scalar update with {n, k} indices is the one value for every index
+  // (Nx fails on it: its check reads the updates' leading axis).
   if (upd.rank() == 0) upd = reshape(upd, {1});
-  if (idx.rank() != 2)
-    raise(op, "indices must be a rank 1 or rank 2 tensor, got shape " + shape_to_string(idx.shape()));
-  const std::int64_t n = idx.dim(0), k = idx.dim(1);
+  const std::int64_t k = idx.dim(idx.rank() - 1);
   AxisIndices axes = index_axes(op, t, k, opts);
-  std::vector<int> rest;
-  for (int d = 0; d < t.rank(); ++d)
-    if (std::find(axes.begin(), axes.end(), d) == axes.end()) rest.push_back(d);
-  const bool shape_ok = upd.rank() == 1 + static_cast<int>(rest.size()) && upd.dim(0) == n;
-  bool window_ok = shape_ok;
-  for (std::size_t j = 0; shape_ok && j < rest.size(); ++j)
-    window_ok = window_ok && upd.dim(static_cast<int>(j) + 1) <= t.dim(rest[j]);
-  if (!window_ok)
-    raise(op, "updates of shape " + shape_to_string(upd.shape()) + " do not fit indices of shape " +
-                  shape_to_string(idx.shape()) + " into a tensor of shape " + shape_to_string(t.shape()) +
-                  " (expected {" + std::to_string(n) + ", ...} with one dimension per non-indexed axis, each at most "
-                  "that axis' size)");
+  if (idx.rank() != 2) raise(op, "indices must be a rank 1 or 2 tensor, got: " + std::to_string(idx.rank()));
+  const std::int64_t n = idx.dim(0);
+  const int u = upd.rank();
+  if (n != upd.dim(0))
+    raise(op, "expected the leading axis of indices (" + shape_to_string(idx.shape()) +
+                  ") and leading axis of updates (" + shape_to_string(upd.shape()) + ") to match");
+  if (u - 1 + k != r)
+    raise(op, "expected the rank of the input (" + std::to_string(r) + ") to be equal to the rank of the updates (" +
+                  std::to_string(u) + ") plus the trailing axis of indices (" + shape_to_string(idx.shape()) +
+                  ") minus one");
+  int update_axis = 1;
+  for (int d = 0; d < r; ++d) {
+    if (std::find(axes.begin(), axes.end(), d) != axes.end()) continue;
+    if (upd.dim(update_axis) > t.dim(d))
+      raise(op, "axis (" + std::to_string(update_axis) + ") of updates (" + shape_to_string(upd.shape()) +
+                    ") must be less than or equal to the axis (" + std::to_string(d) + ") of " +
+                    shape_to_string(t.shape()) + ")");
+    ++update_axis;
+  }
   Spec out{t.shape(), merge(t.type(), upd.type()), t.names()};
   return add ? backend->indexed_add(out, t, idx, upd, axes) : backend->indexed_put(out, t, idx, upd, axes);
 }
@@ -150,7 +162,9 @@ Tensor positions(const Shape& shape, const BackendPtr& backend) {
 
 // Lower-triangle mask {n, m} (u8): 1 where column <= row + k.
 Tensor tri_on(std::int64_t n, std::int64_t m, std::int64_t k, const BackendPtr& backend) {
-  front::check_shape("tri", {n, m});
+  // Nx builds iota({n, 1}) and iota({1, m}), validated in that order.
+  front::check_shape("tri", {n, 1});
+  front::check_shape("tri", {1, m});
   // Beyond [-n, m] the mask is all zeros or all ones; clamping keeps
   // `cols - k` from wrapping around.
   k = std::clamp<std::int64_t>(k, -n, m);
@@ -160,7 +174,7 @@ Tensor tri_on(std::int64_t n, std::int64_t m, std::int64_t k, const BackendPtr& 
 }
 
 Tensor triangle(std::string_view op, const Tensor& t, std::int64_t k, bool lower) {
-  if (t.rank() < 2) raise(op, "expects a tensor of rank at least 2, got shape " + shape_to_string(t.shape()));
+  if (t.rank() < 2) raise(op, std::string(op) + "/2 expects a tensor with at least 2 dimensions, got: " + inspect(t));
   const int r = t.rank();
   k = std::clamp<std::int64_t>(k, -t.dim(r - 2) - 1, t.dim(r - 1) + 1);  // no overflow in k - 1
   Tensor mask = tri_on(t.dim(r - 2), t.dim(r - 1), lower ? k : k - 1, t.backend());
@@ -202,11 +216,15 @@ Tensor put_slice(const Tensor& t, const std::vector<Tensor>& starts, const Tenso
 }
 
 Tensor gather(const Tensor& t0, const Tensor& idx0, const IndexAxesOptions& opts) {
-  require_integer("gather", idx0, "indices");
-  if (idx0.rank() < 1) raise("gather", "indices must have rank at least 1, got a scalar");
+  if (idx0.rank() < 1) raise("gather", "expected indices rank to be at least 1, got: 0");
   BackendPtr backend = front::pick_backend("gather", {&t0, &idx0});
   Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
-  AxisIndices axes = index_axes("gather", t, idx.dim(idx.rank() - 1), opts);
+  const std::int64_t k = idx.dim(idx.rank() - 1);
+  AxisIndices axes = index_axes("gather", t, k, opts);
+  require_integer("gather", idx);
+  if (k > t.rank())
+    raise("gather", "expected the last indices dimension size (" + std::to_string(k) +
+                        ") to be less than or equal to the tensor rank (" + std::to_string(t.rank()) + ")");
   Shape shape(idx.shape().begin(), idx.shape().end() - 1);
   Names names;
   for (int d = 0; d + 1 < idx.rank(); ++d) names.push_back(front::name_at(idx.names(), d));
@@ -228,7 +246,7 @@ Tensor indexed_put(const Tensor& t, const Tensor& indices, const Tensor& updates
 }
 
 Tensor take(const Tensor& t0, const Tensor& idx0, const Axis& axis) {
-  require_integer("take", idx0, "indices");
+  require_integer("take", idx0);
   const int ax = front::normalize_axis("take", axis, t0);
   BackendPtr backend = front::pick_backend("take", {&t0, &idx0});
   Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
@@ -238,7 +256,10 @@ Tensor take(const Tensor& t0, const Tensor& idx0, const Axis& axis) {
     if (d == ax) {
       for (int j = 0; j < idx.rank(); ++j) {
         shape.push_back(idx.dim(j));
-        names.push_back(front::name_at(idx.names(), j));
+        // Rank-1 indices keep the taken axis' name (merged with theirs).
+        names.push_back(idx.rank() == 1 ? front::merge_name("take", front::name_at(t.names(), d), d,
+                                                             front::name_at(idx.names(), 0), 0)
+                                        : front::name_at(idx.names(), j));
       }
     } else {
       shape.push_back(t.dim(d));
@@ -250,28 +271,29 @@ Tensor take(const Tensor& t0, const Tensor& idx0, const Axis& axis) {
 }
 
 Tensor take_along_axis(const Tensor& t0, const Tensor& idx0, const Axis& axis) {
-  require_integer("take_along_axis", idx0, "indices");
+  require_integer("take_along_axis", idx0);
   const int ax = front::normalize_axis("take_along_axis", axis, t0);
-  if (idx0.rank() != t0.rank())
-    raise("take_along_axis", "indices must have the tensor's rank " + std::to_string(t0.rank()) + ", got shape " +
-                                 shape_to_string(idx0.shape()));
+  const std::string expected = "Expected " + front::shape_template(t0.shape(), ax) + ", got: " + shape_to_string(idx0.shape());
+  if (idx0.rank() != t0.rank()) raise("take_along_axis", "shapes must have the same number of dimensions. " + expected);
   for (int d = 0; d < t0.rank(); ++d)
-    if (d != ax && idx0.dim(d) != t0.dim(d))
-      raise("take_along_axis", "indices shape " + shape_to_string(idx0.shape()) + " must match the tensor shape " +
-                                   shape_to_string(t0.shape()) + " on every axis except " + std::to_string(ax));
+    if (d != ax && idx0.dim(d) != t0.dim(d)) raise("take_along_axis", "non-indexing dimensions must match. " + expected);
   BackendPtr backend = front::pick_backend("take_along_axis", {&t0, &idx0});
   Tensor t = front::on(t0, backend), idx = front::on(idx0, backend);
   return backend->take_along_axis(Spec{idx.shape(), t.type(), t.names()}, t, idx, ax);
 }
 
 Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
-  if (t.rank() < 2) raise("take_diagonal", "expects a tensor of rank at least 2, got shape " + shape_to_string(t.shape()));
+  if (t.rank() < 2)
+    raise("take_diagonal",
+          "take_diagonal/2 expects tensor of rank 2 or higher, got tensor of rank: " + std::to_string(t.rank()));
   const int r = t.rank();
   const std::int64_t rows = t.dim(r - 2), cols = t.dim(r - 1);
-  if ((offset >= 0 && offset >= cols) || (offset < 0 && offset <= -rows))
-    raise("take_diagonal", "offset must be less than length of axis " + std::to_string(r - 1) +
-                               " when positive or axis " + std::to_string(r - 2) + " when negative, got: " +
-                               std::to_string(offset));
+  // Nx names the axes of the last two (the matrix): 0 and 1.
+  if (offset >= 0 && offset >= cols)
+    raise("take_diagonal", "offset must be less than length of axis 1 when positive, got: " + std::to_string(offset));
+  if (offset < 0 && offset <= -rows)
+    raise("take_diagonal",
+          "absolute value of offset must be less than length of axis 0 when negative, got: " + std::to_string(offset));
   const std::int64_t len = offset >= 0 ? std::min(rows, cols - offset) : std::min(rows + offset, cols);
   // Coordinates (i + max(-offset, 0), i + max(offset, 0)) on the last two axes.
   Tensor i = positions({len, 1}, t.backend());
@@ -286,7 +308,8 @@ Tensor take_diagonal(const Tensor& t, std::int64_t offset) {
 }
 
 Tensor make_diagonal(const Tensor& v, std::int64_t offset) {
-  if (v.rank() != 1) raise("make_diagonal", "expects tensor of rank 1, got tensor of rank: " + std::to_string(v.rank()));
+  if (v.rank() != 1)
+    raise("make_diagonal", "make_diagonal/2 expects tensor of rank 1, got tensor of rank: " + std::to_string(v.rank()));
   const std::int64_t len = v.dim(0);
   const __int128 n128 = len + (offset >= 0 ? __int128{offset} : -__int128{offset});
   if (n128 > std::numeric_limits<std::int64_t>::max())

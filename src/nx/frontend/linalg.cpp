@@ -1,5 +1,6 @@
 // Front end: outer, the FFT family and Nx.LinAlg (its callbacks and the
 // functions Nx composes from other ops).
+#include <algorithm>
 #include <cmath>
 
 #include "common.hpp"
@@ -47,6 +48,15 @@ void check_square(std::string_view op, const Tensor& t, const std::string& what)
   if (r < 2 || t.dim(r - 1) != t.dim(r - 2)) raise(op, what + shape_to_string(t.shape()));
 }
 
+// Nx.Shape's checks for the decompositions of square matrices: the rank,
+// then the last two dimensions.
+void check_square_batch(std::string_view op, const Tensor& t) {
+  if (t.rank() < 2)
+    raise(op, "tensor must have at least rank 2, got rank " + std::to_string(t.rank()) + " with shape " +
+                  shape_to_string(t.shape()));
+  check_square(op, t, "tensor must be a square matrix or a batch of square matrices, got shape: ");
+}
+
 Shape without_last(const Shape& s, std::size_t count) { return Shape(s.begin(), s.end() - static_cast<std::ptrdiff_t>(count)); }
 
 std::int64_t next_pow2(std::int64_t n) {
@@ -88,12 +98,12 @@ struct Resolved {
 
 Resolved resolve_fft(std::string_view op, const Tensor& t, const FftFrontOptions& opts,
                      std::int64_t default_length) {
-  if (t.rank() == 0) raise(op, "expected a tensor of rank 1 or more, got a scalar");
+  if (t.rank() == 0) raise(op, "expected a tensor with rank > 0, got tensor with rank 0");
   const int axis = front::normalize_axis(op, opts.axis, t);
   std::int64_t n = default_length > 0 ? default_length : t.dim(axis);
   if (opts.power_of_two) n = next_pow2(n);
   else if (opts.length) n = *opts.length;
-  if (n < 1) raise(op, "length must be a positive integer, got " + std::to_string(n));
+  if (n < 1) raise(op, "expected an integer or :power_of_two as length, got: " + std::to_string(n));
   return {axis, n};
 }
 
@@ -108,13 +118,19 @@ Tensor fft_1d(std::string_view op, const Tensor& t, const FftFrontOptions& opts,
 }
 
 Tensor fft_2d(std::string_view op, const Tensor& t, const Fft2FrontOptions& opts, bool inverse) {
-  if (t.rank() < 2) raise(op, "expected a tensor of rank 2 or more, got shape " + shape_to_string(t.shape()));
-  if (!opts.axes.empty() && opts.axes.size() != 2) raise(op, "expected 2 axes, got " + front::axes_to_string(opts.axes));
+  if (t.rank() < 2) raise(op, "expected a tensor with rank > 1, got tensor with rank " + std::to_string(t.rank()));
+  if (!opts.axes.empty() && opts.axes.size() != 2)
+    raise(op, "expected :axes to be a list with 2 axes, got: " + front::axes_to_string(opts.axes));
   const AxisIndices axes =
       front::normalize_axes(op, opts.axes.empty() ? Axes{t.rank() - 2, t.rank() - 1} : opts.axes, t);
   std::vector<std::int64_t> lengths = opts.lengths;
   if (lengths.empty()) lengths = {t.dim(axes[0]), t.dim(axes[1])};
-  if (lengths.size() != 2) raise(op, "expected 2 lengths, got " + std::to_string(lengths.size()));
+  if (lengths.size() != 2) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < lengths.size(); ++i)
+      list += (i ? ", " : "") + (lengths[i] == power_of_two_length ? ":power_of_two" : std::to_string(lengths[i]));
+    raise(op, "expected :lengths to be a list of lengths or :power_of_two, got: " + list + "]");
+  }
   for (std::size_t i = 0; i < 2; ++i) {
     auto& n = lengths[i];
     if (n == power_of_two_length) n = next_pow2(t.dim(axes[i]));
@@ -170,8 +186,14 @@ namespace linalg {
 Tensor triangular_solve(const Tensor& a, const Tensor& b, const TriangularSolveOptions& opts) {
   BackendPtr backend = front::pick_backend("triangular_solve", {&a, &b});
   Tensor x = front::on(a, backend), y = front::on(b, backend);
-  check_square("triangular_solve", x,
-               "expected a square matrix or a batch of square matrices, got tensor with shape: ");
+  // Nx.Shape.triangular_solve's clauses: a non-square matrix, then ranks that
+  // cannot pair (only a single matrix takes a vector), then a non-square batch.
+  const std::string not_square =
+      "triangular_solve/3 expected a square matrix or a batch of square matrices, got tensor with shape: ";
+  if (x.rank() == 2 && x.dim(0) != x.dim(1)) raise("triangular_solve", not_square + shape_to_string(x.shape()));
+  if (x.rank() < 2 || (y.rank() < 2 && !(x.rank() == 2 && y.rank() == 1)))
+    raise("triangular_solve", "incompatible dimensions for a and b on triangular solve");
+  check_square("triangular_solve", x, not_square);
   const int r = x.rank();
   const std::int64_t n = x.dim(r - 1);
   const Shape batch = without_last(x.shape(), 2);
@@ -181,15 +203,13 @@ Tensor triangular_solve(const Tensor& a, const Tensor& b, const TriangularSolveO
   } else if (y.rank() == r) {
     ok = without_last(y.shape(), 2) == batch && (opts.left_side ? y.dim(r - 2) : y.dim(r - 1)) == n;
   }
-  if (!ok)
-    raise("triangular_solve", "incompatible dimensions for a and b on triangular solve, got " +
-                                  shape_to_string(x.shape()) + " and " + shape_to_string(y.shape()));
+  if (!ok) raise("triangular_solve", "incompatible dimensions for a and b on triangular solve");
   Spec out{y.shape(), to_floating(merge(x.type(), y.type())), y.names()};
   return backend->triangular_solve(out, x, y, opts);
 }
 
 Tensor cholesky(const Tensor& a) {
-  check_square("cholesky", a, "tensor must be a square matrix or a batch of square matrices, got shape: ");
+  check_square_batch("cholesky", a);
   return a.backend()->cholesky(Spec{a.shape(), to_floating(a.type()), a.names()}, a);
 }
 
@@ -201,9 +221,13 @@ Tensor solve(const Tensor& a, const Tensor& b) {
                "matrices, got: ");
   const Shape vec = without_last(x.shape(), 1);
   const bool ok = y.shape() == vec || (y.rank() == x.rank() && without_last(y.shape(), 1) == vec);
-  if (!ok)
-    raise("solve", "`b` tensor has incompatible dimensions, expected " + shape_to_string(x.shape()) + " or " +
-                       shape_to_string(vec) + ", got: " + shape_to_string(y.shape()));
+  if (!ok) {
+    // Nx spells the batched matrix form with "m" for the free dimension.
+    std::string matrix = shape_to_string(x.shape());
+    if (x.rank() > 2) matrix = shape_to_string(vec).substr(0, shape_to_string(vec).size() - 1) + ", \"m\"}";
+    raise("solve", "`b` tensor has incompatible dimensions, expected " + matrix + " or " + shape_to_string(vec) +
+                       ", got: " + shape_to_string(y.shape()));
+  }
   return backend->solve(Spec{y.shape(), to_floating(merge(x.type(), y.type())), {}}, x, y);
 }
 
@@ -223,14 +247,14 @@ std::pair<Tensor, Tensor> qr(const Tensor& a, const QrOptions& opts) {
 }
 
 std::pair<Tensor, Tensor> eigh(const Tensor& a, const EighOptions& opts) {
-  check_square("eigh", a, "tensor must be a square matrix or a batch of square matrices, got shape: ");
+  check_square_batch("eigh", a);
   const Type t = to_floating(a.type());
   auto res = a.backend()->eigh({Spec{without_last(a.shape(), 1), t, {}}, Spec{a.shape(), t, {}}}, a, opts);
   return {res.at(0), res.at(1)};
 }
 
 SvdResult svd(const Tensor& a, const SvdOptions& opts) {
-  if (is_complex(a.type())) raise("svd", "complex tensors are not supported, got type " + front::type_name(a.type()));
+  if (is_complex(a.type())) raise("svd", "Nx.LinAlg.svd/2 is not yet implemented for complex inputs");
   const int r = a.rank();
   if (r < 2)
     raise("svd", "tensor must have at least rank 2, got rank " + std::to_string(r) + " with shape " +
@@ -247,7 +271,7 @@ SvdResult svd(const Tensor& a, const SvdOptions& opts) {
 }
 
 LuResult lu(const Tensor& a) {
-  check_square("lu", a, "tensor must be a square matrix or a batch of square matrices, got shape: ");
+  check_square_batch("lu", a);
   const Type t = to_floating(a.type());
   // The permutation matrix keeps the input type.
   auto res = a.backend()->lu({Spec{a.shape(), a.type(), {}}, Spec{a.shape(), t, {}}, Spec{a.shape(), t, {}}}, a);
@@ -255,7 +279,13 @@ LuResult lu(const Tensor& a) {
 }
 
 Tensor determinant(const Tensor& a) {
-  check_square("determinant", a, "determinant/1 expects a square tensor, got tensor with shape: ");
+  // Nx prints the last two dimensions as a list.
+  const int r = a.rank();
+  if (r < 2 || a.dim(r - 1) != a.dim(r - 2)) {
+    std::string last = "[";
+    for (int d = std::max(0, r - 2); d < r; ++d) last += (d > std::max(0, r - 2) ? ", " : "") + std::to_string(a.dim(d));
+    raise("determinant", "determinant/1 expects a square tensor, got tensor with shape: " + last + "]");
+  }
   return a.backend()->determinant(Spec{without_last(a.shape(), 2), to_floating(a.type()), {}}, a);
 }
 

@@ -116,15 +116,6 @@ void render(std::ostringstream& os, const Shape& shape, std::size_t depth, std::
   os << "\n" << pad << "]";
 }
 
-std::string header(const Tensor& t) {
-  std::string h = to_string(t.type());
-  for (int d = 0; d < t.rank(); ++d) {
-    std::string n = front::name_at(t.names(), d);
-    h += "[" + (n.empty() ? "" : n + ": ") + std::to_string(t.dim(d)) + "]";
-  }
-  return h;
-}
-
 std::string values(const Tensor& t, std::int64_t limit, int indent) {
   std::int64_t shown = limit < 0 ? t.size() : std::min(limit, t.size());
   auto packed = t.backend()->to_binary(t, shown);
@@ -143,7 +134,7 @@ std::string format_values(const Tensor& t) { return values(t, -1, 0); }
 
 std::string inspect(const Tensor& t, const InspectOptions& opts) {
   if (defn::is_expr(t)) return defn::inspect_expr(t);
-  std::string s = "#Nx.Tensor<\n  " + header(t) + "\n";
+  std::string s = "#Nx.Tensor<\n  " + front::inspect_header(t) + "\n";
   std::string extra = t.backend()->inspect_header();
   if (!extra.empty()) s += "  " + extra + "\n";
   return s + values(t, opts.limit, 2) + "\n>";
@@ -152,3 +143,16 @@ std::string inspect(const Tensor& t, const InspectOptions& opts) {
 std::ostream& operator<<(std::ostream& os, const Tensor& t) { return os << inspect(t); }
 
 }  // namespace nx
+
+namespace nx::front {
+
+std::string inspect_header(const Tensor& t) {
+  std::string h = to_string(t.type());
+  for (int d = 0; d < t.rank(); ++d) {
+    std::string n = name_at(t.names(), d);
+    h += "[" + (n.empty() ? "" : n + ": ") + std::to_string(t.dim(d)) + "]";
+  }
+  return h;
+}
+
+}  // namespace nx::front

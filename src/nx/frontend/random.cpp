@@ -11,10 +11,12 @@ namespace nx::random {
 
 namespace {
 
+// Nx.Random's key checks: the shape, then the type.
 void check_key(std::string_view op, const Tensor& key) {
-  if (key.type() != u32 || key.shape() != Shape{2})
-    raise(op, "expected a key of type u32 and shape {2}, got " + to_string(key.type()) + " " +
-                  shape_to_string(key.shape()));
+  if (key.shape() != Shape{2})
+    raise(op, "expected key to have shape {2}, got tensor with shape " + shape_to_string(key.shape()));
+  if (key.type() != u32)
+    raise(op, "expected key with 32-bit unsigned integer type, got key with type " + front::type_name(key.type()));
 }
 
 using Ints = std::vector<std::int64_t>;
@@ -103,9 +105,11 @@ int mantissa_bits(Type t) {
   return 52;
 }
 
-void check_float_type(std::string_view op, Type t) {
+// `expected` is Nx's word for the types the function takes ("float",
+// "float or complex").
+void check_float_type(std::string_view op, Type t, std::string_view expected = "float") {
   if (!(t == f16 || t == bf16 || t == f32 || t == f64))
-    raise(op, "expected a floating-point type (f16, bf16, f32 or f64), got " + to_string(t));
+    raise(op, "expected " + std::string(expected) + " type, got type " + front::type_name(t));
 }
 
 // Floats uniform in [lo, hi) from the bits of `key` (no key split).
@@ -161,7 +165,7 @@ Sample uniform(const Tensor& key, double min, double max, const UniformOptions& 
 
 Sample normal(const Tensor& key, double mean, double std, const UniformOptions& opts) {
   check_key("normal", key);
-  check_float_type("normal", opts.type);
+  check_float_type("normal", opts.type, "float or complex");
   front::check_shape("normal", opts.shape);
   front::check_names("normal", opts.names, static_cast<int>(opts.shape.size()));
   Tensor keys = split(key);
@@ -177,8 +181,9 @@ Sample normal(const Tensor& key, double mean, double std, const UniformOptions& 
 
 Sample randint(const Tensor& key, std::int64_t min, std::int64_t max, const RandintOptions& opts) {
   check_key("randint", key);
-  if (!is_integer(opts.type) || opts.type.bits < 8)
-    raise("randint", "expected an integer type of 8 to 64 bits, got " + to_string(opts.type));
+  if (!is_integer(opts.type)) raise("randint", "expected integer type, got type " + front::type_name(opts.type));
+  if (opts.type.bits < 8)
+    raise("randint", "expected an integer type of 8 to 64 bits, got " + front::type_name(opts.type));
   front::check_shape("randint", opts.shape);
   front::check_names("randint", opts.names, static_cast<int>(opts.shape.size()));
   const Type type = opts.type;

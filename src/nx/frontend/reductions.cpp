@@ -20,7 +20,7 @@ Tensor reduction(std::string_view op, const Tensor& t, const ReduceOptions& opts
 }
 
 void reject_complex(std::string_view op, const Tensor& t) {
-  if (is_complex(t.type())) raise(op, "expects a non-complex tensor, got: " + front::type_name(t.type()));
+  if (is_complex(t.type())) front::raise_complex_not_supported(op, op, 2);
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ Tensor argmin(const Tensor& t, const ArgReduceOptions& opts) { return arg_reduct
 
 Tensor reduce(const Tensor& t, const Tensor& acc, const ReduceFn& fn, const CustomReduceOptions& opts) {
   if (!fn) raise("reduce", "the reducer function is empty");
-  if (acc.rank() != 0) raise("reduce", "the accumulator must be a scalar, got shape " + shape_to_string(acc.shape()));
+  if (acc.rank() != 0) raise("reduce", "the accumulator must be a non-vectorized scalar, got: " + inspect(acc));
   ReduceCallbackOptions norm{.keep_axes = opts.keep_axes};
   if (opts.axes) norm.axes = front::normalize_axes("reduce", *opts.axes, t);
   Type type = opts.type.value_or(merge(t.type(), acc.type()));

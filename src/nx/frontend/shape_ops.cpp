@@ -27,22 +27,21 @@ Tensor with_names(const Tensor& t, Names names) {
 }
 
 // Per-axis name merge of tensors of equal rank ("" merges with anything).
-Names merge_names(std::string_view op, const std::vector<Tensor>& tensors, int rank) {
+// Nx folds each later tensor's name into the names so far and reports the
+// conflict on `axis` (the concatenate or stack axis, as given).
+Names merge_names(std::string_view op, const std::vector<Tensor>& tensors, int rank, int axis) {
   Names out(static_cast<std::size_t>(rank));
   for (const auto& t : tensors)
     for (int d = 0; d < rank; ++d) {
-      const std::string n = front::name_at(t.names(), d);
       auto& o = out[static_cast<std::size_t>(d)];
-      if (n.empty()) continue;
-      if (!o.empty() && o != n) raise(op, "cannot merge name :" + o + " with :" + n);
-      o = n;
+      o = front::merge_name(op, front::name_at(t.names(), d), axis, o, axis);
     }
   return front::normalized_names(out, rank);
 }
 
 // The inputs of concatenate/stack on one backend, with their merged type.
 std::vector<Tensor> gather_inputs(std::string_view op, const std::vector<Tensor>& tensors, Type& type) {
-  if (tensors.empty()) raise(op, "expects a non-empty list of tensors");
+  if (tensors.empty()) raise(op, "no tensors were given to " + std::string(op));
   std::vector<const Tensor*> ptrs;
   for (const auto& t : tensors) {
     if (!t.defined()) raise(op, "got an undefined tensor");
@@ -75,10 +74,16 @@ Tensor reshape(const Tensor& t, const Shape& shape, const Names& names) {
     }
   }
   if (auto_at >= 0) {
-    if (t.size() % known != 0)
+    // Nx infers the floor quotient; a zero one is reported against the shape
+    // without the auto dimension, any other mismatch by the size check below.
+    const std::int64_t inferred = t.size() / known;
+    if (inferred == 0) {
+      Shape without = shape;
+      without.erase(without.begin() + auto_at);
       raise("reshape", "cannot reshape, current shape " + shape_to_string(t.shape()) +
-                           " is not compatible with new shape " + shape_to_string(shape));
-    resolved[static_cast<std::size_t>(auto_at)] = t.size() / known;
+                           " is not compatible with new shape " + shape_to_string(without));
+    }
+    resolved[static_cast<std::size_t>(auto_at)] = inferred;
   }
   front::check_shape("reshape", resolved);
   if (shape_size(resolved) != t.size())
@@ -115,11 +120,11 @@ Tensor squeeze(const Tensor& t, const OptionalAxes& axes) {
   AxisIndices squeezed;
   if (axes) {
     squeezed = front::normalize_axes("squeeze", *axes, t);
+    std::sort(squeezed.begin(), squeezed.end());
     for (int a : squeezed)
       if (t.dim(a) != 1)
         raise("squeeze", "cannot squeeze dimensions whose sizes are not 1, got " + std::to_string(t.dim(a)) +
                              " for dimension " + std::to_string(a));
-    std::sort(squeezed.begin(), squeezed.end());
   } else {
     for (int d = 0; d < t.rank(); ++d)
       if (t.dim(d) == 1) squeezed.push_back(d);
@@ -171,8 +176,9 @@ Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes, 
     raise("broadcast", "expected length of axes (" + std::to_string(ax.size()) + ") to match rank of shape (" +
                            std::to_string(t.rank()) + ")");
   for (std::size_t i = 0; i < ax.size(); ++i) {
-    if (i > 0 && ax[i] <= ax[i - 1])
-      raise("broadcast", "the axes " + front::axes_to_string(ax) + " must be in increasing order");
+    if (i > 0 && ax[i] < ax[i - 1])
+      raise("broadcast", "broadcast axes must be ordered, got " + std::to_string(ax[i]) + " after " +
+                             std::to_string(ax[i - 1]));
     const std::int64_t in = t.shape()[i], o = shape[static_cast<std::size_t>(ax[i])];
     if (in != 1 && in != o)
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
@@ -213,10 +219,9 @@ Tensor transpose(const Tensor& t, const OptionalAxes& axes) {
 namespace {
 
 Tensor pad_with(const Tensor& t, const Tensor& value, Type type, const std::vector<PadConfig>& config) {
-  if (value.rank() != 0) raise("pad", "padding value must be a scalar, got shape " + shape_to_string(value.shape()));
+  if (value.rank() != 0) raise("pad", "padding value must be a scalar and non-vectorized");
   if (static_cast<int>(config.size()) != t.rank())
-    raise("pad", "invalid padding configuration, rank of padding configuration (" + std::to_string(config.size()) +
-                     ") and shape (" + std::to_string(t.rank()) + ") must match");
+    raise("pad", "invalid padding configuration, rank of padding configuration and shape must match");
   Shape shape;
   for (int d = 0; d < t.rank(); ++d) {
     const auto& c = config[static_cast<std::size_t>(d)];
@@ -262,24 +267,23 @@ Tensor concatenate(const std::vector<Tensor>& tensors, const Axis& axis) {
   auto inputs = gather_inputs("concatenate", tensors, type);
   if (inputs.size() == 1) return inputs[0];
   const Tensor& first = inputs[0];
-  const int rank = first.rank();
-  if (rank == 0) raise("concatenate", "cannot concatenate scalars");
   const int ax = front::normalize_axis("concatenate", axis, first);
+  // Nx merges the names (over the axes all tensors have) before comparing shapes.
+  int common_rank = first.rank();
+  for (const auto& t : inputs) common_rank = std::min(common_rank, t.rank());
+  Names names = merge_names("concatenate", inputs, common_rank, ax);
+  const int rank = first.rank();
   Shape shape = first.shape();
   for (std::size_t i = 1; i < inputs.size(); ++i) {
     const Tensor& t = inputs[i];
-    if (t.rank() != rank)
-      raise("concatenate", "expected all tensors to have rank " + std::to_string(rank) + ", got tensor of shape " +
-                               shape_to_string(t.shape()));
-    for (int d = 0; d < rank; ++d) {
-      if (d == ax) continue;
-      if (t.dim(d) != first.dim(d))
-        raise("concatenate", "expected all shapes to match " + shape_to_string(first.shape()) +
-                                 " except on axis " + std::to_string(ax) + ", got: " + shape_to_string(t.shape()));
-    }
+    bool match = t.rank() == rank;
+    for (int d = 0; match && d < rank; ++d) match = d == ax || t.dim(d) == first.dim(d);
+    if (!match)
+      raise("concatenate", "expected all shapes to match " + front::shape_template(first.shape(), ax) +
+                               ", got unmatching shape: " + shape_to_string(t.shape()));
     shape[static_cast<std::size_t>(ax)] += t.dim(ax);
   }
-  Spec out{shape, type, merge_names("concatenate", inputs, rank)};
+  Spec out{shape, type, front::normalized_names(names, rank)};
   return first.backend()->concatenate(out, inputs, ax);
 }
 
@@ -289,17 +293,31 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& na
   const Tensor& first = inputs[0];
   const int rank = first.rank();
   const int ax = axis < 0 ? axis + rank + 1 : axis;
-  if (ax < 0 || ax > rank)
-    raise("stack", "axis " + std::to_string(axis) + " is out of range for stacking tensors of rank " +
-                       std::to_string(rank));
-  if (inputs.size() == 1) return new_axis(first, ax, name);
+  const auto check_axis = [&] {
+    if (ax < 0 || ax > rank)
+      raise("stack", "new axis position for shape " + shape_to_string(first.shape()) + " must be a number between " +
+                         std::to_string(-rank - 1) + " and " + std::to_string(rank) + ", got: " + std::to_string(axis));
+  };
+  if (inputs.size() == 1) {
+    check_axis();
+    return new_axis(first, ax, name);
+  }
+  // Nx merges the names (reporting the axis as given), then compares shapes,
+  // then places the new axis.
+  int common_rank = rank;
+  for (const auto& t : inputs) common_rank = std::min(common_rank, t.rank());
+  Names names = merge_names("stack", inputs, common_rank, axis);
+  std::vector<Shape> distinct;
   for (const auto& t : inputs)
-    if (t.shape() != first.shape())
-      raise("stack", "all input tensors must have the same shape, got " + shape_to_string(first.shape()) + " and " +
-                         shape_to_string(t.shape()));
+    if (std::find(distinct.begin(), distinct.end(), t.shape()) == distinct.end()) distinct.push_back(t.shape());
+  if (distinct.size() > 1) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < distinct.size(); ++i) list += (i ? ", " : "") + shape_to_string(distinct[i]);
+    raise("stack", "can only stack tensors of the same shape, got distinct shapes: " + list + "]");
+  }
+  check_axis();
   Shape shape = first.shape();
   shape.insert(shape.begin() + ax, static_cast<std::int64_t>(inputs.size()));
-  Names names = merge_names("stack", inputs, rank);
   if (!names.empty() || !name.empty()) {
     names.resize(static_cast<std::size_t>(rank));
     names.insert(names.begin() + ax, name);
@@ -310,7 +328,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int axis, const std::string& na
 
 Tensor tile(const Tensor& t, const std::vector<std::int64_t>& reps) {
   for (auto r : reps)
-    if (r < 1) raise("tile", "repetitions must be a list of positive integers, got: " + list_string(reps));
+    if (r < 1) raise("tile", "repetitions must be a list of integers, got: " + list_string(reps));
   const std::size_t n = std::max(reps.size(), static_cast<std::size_t>(t.rank()));
   Shape dims(n - static_cast<std::size_t>(t.rank()), 1);
   dims.insert(dims.end(), t.shape().begin(), t.shape().end());

@@ -5,12 +5,13 @@ namespace nx {
 
 namespace {
 
-void reject_complex(std::string_view op, const Tensor& t) {
-  if (is_complex(t.type())) raise(op, "cannot sort complex tensors, got: " + front::type_name(t.type()));
+// `function` is the Nx function that raises: top_k sorts with argsort.
+void reject_complex(std::string_view op, const Tensor& t, std::string_view function) {
+  if (is_complex(t.type())) front::raise_complex_not_supported(op, function, 2);
 }
 
 SortCallbackOptions normalized(std::string_view op, const Tensor& t, const SortOptions& opts) {
-  reject_complex(op, t);
+  reject_complex(op, t, op);
   return {front::normalize_axis(op, opts.axis, t), opts.direction, opts.stable};
 }
 
@@ -30,12 +31,13 @@ Tensor argsort(const Tensor& t, const SortOptions& opts) {
 }
 
 std::pair<Tensor, Tensor> top_k(const Tensor& t, std::int64_t k) {
-  reject_complex("top_k", t);
-  if (t.rank() == 0) raise("top_k", "expects a tensor of rank at least 1, got a scalar");
+  if (k < 1) raise("top_k", "top_k k must be an integer greater than or equal to 1, got k=" + std::to_string(k));
+  if (t.rank() == 0) raise("top_k", "top_k input must have at least rank 1");
   const std::int64_t last = t.shape().back();
-  if (k < 1 || k > last)
-    raise("top_k", "k must be between 1 and the size of the last axis (" + std::to_string(last) + "), got " +
-                       std::to_string(k));
+  if (k > last)
+    raise("top_k", "top_k input last axis size must be greater than or equal to k, got size=" + std::to_string(last) +
+                       " and k=" + std::to_string(k));
+  reject_complex("top_k", t, "argsort");
   Shape shape = t.shape();
   shape.back() = k;
   std::vector<Spec> out = {Spec{shape, t.type(), t.names()}, Spec{shape, s32, t.names()}};

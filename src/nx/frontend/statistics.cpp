@@ -13,9 +13,10 @@ using CumulativeMember = Tensor (Backend::*)(const Spec&, const Tensor&, const C
 
 Tensor cumulative(std::string_view op, const Tensor& t, const CumulativeOptions& opts, CumulativeMember member,
                   bool ordered) {
-  if (ordered && is_complex(t.type()))
-    raise(op, "expects a non-complex tensor, got: " + front::type_name(t.type()));
   CumulativeCallbackOptions norm{front::normalize_axis(op, opts.axis, t), opts.reverse};
+  // Nx scans with Nx.min/Nx.max, which raise for complex inputs.
+  if (ordered && is_complex(t.type()))
+    front::raise_complex_not_supported(op, op == "cumulative_min" ? "min" : "max", 2);
   return (t.backend().get()->*member)(t.spec(), t, norm);
 }
 
@@ -137,11 +138,12 @@ Tensor log_softmax(const Tensor& t, const Axis& axis) {
 }
 
 Tensor median(const Tensor& t, const MedianOptions& opts) {
-  if (is_complex(t.type())) raise("median", "expects a non-complex tensor, got: " + front::type_name(t.type()));
   Tensor x = t;
   int axis = 0;
   if (opts.axis) axis = front::normalize_axis("median", *opts.axis, t);
   else x = flatten(t);
+  // Nx's median sorts, and sort raises for complex inputs.
+  if (is_complex(t.type())) front::raise_complex_not_supported("median", "sort", 2);
   Tensor sorted = sort(x, {.axis = axis});
   const std::int64_t n = x.dim(axis);
   Tensor r;
