@@ -189,9 +189,12 @@ TEST_P(AxesNames, Errors) {
             "sort: name :x not found in tensor with names [nil, nil]");
   EXPECT_EQ(error_of([&] { return nx::cumulative_sum(plain, {.axis = "x"}); }),
             "cumulative_sum: name :x not found in tensor with names [nil, nil]");
-  // broadcast's axes are positions of the (unnamed) result.
+  // broadcast looks names up among the input's names (as Nx does) and takes
+  // the position found there as the result axis.
   EXPECT_EQ(error_of([&] { return nx::broadcast(nx::iota({3}, {.backend = b()}), {2, 3}, nx::Axes{"y"}); }),
-            "broadcast: name :y not found in tensor with names [nil, nil]");
+            "broadcast: name :y not found in tensor with names [nil]");
+  auto named = nx::broadcast(nx::iota({2}, {.names = {"y"}, .backend = b()}), {2, 3}, nx::Axes{"y"});
+  EXPECT_EQ(nx::to_flat_list<std::int64_t>(named), (std::vector<std::int64_t>{0, 0, 0, 1, 1, 1}));
   EXPECT_EQ(error_of([&] { return nx::dot(t, {"y"}, plain, {"y"}); }),
             "dot: name :y not found in tensor with names [nil, nil]");
   EXPECT_EQ(error_of([&] { return nx::sum(t, {.axes = {""}}); }), "sum: axis name cannot be nil");

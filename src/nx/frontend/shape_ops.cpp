@@ -165,7 +165,12 @@ Tensor broadcast(const Tensor& t, const Shape& shape, const OptionalAxes& axes, 
   const Names out_names = front::normalized_names(names, rank);
   AxisIndices ax;
   if (axes) {
-    ax = front::normalize_axes("broadcast", *axes, rank, {});  // the result is unnamed
+    // As in Nx, a name is looked up among the input's names and its position
+    // there is taken as the result axis; numbers are result axes.
+    Axes positions;
+    for (const Axis& a : *axes)
+      positions.push_back(a.is_name() ? Axis(front::normalize_axis("broadcast", a, t.rank(), t.names())) : a);
+    ax = front::normalize_axes("broadcast", positions, rank, {});
   } else {
     if (t.rank() > rank)
       raise("broadcast", "cannot broadcast tensor of dimensions " + shape_to_string(t.shape()) + " to " +
