@@ -45,10 +45,10 @@ class CpuUnary final : public CpuPrimitive {
       output_like(in, out);
     } else if (in.data_size() == 1) {
       // A broadcast element: one result, broadcast the same way.
-      out.set_data(mx::allocator::malloc(out.itemsize()), 1, in.strides(), in.flags());
+      out.set_data(allocate(out.itemsize()), 1, in.strides(), in.flags());
     } else {
       // Strided: gathered into the output, then transformed in place.
-      out.set_data(mx::allocator::malloc(out.nbytes()));
+      out.set_data(allocate(out.nbytes()));
       gather_first = true;
     }
     auto& enc = mx::cpu::get_command_encoder(stream());
@@ -90,13 +90,13 @@ class CpuBinary final : public CpuPrimitive {
     bool gather_a = false, gather_b = false;
     mx::array va = a, vb = b;  // what the loop reads
     if (one_a && one_b) {
-      out.set_data(mx::allocator::malloc(out.nbytes()));
+      out.set_data(allocate(out.nbytes()));
     } else if (one_a || one_b) {
       mode = one_a ? Operands::scalar_vector : Operands::vector_scalar;
       mx::array& v = one_a ? vb : va;
       bool& g = one_a ? gather_b : gather_a;
       v = prepare_input(v, false, g);
-      if (g) out.set_data(mx::allocator::malloc(out.nbytes()));
+      if (g) out.set_data(allocate(out.nbytes()));
       else output_like(v, out);
     } else if (a.flags().contiguous && b.flags().contiguous && a.strides() == b.strides()) {
       // The same contiguous layout (row-major, column-major, any order).
@@ -105,7 +105,7 @@ class CpuBinary final : public CpuPrimitive {
     } else {
       va = prepare_input(a, true, gather_a);
       vb = prepare_input(b, true, gather_b);
-      out.set_data(mx::allocator::malloc(out.nbytes()));
+      out.set_data(allocate(out.nbytes()));
     }
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(a);

@@ -11,6 +11,10 @@
 
 #include <mlx/backend/common/utils.h>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 namespace emily {
 
 namespace {
@@ -97,18 +101,33 @@ void CpuPrimitive::eval_gpu(const std::vector<mx::array>&, mx::array&) {
   throw std::runtime_error(std::string(name()) + " is an Emily CPU kernel and has no GPU version");
 }
 
+mx::allocator::Data allocate(std::size_t bytes) {
+  mx::allocator::Data data = mx::allocator::malloc(bytes);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  // The whole 2 MB pages inside the buffer, for buffers of 4 MB and more
+  // (where transparent huge pages are off, the call does nothing).
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  if (void* raw = bytes >= 2 * kHuge ? data.buffer().raw_ptr() : nullptr) {
+    const auto p = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t begin = (p + kHuge - 1) & ~(kHuge - 1), end = (p + bytes) & ~(kHuge - 1);
+    if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+#endif
+  return data;
+}
+
 void output_like(const mx::array& in, mx::array& out) {
   if (mx::is_donatable(in, out)) {
     out.copy_shared_buffer(in);
   } else {
-    out.set_data(mx::allocator::malloc(in.data_size() * out.itemsize()), in.data_size(), in.strides(), in.flags());
+    out.set_data(allocate(in.data_size() * out.itemsize()), in.data_size(), in.strides(), in.flags());
   }
 }
 
 mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather) {
   needs_gather = !(row_major ? in.flags().row_contiguous : in.flags().contiguous);
   if (!needs_gather) return in;
-  mx::array buffer(mx::allocator::malloc(in.nbytes()), in.shape(), in.dtype());
+  mx::array buffer(allocate(in.nbytes()), in.shape(), in.dtype());
   mx::cpu::get_command_encoder(stream()).add_temporary(buffer);
   return buffer;
 }

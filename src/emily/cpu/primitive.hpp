@@ -38,6 +38,11 @@ class CpuPrimitive : public mx::UnaryPrimitive {
   void eval_gpu(const std::vector<mx::array>& inputs, mx::array& out) override;
 };
 
+// A fresh buffer of `bytes` for an output. Large ones ask Linux for huge
+// pages: first touching a fresh 64 MB output in 4 KB pages costs more than
+// the kernel's arithmetic.
+mx::allocator::Data allocate(std::size_t bytes);
+
 // Allocates `out` with the layout of the contiguous array `in` (any
 // contiguous order, including a broadcast-free transpose), taking over
 // in's buffer when MLX allows donation.

@@ -26,7 +26,16 @@ namespace hn = hwy::HWY_NAMESPACE;
 EMILY_UNARY_OP(ExpOp, SleefExp(d, x))
 EMILY_UNARY_OP(Expm1Op, SleefExpm1(d, x))
 EMILY_UNARY_OP(LogOp, SleefLog(d, x))
-EMILY_UNARY_OP(Log1pOp, SleefLog1p(d, x))
+// SLEEF's log1p answers +Inf above 1e38 (f32) and 1e307 (f64); from 2^64 on
+// log(x) equals log1p(x) to far below an ulp.
+struct Log1pOp {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V x) const {
+    const auto big = hn::Ge(x, hn::Set(d, 0x1p64));
+    const V r = SleefLog1p(d, x);
+    return hn::AllFalse(d, big) ? r : hn::IfThenElse(big, SleefLog(d, x), r);
+  }
+};
 EMILY_UNARY_OP(TanhOp, SleefTanh(d, x))
 // 1 / (1 + e^-x) for x >= 0 and, equal to it, e^x / (1 + e^x) below: exp of
 // -|x| never overflows, so results down to the subnormals keep their digits.
