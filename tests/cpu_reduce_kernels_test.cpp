@@ -252,7 +252,7 @@ const std::vector<Reduction>& reductions() {
 // Shapes and the axis sets reduced over them: below and above the
 // threading threshold (2 * 65536 elements), odd sizes for the SIMD tails,
 // rows longer than a piece, columns wider than a block (1024), every axis
-// and adjacent pair of rank-3 tensors.
+// and adjacent pair of rank-3 tensors, many short rows.
 struct ShapeCase {
   nx::Shape shape;
   std::vector<std::optional<nx::Axes>> axes;
@@ -265,6 +265,7 @@ const std::vector<ShapeCase>& shape_cases() {
       {{37, 301}, {nx::Axes{0}, nx::Axes{1}, std::nullopt}},
       {{3001, 67}, {nx::Axes{0}, nx::Axes{1}}},
       {{5, 2500}, {nx::Axes{0}}},
+      {{40000, 5}, {nx::Axes{1}, nx::Axes{0}}},  // many rows shorter than a register
       {{9, 1, 130}, {nx::Axes{0, 2}, nx::Axes{1}}},
       {{6, 70, 51}, {nx::Axes{0}, nx::Axes{1}, nx::Axes{2}, nx::Axes{0, 1}, nx::Axes{1, 2}, std::nullopt}},
       {{64, 45, 70}, {nx::Axes{0}, nx::Axes{1}, nx::Axes{2}, nx::Axes{2, 1}}},

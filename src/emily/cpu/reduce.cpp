@@ -79,6 +79,10 @@ struct Split {
   }
 };
 
+// Whether each item is one whole row (item it is row it): a part of the
+// items is then one call of a row loop.
+bool whole_rows(const Geometry& g, const Split& s) { return g.inner == 1 && s.pieces == 1; }
+
 const char* cbytes(const mx::array& a) { return static_cast<const char*>(a.data<void>()); }
 char* bytes(mx::array& a) { return static_cast<char*>(a.data<void>()); }
 
@@ -111,11 +115,12 @@ void fold(Reduce k, const mx::array& x, mx::array& out, const Geometry& g) {
   // partial[(o * pieces + p) * inner + c]
   std::vector<double> partial(g.outer * s.pieces * g.inner);
   parallel_items(s.items(g), item_grain(s.piece * s.block, kFoldGrain), [&](std::size_t b, std::size_t e) {
+    if (whole_rows(g, s)) return fold_rows(k, t, src + b * g.len * item, e - b, g.len, partial.data() + b);
     for (std::size_t it = b; it < e; ++it) {
       const Split::Item w = s.item(g, it);
       double* acc = partial.data() + (w.o * s.pieces + w.p) * g.inner + w.b * s.block;
       if (g.inner == 1) {
-        *acc = fold_row(k, t, src + w.offset * item, w.rows);
+        fold_rows(k, t, src + w.offset * item, 1, w.rows, acc);
       } else {
         std::fill(acc, acc + w.cols, identity(k));
         fold_cols(k, t, src + w.offset * item, w.rows, g.inner, w.cols, acc);
@@ -139,10 +144,11 @@ void arg_fold(bool is_max, bool high, const mx::array& x, mx::array& out, const 
   const char* src = cbytes(x);
   std::vector<ArgBest> partial(g.outer * s.pieces * g.inner);
   parallel_items(s.items(g), item_grain(s.piece * s.block, kFoldGrain), [&](std::size_t b, std::size_t e) {
+    if (whole_rows(g, s)) return arg_rows(is_max, high, t, src + b * g.len * item, e - b, g.len, partial.data() + b);
     for (std::size_t it = b; it < e; ++it) {
       const Split::Item w = s.item(g, it);
       ArgBest* best = partial.data() + (w.o * s.pieces + w.p) * g.inner + w.b * s.block;
-      if (g.inner == 1) *best = arg_row(is_max, high, t, src + w.offset * item, w.rows);
+      if (g.inner == 1) arg_rows(is_max, high, t, src + w.offset * item, 1, w.rows, best);
       else arg_cols(is_max, high, t, src + w.offset * item, w.rows, g.inner, w.cols, best);
       // The piece's indices count from its first row.
       const auto first = static_cast<std::int64_t>(w.p * s.piece);
@@ -176,11 +182,11 @@ void softmax_all(const char* src, mx::array& out, const Geometry& g) {
   const std::size_t item = out.itemsize();
   char* dst = bytes(out);
   parallel_items(s.items(g), item_grain(g.len * s.block, kSoftmaxGrain), [&](std::size_t b, std::size_t e) {
+    if (whole_rows(g, s)) return softmax_rows(t, src + b * g.len * item, dst + b * g.len * item, e - b, g.len);
     for (std::size_t it = b; it < e; ++it) {
       const Split::Item w = s.item(g, it);
       const std::size_t at = w.offset * item;
-      if (g.inner == 1) softmax_row(t, src + at, dst + at, g.len);
-      else softmax_cols(t, src + at, dst + at, g.len, g.inner, w.cols);
+      softmax_cols(t, src + at, dst + at, g.len, g.inner, w.cols);
     }
   });
 }

@@ -47,8 +47,9 @@ std::optional<mx::array> scan(Reduce k, const mx::array& x, int axis, bool rever
 // The SIMD loops (reduce_simd.cpp), on the best target this CPU supports.
 // `t` is mx::float32 or mx::float64; pointers are to elements of that type.
 //
-// k over n >= 1 contiguous elements, in f64 (exact for max and min).
-double fold_row(Reduce k, mx::Dtype t, const void* x, std::size_t n);
+// out[r] = k over row r (n >= 1 contiguous elements) of `rows` rows, in
+// f64 (exact for max and min).
+void fold_rows(Reduce k, mx::Dtype t, const void* x, std::size_t rows, std::size_t n, double* out);
 // acc[c] = k over rows r of x[r * pitch + c], for c < cols, in f64;
 // the caller has set acc to k's identity (or a partial result).
 void fold_cols(Reduce k, mx::Dtype t, const void* x, std::size_t rows, std::size_t pitch, std::size_t cols,
@@ -61,14 +62,15 @@ struct ArgBest {
   double value;
   std::int64_t index, nan_index;
 };
-// Over n >= 1 contiguous elements (indices from 0).
-ArgBest arg_row(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t n);
+// Of each of `rows` rows of n >= 1 contiguous elements (indices from 0).
+void arg_rows(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t rows, std::size_t n, ArgBest* out);
 // Over rows r < rows of each column c < cols (indices are row numbers).
 void arg_cols(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t rows, std::size_t pitch,
               std::size_t cols, ArgBest* out);
 
-// Softmax of n >= 1 contiguous elements into out (which may be x).
-void softmax_row(mx::Dtype t, const void* x, void* out, std::size_t n);
+// Softmax of each of `rows` rows of n >= 1 contiguous elements into out
+// (which may be x).
+void softmax_rows(mx::Dtype t, const void* x, void* out, std::size_t rows, std::size_t n);
 // Softmax down each column c < cols of rows r < rows (x and out share the
 // pitch). Both may be the same buffer.
 void softmax_cols(mx::Dtype t, const void* x, void* out, std::size_t rows, std::size_t pitch, std::size_t cols);

@@ -179,33 +179,47 @@ ArgBest ArgRow(const T* x, size_t n) {
   return r;
 }
 
-template <class T, bool kMax, bool kHigh>
-void ArgCols(const T* x, size_t rows, size_t pitch, size_t cols, ArgBest* out) {
+// Rows r0 .. r0 + K - 1 into the column states, loaded and stored once.
+template <int K, class T, bool kMax, bool kHigh, class I>
+void ArgColsK(const T* x, size_t r0, size_t pitch, size_t cols, T* best, I* idx, I* nan) {
   const hn::ScalableTag<T> d;
   const hn::RebindToSigned<decltype(d)> di;
-  using I = hwy::MakeSigned<T>;
   const size_t N = hn::Lanes(d);
-  const T worst = static_cast<T>(kMax ? -kInf : kInf);
-  std::vector<T> best(cols, worst);
-  std::vector<I> idx(cols, 0), nan(cols, -1);
-  for (size_t r = 0; r < rows; ++r) {
-    const T* p = x + r * pitch;
-    const auto row = hn::Set(di, static_cast<I>(r));
-    size_t c = 0;
-    for (; c + N <= cols; c += N) {
-      const auto v = hn::LoadU(d, p + c);
-      const auto b = hn::LoadU(d, best.data() + c);
+  size_t c = 0;
+  for (; c + N <= cols; c += N) {
+    auto b = hn::LoadU(d, best + c);
+    auto i = hn::LoadU(di, idx + c), m = hn::LoadU(di, nan + c);
+    for (int k = 0; k < K; ++k) {
+      const auto v = hn::LoadU(d, x + k * pitch + c);
+      const auto row = hn::Set(di, static_cast<I>(r0 + static_cast<size_t>(k)));
       const auto better = Better<kMax, kHigh>(v, b);
-      hn::StoreU(hn::IfThenElse(better, v, b), d, best.data() + c);
-      hn::StoreU(hn::IfThenElse(hn::RebindMask(di, better), row, hn::LoadU(di, idx.data() + c)), di, idx.data() + c);
-      hn::StoreU(hn::IfThenElse(hn::RebindMask(di, hn::IsNaN(v)), row, hn::LoadU(di, nan.data() + c)), di,
-                 nan.data() + c);
+      b = hn::IfThenElse(better, v, b);
+      i = hn::IfThenElse(hn::RebindMask(di, better), row, i);
+      m = hn::IfThenElse(hn::RebindMask(di, hn::IsNaN(v)), row, m);
     }
-    for (; c < cols; ++c) {
-      if (std::isnan(p[c])) nan[c] = static_cast<I>(r);
-      else if (BetterScalar<kMax, kHigh>(p[c], best[c])) best[c] = p[c], idx[c] = static_cast<I>(r);
-    }
+    hn::StoreU(b, d, best + c);
+    hn::StoreU(i, di, idx + c);
+    hn::StoreU(m, di, nan + c);
   }
+  for (; c < cols; ++c)
+    for (int k = 0; k < K; ++k) {
+      const T v = x[k * pitch + c];
+      const I row = static_cast<I>(r0 + static_cast<size_t>(k));
+      if (std::isnan(v)) nan[c] = row;
+      else if (BetterScalar<kMax, kHigh>(v, best[c])) best[c] = v, idx[c] = row;
+    }
+}
+
+template <class T, bool kMax, bool kHigh>
+void ArgCols(const T* x, size_t rows, size_t pitch, size_t cols, ArgBest* out) {
+  using I = hwy::MakeSigned<T>;
+  std::vector<T> best(cols, static_cast<T>(kMax ? -kInf : kInf));
+  std::vector<I> idx(cols, 0), nan(cols, -1);
+  size_t r = 0;
+  for (; r + 4 <= rows; r += 4)
+    ArgColsK<4, T, kMax, kHigh>(x + r * pitch, r, pitch, cols, best.data(), idx.data(), nan.data());
+  for (; r < rows; ++r)
+    ArgColsK<1, T, kMax, kHigh>(x + r * pitch, r, pitch, cols, best.data(), idx.data(), nan.data());
   for (size_t c = 0; c < cols; ++c) out[c] = {static_cast<double>(best[c]), idx[c], nan[c]};
 }
 
@@ -271,15 +285,19 @@ void SoftmaxCols(const T* x, T* out, size_t rows, size_t pitch, size_t cols) {
   for (size_t r = 0; r < rows; ++r) Scale(out + r * pitch, per_col.data(), cols);
 }
 
+template <class T, class Op>
+void FoldRows(const T* x, size_t rows, size_t n, double* out) {
+  for (size_t r = 0; r < rows; ++r) out[r] = FoldRow<T, Op>(x + r * n, n);
+}
+
 template <class T>
-double FoldRowT(int k, const T* x, size_t n) {
+void FoldRowsT(int k, const T* x, size_t rows, size_t n, double* out) {
   switch (static_cast<Reduce>(k)) {
-    case Reduce::sum: return FoldRow<T, SumOp>(x, n);
-    case Reduce::product: return FoldRow<T, ProductOp>(x, n);
-    case Reduce::max: return FoldRow<T, MaxOp>(x, n);
-    case Reduce::min: return FoldRow<T, MinOp>(x, n);
+    case Reduce::sum: return FoldRows<T, SumOp>(x, rows, n, out);
+    case Reduce::product: return FoldRows<T, ProductOp>(x, rows, n, out);
+    case Reduce::max: return FoldRows<T, MaxOp>(x, rows, n, out);
+    case Reduce::min: return FoldRows<T, MinOp>(x, rows, n, out);
   }
-  return 0;
 }
 
 template <class T>
@@ -292,14 +310,19 @@ void FoldColsT(int k, const T* x, size_t rows, size_t pitch, size_t cols, double
   }
 }
 
+template <class T, bool kMax, bool kHigh>
+void ArgRows(const T* x, size_t rows, size_t n, ArgBest* out) {
+  for (size_t r = 0; r < rows; ++r) out[r] = ArgRow<T, kMax, kHigh>(x + r * n, n);
+}
+
 // mode: 2 * is_max + high.
 template <class T>
-ArgBest ArgRowT(int mode, const T* x, size_t n) {
+void ArgRowsT(int mode, const T* x, size_t rows, size_t n, ArgBest* out) {
   switch (mode) {
-    case 0: return ArgRow<T, false, false>(x, n);
-    case 1: return ArgRow<T, false, true>(x, n);
-    case 2: return ArgRow<T, true, false>(x, n);
-    default: return ArgRow<T, true, true>(x, n);
+    case 0: return ArgRows<T, false, false>(x, rows, n, out);
+    case 1: return ArgRows<T, false, true>(x, rows, n, out);
+    case 2: return ArgRows<T, true, false>(x, rows, n, out);
+    default: return ArgRows<T, true, true>(x, rows, n, out);
   }
 }
 
@@ -313,24 +336,28 @@ void ArgColsT(int mode, const T* x, size_t rows, size_t pitch, size_t cols, ArgB
   }
 }
 
-double FoldRowF32(int k, const float* x, size_t n) { return FoldRowT(k, x, n); }
-double FoldRowF64(int k, const double* x, size_t n) { return FoldRowT(k, x, n); }
+void FoldRowsF32(int k, const float* x, size_t rows, size_t n, double* out) { FoldRowsT(k, x, rows, n, out); }
+void FoldRowsF64(int k, const double* x, size_t rows, size_t n, double* out) { FoldRowsT(k, x, rows, n, out); }
 void FoldColsF32(int k, const float* x, size_t rows, size_t pitch, size_t cols, double* acc) {
   FoldColsT(k, x, rows, pitch, cols, acc);
 }
 void FoldColsF64(int k, const double* x, size_t rows, size_t pitch, size_t cols, double* acc) {
   FoldColsT(k, x, rows, pitch, cols, acc);
 }
-ArgBest ArgRowF32(int mode, const float* x, size_t n) { return ArgRowT(mode, x, n); }
-ArgBest ArgRowF64(int mode, const double* x, size_t n) { return ArgRowT(mode, x, n); }
+void ArgRowsF32(int mode, const float* x, size_t rows, size_t n, ArgBest* out) { ArgRowsT(mode, x, rows, n, out); }
+void ArgRowsF64(int mode, const double* x, size_t rows, size_t n, ArgBest* out) { ArgRowsT(mode, x, rows, n, out); }
 void ArgColsF32(int mode, const float* x, size_t rows, size_t pitch, size_t cols, ArgBest* out) {
   ArgColsT(mode, x, rows, pitch, cols, out);
 }
 void ArgColsF64(int mode, const double* x, size_t rows, size_t pitch, size_t cols, ArgBest* out) {
   ArgColsT(mode, x, rows, pitch, cols, out);
 }
-void SoftmaxRowF32(const float* x, float* out, size_t n) { SoftmaxRow(x, out, n); }
-void SoftmaxRowF64(const double* x, double* out, size_t n) { SoftmaxRow(x, out, n); }
+template <class T>
+void SoftmaxRows(const T* x, T* out, size_t rows, size_t n) {
+  for (size_t r = 0; r < rows; ++r) SoftmaxRow(x + r * n, out + r * n, n);
+}
+void SoftmaxRowsF32(const float* x, float* out, size_t rows, size_t n) { SoftmaxRows(x, out, rows, n); }
+void SoftmaxRowsF64(const double* x, double* out, size_t rows, size_t n) { SoftmaxRows(x, out, rows, n); }
 void SoftmaxColsF32(const float* x, float* out, size_t rows, size_t pitch, size_t cols) {
   SoftmaxCols(x, out, rows, pitch, cols);
 }
@@ -344,16 +371,16 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace emily::cpu {
 
-HWY_EXPORT(FoldRowF32);
-HWY_EXPORT(FoldRowF64);
+HWY_EXPORT(FoldRowsF32);
+HWY_EXPORT(FoldRowsF64);
 HWY_EXPORT(FoldColsF32);
 HWY_EXPORT(FoldColsF64);
-HWY_EXPORT(ArgRowF32);
-HWY_EXPORT(ArgRowF64);
+HWY_EXPORT(ArgRowsF32);
+HWY_EXPORT(ArgRowsF64);
 HWY_EXPORT(ArgColsF32);
 HWY_EXPORT(ArgColsF64);
-HWY_EXPORT(SoftmaxRowF32);
-HWY_EXPORT(SoftmaxRowF64);
+HWY_EXPORT(SoftmaxRowsF32);
+HWY_EXPORT(SoftmaxRowsF64);
 HWY_EXPORT(SoftmaxColsF32);
 HWY_EXPORT(SoftmaxColsF64);
 
@@ -365,10 +392,10 @@ T* as(void* p) { return static_cast<T*>(p); }
 int arg_mode(bool is_max, bool high) { return (is_max ? 2 : 0) + (high ? 1 : 0); }
 }  // namespace
 
-double fold_row(Reduce k, mx::Dtype t, const void* x, std::size_t n) {
+void fold_rows(Reduce k, mx::Dtype t, const void* x, std::size_t rows, std::size_t n, double* out) {
   const int ki = static_cast<int>(k);
-  return t == mx::float64 ? HWY_DYNAMIC_DISPATCH(FoldRowF64)(ki, as<double>(x), n)
-                          : HWY_DYNAMIC_DISPATCH(FoldRowF32)(ki, as<float>(x), n);
+  if (t == mx::float64) HWY_DYNAMIC_DISPATCH(FoldRowsF64)(ki, as<double>(x), rows, n, out);
+  else HWY_DYNAMIC_DISPATCH(FoldRowsF32)(ki, as<float>(x), rows, n, out);
 }
 
 void fold_cols(Reduce k, mx::Dtype t, const void* x, std::size_t rows, std::size_t pitch, std::size_t cols,
@@ -378,10 +405,10 @@ void fold_cols(Reduce k, mx::Dtype t, const void* x, std::size_t rows, std::size
   else HWY_DYNAMIC_DISPATCH(FoldColsF32)(ki, as<float>(x), rows, pitch, cols, acc);
 }
 
-ArgBest arg_row(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t n) {
+void arg_rows(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t rows, std::size_t n, ArgBest* out) {
   const int m = arg_mode(is_max, high);
-  return t == mx::float64 ? HWY_DYNAMIC_DISPATCH(ArgRowF64)(m, as<double>(x), n)
-                          : HWY_DYNAMIC_DISPATCH(ArgRowF32)(m, as<float>(x), n);
+  if (t == mx::float64) HWY_DYNAMIC_DISPATCH(ArgRowsF64)(m, as<double>(x), rows, n, out);
+  else HWY_DYNAMIC_DISPATCH(ArgRowsF32)(m, as<float>(x), rows, n, out);
 }
 
 void arg_cols(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t rows, std::size_t pitch,
@@ -391,9 +418,9 @@ void arg_cols(bool is_max, bool high, mx::Dtype t, const void* x, std::size_t ro
   else HWY_DYNAMIC_DISPATCH(ArgColsF32)(m, as<float>(x), rows, pitch, cols, out);
 }
 
-void softmax_row(mx::Dtype t, const void* x, void* out, std::size_t n) {
-  if (t == mx::float64) HWY_DYNAMIC_DISPATCH(SoftmaxRowF64)(as<double>(x), as<double>(out), n);
-  else HWY_DYNAMIC_DISPATCH(SoftmaxRowF32)(as<float>(x), as<float>(out), n);
+void softmax_rows(mx::Dtype t, const void* x, void* out, std::size_t rows, std::size_t n) {
+  if (t == mx::float64) HWY_DYNAMIC_DISPATCH(SoftmaxRowsF64)(as<double>(x), as<double>(out), rows, n);
+  else HWY_DYNAMIC_DISPATCH(SoftmaxRowsF32)(as<float>(x), as<float>(out), rows, n);
 }
 
 void softmax_cols(mx::Dtype t, const void* x, void* out, std::size_t rows, std::size_t pitch, std::size_t cols) {
