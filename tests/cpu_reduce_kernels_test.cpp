@@ -9,6 +9,7 @@
 
 #include "compare_util.hpp"
 #include "emily/compiler.hpp"
+#include "emily/cpu/kernels.hpp"
 #include "emily/cpu/primitive.hpp"
 
 namespace {
@@ -373,6 +374,39 @@ TEST(CpuReduceKernels, TakeAgainstReference) {
           EXPECT_EQ(runs.count(), 1u) << ctx;
         }
       }
+}
+
+// Every SIMD target this CPU can run, pinned in turn: the widened loads,
+// lane combinations and register tails of each instruction set.
+TEST(CpuReduceKernels, EverySimdTarget) {
+  KernelsOn on(true);
+  test::Rng rng(28);
+  auto be = emily_cpu();
+  const auto targets = cpu::simd_targets();
+  ASSERT_FALSE(targets.empty());
+  for (std::int64_t target : targets) {
+    cpu::pin_simd_target(target);
+    const std::string name = cpu::simd_target_name(target);
+    for (Type type : {nx::f32, nx::f64}) {
+      const Tensor x = with_nans(rng, noisy(rng, type, {67, 133}), 500), ex = nx::backend_copy(x, be);
+      const Tensor q = test::random_tensor(rng, type, {67, 133}, {-2, 2}), eq = nx::backend_copy(q, be);
+      const std::uint64_t before = cpu::total_runs();
+      for (int axis : {0, 1}) {
+        const std::string ctx = name + " " + nx::to_string(type) + " axis " + std::to_string(axis);
+        const nx::ReduceOptions o{.axes = {{axis}}};
+        test::expect_equivalent(back(nx::sum(ex, o)), nx::sum(x, o), "sum " + ctx);
+        test::expect_equivalent(back(nx::reduce_min(ex, o)), nx::reduce_min(x, o), "reduce_min " + ctx);
+        for (auto tie : {nx::TieBreak::low, nx::TieBreak::high})
+          test::expect_equivalent(back(nx::argmax(eq, {.axis = axis, .tie_break = tie})),
+                                  nx::argmax(q, {.axis = axis, .tie_break = tie}), "argmax " + ctx);
+        test::expect_equivalent(back(nx::argmin(ex, {.axis = axis})), nx::argmin(x, {.axis = axis}), "argmin " + ctx);
+        test::expect_equivalent(back(nx::softmax(eq, axis)), nx::softmax(q, axis), "softmax " + ctx);
+      }
+      EXPECT_EQ(cpu::total_runs(), before + 12) << name;
+    }
+  }
+  cpu::pin_simd_target(0);
+  EXPECT_EQ(cpu::simd_target(), targets.front());
 }
 
 // Transposed and sliced inputs are gathered inside the kernels' tasks.
