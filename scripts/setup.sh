@@ -2,7 +2,8 @@
 # Installs everything the project needs on a Debian 12 machine: the Debian
 # packages (compiler, CMake, GoogleTest, Google Benchmark, numpy, matplotlib,
 # ccache, nlohmann-json and zlib for the tensor-file and CSV readers,
-# scikit-learn for the digits data) and
+# scikit-learn for the digits data, Highway and SLEEF for Emily's CPU
+# kernels) and
 # MLX's official PyPI backend package at the pinned version into .venv.
 #
 #   scripts/setup.sh [MLX_VERSION]        (default: 0.32.4)
@@ -12,9 +13,11 @@ cd "$(dirname "$0")/.."
 MLX_VERSION="${1:-0.32.4}"
 MLX_PACKAGE="${EMILY_MLX_PACKAGE:-mlx-cpu}"
 # python3-sklearn ships the digits data set (make run, tests/digits_test.cpp);
-# zlib1g-dev lets nx::load_csv read it gzip-compressed.
+# zlib1g-dev lets nx::load_csv read it gzip-compressed. libhwy-dev (SIMD with
+# run-time dispatch) and libsleef-dev (vectorised libm) serve src/emily/cpu.
 PACKAGES=(g++ cmake make python3 python3-venv python3-numpy python3-matplotlib libgtest-dev libgmock-dev
-          libbenchmark-dev libopenblas-dev ccache python3-sklearn zlib1g-dev nlohmann-json3-dev)
+          libbenchmark-dev libopenblas-dev ccache python3-sklearn zlib1g-dev nlohmann-json3-dev
+          libhwy-dev libsleef-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -122,7 +122,11 @@ bool documented_fallback(const Fallback& f, const std::string& device) {
   auto has = [&](const std::string& type) {
     return (" " + f.input_types + " ").find(" " + type + " ") != std::string::npos;
   };
-  static const std::set<std::string> f64_only = {"exp", "sigmoid", "sin", "cos", "erf", "erfc", "erf_inv", "conv", "irfft"};
+  static const std::set<std::string> f64_only = {"erfc", "erf_inv", "conv", "irfft"};
+  // f64 ops that Emily's CPU kernels serve while they are on (MLX's own are
+  // single-precision accurate, so they fall back when the kernels are off).
+  static const std::set<std::string> f64_without_kernels = {"exp", "sigmoid", "sin", "cos", "erf"};
+  if (f64_without_kernels.count(f.op)) return has("f64") && !emily::cpu_kernels_enabled();
   static const std::set<std::string> complex_only = {"cbrt",          "atan2",      "greater",         "less",
                                                      "greater_equal", "less_equal", "triangular_solve"};
   static const std::set<std::string> complex_on_gpu = {"acosh", "asinh", "atanh"};

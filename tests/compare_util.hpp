@@ -102,7 +102,8 @@ void expect_path(const FallbackWatch& watch, Path want, const std::string& conte
 
 // Whether `f` is one of the input-dependent fallbacks docs/backends.md lists
 // (those the comparisons and the fuzzer reach) on Emily's `device` ("cpu" or
-// "gpu"): f64 exp, sigmoid, sin, cos, erf, erfc, erf_inv, conv and irfft;
+// "gpu"): f64 erfc, erf_inv, conv and irfft, and f64 exp, sigmoid, sin, cos
+// and erf while Emily's CPU kernels are off;
 // complex cbrt, atan2, ordering comparisons and triangular_solve; all_close merging
 // to c128; complex acosh, asinh and atanh on the GPU.
 bool documented_fallback(const Fallback& f, const std::string& device);

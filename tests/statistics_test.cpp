@@ -242,8 +242,9 @@ TEST(StatisticsCompare, CompositionsAgainstReference) {
     // Several rounded steps in bf16.
     std::optional<test::Tolerance> tol;
     if (type == nx::bf16) tol = test::Tolerance{4e-2, 4e-2};
-    // Their f64 exp runs on the reference backend (MLX's is single precision).
-    const test::Path with_exp = type == nx::f64 ? test::Path::fallback : test::Path::native;
+    // Their f64 exp runs on Emily's CPU kernel, or, with the kernels off, on
+    // the reference backend (MLX's is single precision).
+    const test::Path with_exp = test::unary_path(nx::UnaryOp::exp, type).cpu;
     test::compare_backends([&](const auto& in) { return nx::mean(in[0], {.axes = nx::Axes{2, 0}}); }, {x}, "mean " + ctx, tol);
     test::compare_backends([&](const auto& in) { return nx::variance(in[0], {.axes = nx::Axes{1}, .ddof = 1}); }, {x},
                            "variance " + ctx, tol);
@@ -297,8 +298,9 @@ TEST(SoftmaxBlock, EmilyMatchesReferenceIncludingNonFinite) {
       test::compare_backends([axis](const auto& in) { return nx::softmax(in[0], axis); }, {x},
                              "softmax " + nx::to_string(t) + " axis " + std::to_string(axis),
                              t == nx::bf16 ? std::optional<test::Tolerance>(test::Tolerance{2e-2, 2e-2}) : std::nullopt,
-                             // f64: the block's exp runs on the reference backend (MLX's is single precision)
-                             t == nx::f64 ? test::Path::fallback : test::Path::native);
+                             // f64: the block's exp runs on Emily's CPU kernel, or, with the kernels
+                             // off, on the reference backend (MLX's is single precision)
+                             test::unary_path(nx::UnaryOp::exp, t));
   }
   auto special = nx::tensor({{1.0, INFINITY, 0.0}, {-INFINITY, -INFINITY, -INFINITY}, {NAN, 1.0, 2.0}},
                             {.backend = nx::binary_backend()});

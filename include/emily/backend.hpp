@@ -59,4 +59,13 @@ FallbackPolicy fallback_policy();
 void allow_tf32(bool on);
 bool tf32_allowed();
 
+// Emily's own CPU kernels (SIMD chosen at run time, split across threads)
+// serve the common element-wise ops on f32 and f64 on the CPU device, as
+// nodes of the same lazy MLX graph; other types and devices use MLX's
+// kernels. On by default; the environment variable EMILY_CPU_KERNELS=0 sets
+// the initial choice to off, EMILY_CPU_THREADS the number of threads. The
+// switch applies to ops built after it is changed.
+void use_cpu_kernels(bool on);
+bool cpu_kernels_enabled();
+
 }  // namespace emily

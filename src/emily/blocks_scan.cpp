@@ -2,6 +2,7 @@
 // reference backend through the fallback.
 #include <cmath>
 
+#include "cpu/reduce.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
 
@@ -32,6 +33,10 @@ Tensor scan(Backend& self, const Spec& out, const Tensor& t, const nx::Cumulativ
   auto d = self.mx_device(out.type);
   mx::array a = self.cast(t, out.type);
   const int axis = opts.axis;
+  // f32 and f64 on the CPU: Emily's kernel (NaN-propagating max and min too).
+  static constexpr cpu::Reduce kKernel[] = {cpu::Reduce::sum, cpu::Reduce::product, cpu::Reduce::min,
+                                            cpu::Reduce::max};
+  if (auto r = cpu::scan(kKernel[static_cast<int>(op)], a, axis, opts.reverse, d)) return self.wrap(out, *std::move(r));
   switch (op) {
     case Scan::sum: return self.wrap(out, mx::cumsum(a, axis, opts.reverse, true, d));
     case Scan::product: return self.wrap(out, mx::cumprod(a, axis, opts.reverse, true, d));

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "../nx/op_rows.hpp"
+#include "cpu/kernels.hpp"
 #include "elementwise.hpp"
 #include "fallback.hpp"
 
@@ -222,6 +223,21 @@ constexpr BinaryEntry kBinary[] = {
 };
 static_assert(nx::op_table::in_op_order(kBinary), "one binary entry per op, in BinaryOp order");
 
+// Ops with an Emily CPU kernel (src/emily/cpu), used where the operands
+// are f32 or f64 on the CPU device ahead of the entry's composition.
+std::optional<cpu::Binary> cpu_kernel(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::add: return cpu::Binary::add;
+    case BinaryOp::subtract: return cpu::Binary::subtract;
+    case BinaryOp::multiply: return cpu::Binary::multiply;
+    case BinaryOp::divide: return cpu::Binary::divide;
+    case BinaryOp::max: return cpu::Binary::max;
+    case BinaryOp::min: return cpu::Binary::min;
+    case BinaryOp::pow: return cpu::Binary::pow;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const Tensor& tb) {
@@ -243,7 +259,10 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
         // output type.
         const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
         const Type ct = same && e.prep == P::output ? ot : precise_type(ot);
-        return wrap(out, e.fn({cast(ta, ct), cast(tb, ct), ot, mx_device(ot)}));
+        mx::array a = cast(ta, ct), b = cast(tb, ct);
+        if (auto k = cpu_kernel(op))
+          if (auto r = cpu::binary(*k, a, b, mx_device(ot))) return wrap(out, *std::move(r));
+        return wrap(out, e.fn({std::move(a), std::move(b), ot, mx_device(ot)}));
       }
     }
   }

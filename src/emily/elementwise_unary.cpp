@@ -5,8 +5,10 @@
 // answers itself, like ceil of an integer) have no branch here.
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include "../nx/op_rows.hpp"
+#include "cpu/kernels.hpp"
 #include "elementwise.hpp"
 #include "fallback.hpp"
 
@@ -228,6 +230,27 @@ constexpr UnaryEntry kUnary[] = {
 };
 static_assert(nx::op_table::in_op_order(kUnary), "one unary entry per op, in UnaryOp order");
 
+// Ops with an Emily CPU kernel (src/emily/cpu), used for f32 and f64 on the
+// CPU device ahead of the entry's composition and fallback.
+std::optional<cpu::Unary> cpu_kernel(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::exp: return cpu::Unary::exp;
+    case UnaryOp::expm1: return cpu::Unary::expm1;
+    case UnaryOp::log: return cpu::Unary::log;
+    case UnaryOp::log1p: return cpu::Unary::log1p;
+    case UnaryOp::tanh: return cpu::Unary::tanh;
+    case UnaryOp::sigmoid: return cpu::Unary::sigmoid;
+    case UnaryOp::erf: return cpu::Unary::erf;
+    case UnaryOp::sin: return cpu::Unary::sin;
+    case UnaryOp::cos: return cpu::Unary::cos;
+    case UnaryOp::sqrt: return cpu::Unary::sqrt;
+    case UnaryOp::rsqrt: return cpu::Unary::rsqrt;
+    case UnaryOp::negate: return cpu::Unary::negate;
+    case UnaryOp::abs: return cpu::Unary::abs;
+    default: return std::nullopt;
+  }
+}
+
 bool falls_back(Falls f, Type in, Type ot, Device device) {
   switch (f) {
     case Falls::never: return false;
@@ -243,7 +266,12 @@ bool falls_back(Falls f, Type in, Type ot, Device device) {
 Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   const UnaryEntry& e = kUnary[nx::op_table::index(op)];
   const Type in = tt.type(), ot = out.type;
-  if (!mlx_supports(in) || !mlx_supports(ot) || falls_back(e.falls, in, ot, device_))
+  if (!mlx_supports(in) || !mlx_supports(ot))
+    return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
+  if (auto k = cpu_kernel(op); k && (ot == nx::f32 || ot == nx::f64) && (in == ot || e.prep == U::output)) {
+    if (auto r = cpu::unary(*k, cast(tt, ot), mx_device(ot))) return wrap(out, *std::move(r));
+  }
+  if (falls_back(e.falls, in, ot, device_))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
   if (e.prep == U::as_is) return wrap(out, e.fn({array_of(tt), in, ot, mx_device(in)}));
   return wrap(out, e.fn({cast(tt, in == ot ? ot : precise_type(ot)), in, ot, mx_device(ot)}));

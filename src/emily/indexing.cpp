@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "cpu/index.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
 
@@ -135,6 +136,15 @@ Tensor Backend::put_slice(const Spec& out, const Tensor& t, const nx::StartIndic
 Tensor Backend::gather(const Spec& out, const Tensor& t, const Tensor& indices, const AxisIndices& axes) {
   auto d = mx_device(out.type);
   mx::array a = array_of(t), idx = array_of(indices);
+  if (axes.size() == 1 && axes[0] == 0) {
+    // Rows of axis 0: Emily's CPU kernel (index column as a take; its
+    // result is already in the output's order).
+    mx::Shape batch(idx.shape().begin(), idx.shape().end() - 1);
+    if (auto r = cpu::take(a, mx::reshape(idx, batch, d), 0, d)) {
+      EMILY_CHECK_BOUNDS("gather", idx, indices.type(), t.dim(0), 0, t.shape(), d);
+      return wrap(out, *std::move(r));
+    }
+  }
   std::vector<mx::array> cols;
   mx::Shape sizes = a.shape();
   for (std::size_t j = 0; j < axes.size(); ++j) {
@@ -244,6 +254,8 @@ Tensor Backend::indexed_put(const Spec& out, const Tensor& target, const Tensor&
 Tensor Backend::take(const Spec& out, const Tensor& t, const Tensor& indices, int axis) {
   auto d = mx_device(out.type);
   EMILY_CHECK_BOUNDS("take", array_of(indices), indices.type(), t.dim(axis), axis, t.shape(), d);
+  // Emily's CPU kernel clamps the same way.
+  if (auto r = cpu::take(array_of(t), array_of(indices), axis, d)) return wrap(out, *std::move(r));
   mx::array idx = clamp_index(array_of(indices), indices.type(), 0, t.dim(axis) - 1, d);
   return wrap(out, mx::take(array_of(t), idx, axis, d));
 }

@@ -1,4 +1,7 @@
-// Emily: reductions and arg-reductions on MLX.
+// Emily: reductions and arg-reductions on MLX; f32 and f64 on the CPU take
+// Emily's kernels (src/emily/cpu/reduce.hpp), and the CUDA GPU its own
+// kernels (cuda_kernels.hpp), where they apply.
+#include "cpu/reduce.hpp"
 #include "cuda_kernels.hpp"
 #include "emily_backend.hpp"
 #include "fallback.hpp"
@@ -18,11 +21,19 @@ std::vector<int> mx_axes(const std::optional<nx::AxisIndices>& axes, int rank) {
 // which accumulates in double).
 nx::Type accumulator(nx::Type t) { return t == nx::f16 || t == nx::bf16 ? nx::f32 : t; }
 
+// Emily's CPU kernel for k, where it applies (same input and output type).
+std::optional<mx::array> reduce_kernel(cpu::Reduce k, const Backend& self, const Spec& out, const Tensor& t,
+                                       const nx::ReduceCallbackOptions& opts) {
+  if (t.type() != out.type) return std::nullopt;
+  return cpu::reduce(k, self.array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, self.mx_device(out.type));
+}
+
 }  // namespace
 
 Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "sum", &nx::Backend::sum, out, t, opts);
+  if (auto r = reduce_kernel(cpu::Reduce::sum, *this, out, t, opts)) return wrap(out, *std::move(r));
   auto d = mx_device(out.type);
   // One axis on the CUDA GPU: f32 accumulation without an f32 copy of a half input.
   if (opts.axes && opts.axes->size() == 1 && t.type() == out.type) {
@@ -35,6 +46,7 @@ Tensor Backend::sum(const Spec& out, const Tensor& t, const nx::ReduceCallbackOp
 Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()) || !mlx_supports(out.type))
     return fallback::run(*this, "product", &nx::Backend::product, out, t, opts);
+  if (auto r = reduce_kernel(cpu::Reduce::product, *this, out, t, opts)) return wrap(out, *std::move(r));
   auto d = mx_device(out.type);
   return wrap(out, mx::prod(cast(t, accumulator(out.type)), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
@@ -42,6 +54,7 @@ Tensor Backend::product(const Spec& out, const Tensor& t, const nx::ReduceCallba
 Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()))
     return fallback::run(*this, "reduce_max", &nx::Backend::reduce_max, out, t, opts);
+  if (auto r = reduce_kernel(cpu::Reduce::max, *this, out, t, opts)) return wrap(out, *std::move(r));
   auto d = mx_device(out.type);
   return wrap(out, mx::max(array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
@@ -49,6 +62,7 @@ Tensor Backend::reduce_max(const Spec& out, const Tensor& t, const nx::ReduceCal
 Tensor Backend::reduce_min(const Spec& out, const Tensor& t, const nx::ReduceCallbackOptions& opts) {
   if (!mlx_supports(t.type()))
     return fallback::run(*this, "reduce_min", &nx::Backend::reduce_min, out, t, opts);
+  if (auto r = reduce_kernel(cpu::Reduce::min, *this, out, t, opts)) return wrap(out, *std::move(r));
   auto d = mx_device(out.type);
   return wrap(out, mx::min(array_of(t), mx_axes(opts.axes, t.rank()), opts.keep_axes, d));
 }
@@ -75,6 +89,10 @@ namespace {
 // the last NaN is reported (MLX ignores NaN, so it is handled separately).
 mx::array arg_reduce(const mx::array& a0, const nx::ArgReduceCallbackOptions& opts, bool is_max, bool is_float,
                      mx::Device d) {
+  // Emily's CPU kernel follows the same rules in one pass.
+  if (auto r = cpu::arg_reduce(is_max, opts.tie_break == nx::TieBreak::high, a0, opts.axis,
+                               opts.keep_axis && opts.axis.has_value(), d))
+    return *std::move(r);
   mx::array a = opts.axis ? a0 : mx::reshape(a0, {-1}, d);
   const int axis = opts.axis ? *opts.axis : 0;
   if (is_float) {
@@ -110,9 +128,11 @@ Tensor Backend::argmin(const Spec& out, const Tensor& t, const nx::ArgReduceCall
   return wrap(out, arg_reduce(array_of(t), opts, false, nx::is_float(t.type()), mx_device(t.type())));
 }
 
-// Softmax on MLX's kernel (f16/bf16 accumulate in f32); the composition for
-// types MLX cannot hold.
+// Softmax on Emily's CPU kernel (f32, f64), else MLX's kernel (f16/bf16
+// accumulate in f32); the composition for types MLX cannot hold.
 Tensor Backend::softmax(const Spec& out, const Tensor& t, int axis) {
+  if (mlx_supports(out.type) && mlx_supports(t.type()))
+    if (auto r = cpu::softmax(cast(t, out.type), axis, mx_device(out.type))) return wrap(out, *std::move(r));
   // f64 composes: MLX's f64 exp is only accurate to about 1e-7 relative.
   if (!mlx_supports(out.type) || !mlx_supports(t.type()) || out.type == nx::f64)
     return nx::Backend::softmax(out, t, axis);
