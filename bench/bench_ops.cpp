@@ -45,12 +45,18 @@ void register_case(const Case& c) {
   // thread-pool warm-up); later repetitions start warm.
   reg("BM_" + c.name + "_emily", [c, warm = std::make_shared<bool>(false)](benchmark::State& st) {
     auto in = c.nx_in(emily_cpu());
-    if (!*warm) force(c.nx_fn(in)), *warm = true;
+    if (!*warm) {
+      force(c.nx_fn(in));
+      *warm = true;
+    }
     for (auto _ : st) force(c.nx_fn(in));
   });
   reg("BM_" + c.name + "_mlx", [c, warm = std::make_shared<bool>(false)](benchmark::State& st) {
     auto in = c.mx_in();
-    if (!*warm) mx::eval(c.mx_fn(in)), *warm = true;
+    if (!*warm) {
+      mx::eval(c.mx_fn(in));
+      *warm = true;
+    }
     for (auto _ : st) mx::eval(c.mx_fn(in));
   });
   if (c.ref == Ref::also_quick || (c.ref == Ref::full && !g_quick))
