@@ -8,20 +8,26 @@
 #                                            "## Reading" line is written by
 #                                            hand and kept across runs)
 #
-#   bench/simd_choice.sh [BUILD_DIR=build] [--quick]
+#   bench/simd_choice.sh [BUILD_DIR=build] [--quick | --summary-only]
+# --quick: a smoke run into BUILD_DIR/simd-choice-quick; --summary-only:
+# summary.txt again from the kept results.json, nothing measured.
 set -eu
 BUILD=${1:-build}
-QUICK=""
-[ "${2:-}" = --quick ] && QUICK=--quick
+MODE=${2:-}
 OUT=bench/results/simd-choice
-[ -n "$QUICK" ] && OUT=$BUILD/simd-choice-quick
+[ "$MODE" = --quick ] && OUT=$BUILD/simd-choice-quick
 mkdir -p "$OUT"
-cmake -S . -B "$BUILD" -DEMILY_BUILD_BENCH=ON > /dev/null
-cmake --build "$BUILD" --target simd_choice > "$BUILD/simd_choice-build.log" 2>&1 ||
-  { tail -20 "$BUILD/simd_choice-build.log"; exit 1; }
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- bench || echo "+changes")
-# oneDNN threads through OpenMP: one thread, as every other candidate.
-OMP_NUM_THREADS=1 "$BUILD/bench/simd_choice" $QUICK --json "$OUT/results.json" --commit "$commit" > "$OUT/run.log"
+if [ "$MODE" != --summary-only ]; then
+  cmake -S . -B "$BUILD" -DEMILY_BUILD_BENCH=ON > /dev/null
+  cmake --build "$BUILD" --target simd_choice > "$BUILD/simd_choice-build.log" 2>&1 ||
+    { tail -20 "$BUILD/simd_choice-build.log"; exit 1; }
+  commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- bench || echo "+changes")
+  QUICK=""
+  [ "$MODE" = --quick ] && QUICK=--quick
+  # oneDNN threads through OpenMP: one thread, as every other candidate.
+  OMP_NUM_THREADS=1 "$BUILD/bench/simd_choice" $QUICK --json "$OUT/results.json" --commit "$commit" \
+    > "$BUILD/simd_choice-run.log"
+fi
 python3 - "$OUT" <<'PY'
 import json, os, sys
 out = sys.argv[1]
