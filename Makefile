@@ -26,14 +26,16 @@ coverage: build
 	$(BUILD)/emily coverage --backend binary
 	$(BUILD)/emily coverage --backend emily --device cpu
 
-# Benchmarks: Emily vs raw MLX vs numpy vs the reference backend, one run;
-# writes docs/performance-cpu.{json,png} and the table quoted in docs/performance.md.
+# Benchmarks: Emily vs raw MLX vs numpy vs the reference backend, one run
+# (bench/run_cpu.sh: each row the median of 5 interleaved repetitions); keeps
+# the raw JSON in bench/results/cpu/<date>-<commit>/ and writes
+# docs/performance-cpu.{json,png} and the table quoted in docs/performance.md.
+# QUICK=1: a smoke run into $(BUILD)/bench-quick (docs untouched).
+# KERNELS_AB=1: the Emily rows once more with EMILY_CPU_KERNELS=0.
 bench: deps $(BUILD)/CMakeCache.txt
 	cmake -S . -B $(BUILD) -DEMILY_BUILD_BENCH=ON > /dev/null
 	cmake --build $(BUILD) -j$(JOBS) --target emily_bench
-	$(BUILD)/bench/emily_bench --benchmark_out=$(BUILD)/bench-emily.json --benchmark_out_format=json
-	.venv/bin/python bench/numpy_bench.py --json $(BUILD)/bench-numpy.json
-	.venv/bin/python bench/report.py --emily $(BUILD)/bench-emily.json --numpy $(BUILD)/bench-numpy.json --out docs --tag cpu
+	bench/run_cpu.sh $(BUILD) $(if $(QUICK),--quick)
 
 deps: .venv/.deps-$(MLX_VERSION)
 

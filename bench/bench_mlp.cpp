@@ -102,7 +102,7 @@ void BM_mlp_step_mlx(benchmark::State& st) {
 void register_mlp_cases() {
   for (auto [name, fn] : {std::pair{"BM_mlp_step_emily", &BM_mlp_step_emily}, {"BM_mlp_step_jit", &BM_mlp_step_jit},
                           {"BM_mlp_step_jitnofuse", &BM_mlp_step_jitnofuse}, {"BM_mlp_step_mlx", &BM_mlp_step_mlx}})
-    benchmark::RegisterBenchmark(name, fn)->Unit(benchmark::kMillisecond)->MinTime(g_quick ? 0.05 : 0.5)->UseRealTime();
+    reg(name, fn);
 }
 
 }  // namespace bench
