@@ -148,11 +148,11 @@ void output_like(const mx::array& in, mx::array& out) {
   }
 }
 
-mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather) {
+mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather, mx::Stream s) {
   needs_gather = !(row_major ? in.flags().row_contiguous : in.flags().contiguous);
   if (!needs_gather) return in;
   mx::array buffer(allocate(in.nbytes()), in.shape(), in.dtype());
-  mx::cpu::get_command_encoder(stream()).add_temporary(buffer);
+  mx::cpu::get_command_encoder(s).add_temporary(buffer);
   return buffer;
 }
 
