@@ -203,7 +203,8 @@ TEST(CpuKernels, BinaryHandValuesF32) { check_binary_hand_values<float>(nx::f32)
 TEST(CpuKernels, BinaryHandValuesF64) { check_binary_hand_values<double>(nx::f64); }
 
 // Scalar operands: a host literal (rank 0), a one-element tensor of another
-// rank, on either side; a constant tensor (a broadcast element).
+// rank, on either side; constant tensors (a broadcast element), alone or
+// against each other.
 TEST(CpuKernels, ScalarOperands) {
   KernelsOn on(true);
   auto be = emily_cpu();
@@ -218,7 +219,10 @@ TEST(CpuKernels, ScalarOperands) {
   test::expect_floats(nx::max(nx::reshape(one, {1, 1}), m), nx::f32, {2, 3}, {10, 10, 10, 10, 10, 10});
   Tensor filled = nx::broadcast(nx::tensor(3.5, {.type = nx::f32, .backend = be}), {2, 3});
   test::expect_floats(nx::max(m, filled), nx::f32, {2, 3}, {3.5, 3.5, 3.5, 4, 5, 6});
-  EXPECT_EQ(cpu::runs("subtract") + cpu::runs("divide") + cpu::runs("max"), before + 5);
+  Tensor seven = nx::broadcast(nx::tensor(7.0, {.type = nx::f32, .backend = be}), {2, 3});
+  test::expect_floats(nx::subtract(filled, seven), nx::f32, {2, 3}, {-3.5, -3.5, -3.5, -3.5, -3.5, -3.5});
+  test::expect_floats(nx::divide(seven, one), nx::f32, {2, 3}, {0.7f, 0.7f, 0.7f, 0.7f, 0.7f, 0.7f});
+  EXPECT_EQ(cpu::runs("subtract") + cpu::runs("divide") + cpu::runs("max"), before + 7);
 }
 
 // Broadcasts other than one element keep MLX's path (no kernel run), with

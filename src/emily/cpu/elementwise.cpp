@@ -85,12 +85,15 @@ class CpuBinary final : public CpuPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array &a = inputs[0], &b = inputs[1];
-    const bool one_a = a.size() == 1, one_b = b.size() == 1;
+    // One element, possibly broadcast (a constant tensor holds one).
+    const bool one_a = a.size() == 1 || a.data_size() == 1, one_b = b.size() == 1 || b.data_size() == 1;
     Operands mode = Operands::vector_vector;
     bool gather_a = false, gather_b = false;
     mx::array va = a, vb = b;  // what the loop reads
     if (one_a && one_b) {
-      out.set_data(allocate(out.nbytes()));
+      // One result, broadcast to the output's shape.
+      const bool single = out.size() == 1;
+      out.set_data(allocate(out.itemsize()), 1, mx::Strides(out.ndim(), 0), {true, single, single});
     } else if (one_a || one_b) {
       mode = one_a ? Operands::scalar_vector : Operands::vector_scalar;
       mx::array& v = one_a ? vb : va;
