@@ -51,7 +51,7 @@ class CpuUnary final : public CpuPrimitive {
       out.set_data(allocate(out.nbytes()));
       gather_first = true;
     }
-    auto& enc = mx::cpu::get_command_encoder(stream());
+    auto& enc = mx::cpu::get_command_encoder(this->stream());
     enc.set_input_array(in);
     enc.set_output_array(out);
     enc.dispatch([in = mx::array::unsafe_weak_copy(in), out = mx::array::unsafe_weak_copy(out), k = k_,
@@ -85,17 +85,20 @@ class CpuBinary final : public CpuPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array &a = inputs[0], &b = inputs[1];
-    const bool one_a = a.size() == 1, one_b = b.size() == 1;
+    // One element, possibly broadcast (a constant tensor holds one).
+    const bool one_a = a.size() == 1 || a.data_size() == 1, one_b = b.size() == 1 || b.data_size() == 1;
     Operands mode = Operands::vector_vector;
     bool gather_a = false, gather_b = false;
     mx::array va = a, vb = b;  // what the loop reads
     if (one_a && one_b) {
-      out.set_data(allocate(out.nbytes()));
+      // One result, broadcast to the output's shape.
+      const bool single = out.size() == 1;
+      out.set_data(allocate(out.itemsize()), 1, mx::Strides(out.ndim(), 0), {true, single, single});
     } else if (one_a || one_b) {
       mode = one_a ? Operands::scalar_vector : Operands::vector_scalar;
       mx::array& v = one_a ? vb : va;
       bool& g = one_a ? gather_b : gather_a;
-      v = prepare_input(v, false, g);
+      v = prepare_input(v, false, g, this->stream());
       if (g) out.set_data(allocate(out.nbytes()));
       else output_like(v, out);
     } else if (a.flags().contiguous && b.flags().contiguous && a.strides() == b.strides()) {
@@ -103,11 +106,11 @@ class CpuBinary final : public CpuPrimitive {
       if (mx::is_donatable(b, out) && !mx::is_donatable(a, out)) output_like(b, out);
       else output_like(a, out);
     } else {
-      va = prepare_input(a, true, gather_a);
-      vb = prepare_input(b, true, gather_b);
+      va = prepare_input(a, true, gather_a, this->stream());
+      vb = prepare_input(b, true, gather_b, this->stream());
       out.set_data(allocate(out.nbytes()));
     }
-    auto& enc = mx::cpu::get_command_encoder(stream());
+    auto& enc = mx::cpu::get_command_encoder(this->stream());
     enc.set_input_array(a);
     enc.set_input_array(b);
     enc.set_output_array(out);

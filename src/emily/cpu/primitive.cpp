@@ -1,6 +1,7 @@
 // The framework of primitive.hpp and the switch of include/emily/backend.hpp.
 #include "primitive.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -47,20 +48,43 @@ Counters& counters() {
   return *c;
 }
 
+// Row-major copy of the strided [rows, cols] matrix at src (strides rs,
+// cs). Where the rows are the faster axis in memory (a transpose), the copy
+// goes in 32x32 tiles so that both sides stay in cache.
+template <class T>
+void copy_matrix(const T* src, std::int64_t rows, std::int64_t cols, std::int64_t rs, std::int64_t cs, T* dst) {
+  if (std::llabs(rs) >= std::llabs(cs) || rows < 32 || cols < 32) {
+    for (std::int64_t i = 0; i < rows; ++i)
+      for (std::int64_t j = 0; j < cols; ++j) dst[i * cols + j] = src[i * rs + j * cs];
+    return;
+  }
+  constexpr std::int64_t B = 32;
+  for (std::int64_t i0 = 0; i0 < rows; i0 += B)
+    for (std::int64_t j0 = 0; j0 < cols; j0 += B) {
+      const std::int64_t i1 = std::min(rows, i0 + B), j1 = std::min(cols, j0 + B);
+      for (std::int64_t j = j0; j < j1; ++j)
+        for (std::int64_t i = i0; i < i1; ++i) dst[i * cols + j] = src[i * rs + j * cs];
+    }
+}
+
 template <class T>
 void gather_as(const T* src, const mx::Shape& shape, const mx::Strides& strides, T* dst, std::size_t size) {
   const int nd = static_cast<int>(shape.size());
-  if (nd == 0) {
-    *dst = *src;
+  if (nd == 0 || size == 0) {
+    if (size) *dst = *src;
     return;
   }
-  const std::int64_t inner = shape[nd - 1], step = strides[nd - 1];
-  std::vector<std::int64_t> idx(static_cast<std::size_t>(nd), 0);
-  for (std::size_t done = 0; done < size; done += static_cast<std::size_t>(inner)) {
+  // The last two axes as a matrix (a row vector for rank 1), the others looped over.
+  const std::int64_t cols = shape[nd - 1], cs = strides[nd - 1];
+  const std::int64_t rows = nd >= 2 ? shape[nd - 2] : 1, rs = nd >= 2 ? strides[nd - 2] : 0;
+  const int outer_dims = std::max(0, nd - 2);
+  std::vector<std::int64_t> idx(static_cast<std::size_t>(outer_dims), 0);
+  for (std::size_t done = 0; done < size; done += static_cast<std::size_t>(rows * cols)) {
     std::int64_t off = 0;
-    for (int d = 0; d < nd - 1; ++d) off += idx[static_cast<std::size_t>(d)] * strides[d];
-    for (std::int64_t j = 0; j < inner; ++j) *dst++ = src[off + j * step];
-    for (int d = nd - 2; d >= 0; --d) {  // next row, last axis fastest
+    for (int d = 0; d < outer_dims; ++d) off += idx[static_cast<std::size_t>(d)] * strides[d];
+    copy_matrix(src + off, rows, cols, rs, cs, dst);
+    dst += rows * cols;
+    for (int d = outer_dims - 1; d >= 0; --d) {  // next matrix, last outer axis fastest
       if (++idx[static_cast<std::size_t>(d)] < shape[d]) break;
       idx[static_cast<std::size_t>(d)] = 0;
     }
@@ -124,11 +148,11 @@ void output_like(const mx::array& in, mx::array& out) {
   }
 }
 
-mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather) {
+mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather, mx::Stream s) {
   needs_gather = !(row_major ? in.flags().row_contiguous : in.flags().contiguous);
   if (!needs_gather) return in;
   mx::array buffer(allocate(in.nbytes()), in.shape(), in.dtype());
-  mx::cpu::get_command_encoder(stream()).add_temporary(buffer);
+  mx::cpu::get_command_encoder(s).add_temporary(buffer);
   return buffer;
 }
 

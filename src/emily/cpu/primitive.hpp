@@ -19,7 +19,8 @@
 
 namespace emily::cpu {
 
-// The MLX stream the kernels run on.
+// The MLX stream new kernel nodes run on (the calling thread's CPU stream);
+// a node's eval_cpu uses the stream it was built with.
 mx::Stream stream();
 
 // Whether a kernel may serve an op producing `dtype` on device `d` (the
@@ -51,8 +52,8 @@ void output_like(const mx::array& in, mx::array& out);
 // An input ready for a flat loop: `in` itself when its data is contiguous
 // (row-major only, when `row_major` is set), else a row-major buffer that
 // the task must fill with gather(in, buffer) before reading it. The encoder
-// keeps the buffer alive until the task has run.
-mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather);
+// of stream `s` keeps the buffer alive until the task has run.
+mx::array prepare_input(const mx::array& in, bool row_major, bool& needs_gather, mx::Stream s);
 // Copies the strided elements of `src` into the row-major `dst` (f32 or f64).
 void gather(const mx::array& src, mx::array& dst);
 
