@@ -103,8 +103,9 @@ void expect_path(const FallbackWatch& watch, Path want, const std::string& conte
 // Whether `f` is one of the input-dependent fallbacks docs/backends.md lists
 // (those the comparisons and the fuzzer reach) on Emily's `device` ("cpu" or
 // "gpu"): f64 exp, sigmoid, sin, cos, erf, erfc, erf_inv, conv and irfft;
-// complex cbrt, atan2, ordering comparisons and triangular_solve; all_close merging
-// to c128; complex acosh, asinh and atanh on the GPU.
+// sin and cos of s32, u32, s64, u64; complex cbrt, atan2 and
+// triangular_solve; all_close merging to c128; complex acosh, asinh and
+// atanh on the GPU.
 bool documented_fallback(const Fallback& f, const std::string& device);
 // The documented path of a unary op on an input of type `t`.
 Paths unary_path(nx::UnaryOp op, nx::Type t);
