@@ -163,10 +163,24 @@ TEST_P(Semantics, ConvSumsPaddingProducts) {
   // sums from +0.0 (documented in docs/backends.md).
   const bool nx_zero_sign = !emily();
   expect_signbits(y, {nx_zero_sign, nx_zero_sign, true, true, nx_zero_sign});
+}
+
+TEST(ReferenceSemantics, ConvMultipliesPaddingAndDilationHoles) {
+  auto b = nx::binary_backend();
+  auto R = [&](const nx::Literal& v, const nx::Shape& s) {
+    return nx::reshape(nx::tensor(v, {.type = nx::f32, .backend = b}), s);
+  };
   // Nx multiplies the padding too: +0.0 * Inf is NaN.
-  expect_floats(nx::conv(x, nx::reshape(T({inf}), nx::Shape{1, 1, 1}),
+  expect_floats(nx::conv(R({1.0, 2.0}, {1, 1, 2}), R({inf}, {1, 1, 1}),
                          {.padding = std::vector<std::pair<std::int64_t, std::int64_t>>{{1, 0}}}),
                 nx::f32, {1, 1, 3}, {nan_v, inf, inf});
+  // a kernel dilation hole (+0.0) meets the NaN between the two taps
+  expect_floats(nx::conv(R({1.0, nan_v, 2.0}, {1, 1, 3}), R({1.0, 1.0}, {1, 1, 2}), {.kernel_dilation = {2}}),
+                nx::f32, {1, 1, 1}, {nan_v});
+  // products in order, channels then taps: -0.0 + -0.0 stays -0.0, one +0.0 makes it +0.0
+  auto zeros = R({-0.0, 0.0, -0.0, -0.0}, {1, 2, 2});
+  expect_signbits(nx::conv(zeros, R({1.0, 1.0, 1.0, 1.0}, {1, 2, 2})), {false});
+  expect_signbits(nx::conv(nx::negate(nx::abs(zeros)), R({1.0, 1.0, 1.0, 1.0}, {1, 2, 2})), {true});
 }
 
 // ---------------------------------------------------------------- cumulative order
