@@ -111,13 +111,16 @@ mx::array compare(const Backend& be, BinaryOp op, BinaryFn cmp, const Tensor& ta
   return same(ct);
 }
 
-// Nx: a finite value over +-Inf is +0.0 whatever the signs (x + 0.0 turns
-// -0.0 into +0.0 and leaves every other value, NaN included, as it is); a
-// finite complex value over +-Inf + 0i is 0 + 0i.
+// Nx: a finite value over +-Inf is +0.0 whatever the signs; a finite
+// complex value over +-Inf + 0i is 0 + 0i. Real quotients get +0.0 added
+// where the divisor is infinite and -0.0 elsewhere: x + 0.0 turns -0.0 into
+// +0.0, x + -0.0 is x, and NaN stays NaN (the select is on the divisor's
+// shape, often a scalar).
 mx::array divide_fn(const Bin& o) {
   const auto& [a, b, ot, d] = o;
   mx::array q = mx::divide(a, b, d);
-  if (!nx::is_complex(ot)) return mx::where(mx::isinf(b, d), mx::add(q, scalar_like(0, q), d), q, d);
+  if (!nx::is_complex(ot))
+    return mx::add(q, mx::where(mx::isinf(b, d), scalar_like(0.0, q), scalar_like(-0.0, q), d), d);
   mx::array finite = mx::logical_and(mx::isfinite(mx::real(a, d), d), mx::isfinite(mx::imag(a, d), d), d);
   mx::array by_inf = mx::logical_and(mx::isinf(mx::real(b, d), d),
                                      mx::equal(mx::imag(b, d), mx::array(0.0f), d), d);
