@@ -126,10 +126,12 @@ bool documented_fallback(const Fallback& f, const std::string& device) {
   // f64 ops that Emily's CPU kernels serve while they are on (MLX's own are
   // single-precision accurate, so they fall back when the kernels are off).
   static const std::set<std::string> f64_without_kernels = {"exp", "sigmoid", "sin", "cos", "erf"};
-  if (f64_without_kernels.count(f.op)) return has("f64") && !emily::cpu_kernels_enabled();
-  static const std::set<std::string> complex_only = {"cbrt",          "atan2",      "greater",         "less",
-                                                     "greater_equal", "less_equal", "triangular_solve"};
+  if (f64_without_kernels.count(f.op) && has("f64")) return !emily::cpu_kernels_enabled();
+  static const std::set<std::string> complex_only = {"cbrt", "atan2", "triangular_solve"};
   static const std::set<std::string> complex_on_gpu = {"acosh", "asinh", "atanh"};
+  // sin and cos of integers wider than 24 bits are computed in f64, as Nx does.
+  if ((f.op == "sin" || f.op == "cos") && (has("s32") || has("u32") || has("s64") || has("u64")))
+    return device == "cpu" && !emily::cpu_kernels_enabled();
   if (f64_only.count(f.op)) return has("f64");  // an f64 result
   if (complex_only.count(f.op)) return has("c64");
   if (complex_on_gpu.count(f.op)) return device == "gpu" && has("c64");

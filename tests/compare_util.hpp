@@ -102,10 +102,10 @@ void expect_path(const FallbackWatch& watch, Path want, const std::string& conte
 
 // Whether `f` is one of the input-dependent fallbacks docs/backends.md lists
 // (those the comparisons and the fuzzer reach) on Emily's `device` ("cpu" or
-// "gpu"): f64 erfc, erf_inv, conv and irfft, and f64 exp, sigmoid, sin, cos
-// and erf while Emily's CPU kernels are off;
-// complex cbrt, atan2, ordering comparisons and triangular_solve; all_close merging
-// to c128; complex acosh, asinh and atanh on the GPU.
+// "gpu"): f64 erfc, erf_inv, conv and irfft; f64 exp, sigmoid, sin, cos
+// and erf, and sin and cos of s32, u32, s64, u64 (computed in f64), while
+// Emily's CPU kernels are off; complex cbrt, atan2 and triangular_solve;
+// all_close merging to c128; complex acosh, asinh and atanh on the GPU.
 bool documented_fallback(const Fallback& f, const std::string& device);
 // The documented path of a unary op on an input of type `t`.
 Paths unary_path(nx::UnaryOp op, nx::Type t);

@@ -108,7 +108,8 @@ TEST(OpTable, TypeSets) {
 TEST(OpTable, BinaryTypeRules) {
   EXPECT_EQ(nx::traits(BinaryOp::bitwise_and).types, nx::types::integer);
   EXPECT_EQ(nx::traits(BinaryOp::max).types, nx::types::real);
-  EXPECT_EQ(nx::traits(BinaryOp::less).types, nx::types::any);  // complex compared by value (real part)
+  EXPECT_EQ(nx::traits(BinaryOp::less).types, nx::types::real);  // complex values have no order in Nx
+  EXPECT_EQ(nx::traits(BinaryOp::equal).types, nx::types::any);
   EXPECT_EQ(nx::traits(BinaryOp::less).result, nx::ResultRule::predicate);
   EXPECT_EQ(nx::traits(BinaryOp::atan2).result, nx::ResultRule::floating);
   auto f = on_ref({1.5, 2.0}, nx::f32), i = on_ref({1, 2}, nx::s32), z = on_ref({1, 2}, nx::c64);
@@ -120,7 +121,9 @@ TEST(OpTable, BinaryTypeRules) {
   EXPECT_EQ(error_of([&] { return nx::max(i, std::complex<double>(0, 1)); }),
             "max: expects non-complex tensors, got: {:c, 64}");
   EXPECT_EQ(error_of([&] { return nx::remainder(z, z); }), "remainder: expects non-complex tensors, got: {:c, 64}");
-  expect_ints(nx::less(z, on_ref({2, 2}, nx::c64)), nx::u8, {2}, {1, 0});
+  EXPECT_EQ(error_of([&] { return nx::less(z, on_ref({2, 2}, nx::c64)); }),
+            "less: expects non-complex tensors, got: {:c, 64}");
+  expect_ints(nx::equal(z, on_ref({1, 3}, nx::c64)), nx::u8, {2}, {1, 0});
   expect_ints(nx::bitwise_and(on_ref({6, 12}, nx::u8), on_ref({3, 10}, nx::s8)), nx::s16, {2}, {2, 8});
   expect_close(nx::atan2(on_ref({0, 1}, nx::s32), on_ref({1, 0}, nx::s32)), nx::f32, {2}, {0.0, M_PI / 2});
 }

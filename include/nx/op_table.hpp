@@ -65,15 +65,16 @@ enum class ResultRule : std::uint8_t {
 // Binary element-wise callbacks: X(name, types, result). `types` are the
 // operand types the op is defined on; the front end raises for others (for
 // integer-only ops, on the merged type). Every accepted type reaches the
-// callback.
+// callback. Complex values have no order: min, max, remainder and the four
+// orderings take real operands only, as in Nx.
 #define NX_BINARY_CALLBACKS(X)                                                                   \
   X(add, any, same) X(subtract, any, same) X(multiply, any, same) X(pow, any, same)              \
   X(remainder, real, same) X(divide, any, floating) X(atan2, any, floating) X(min, real, same)   \
   X(max, real, same) X(quotient, integer, same) X(bitwise_and, integer, same)                    \
   X(bitwise_or, integer, same) X(bitwise_xor, integer, same) X(left_shift, integer, same)        \
   X(right_shift, integer, same) X(equal, any, predicate) X(not_equal, any, predicate)           \
-  X(greater, any, predicate) X(less, any, predicate) X(greater_equal, any, predicate)            \
-  X(less_equal, any, predicate) X(logical_and, any, predicate) X(logical_or, any, predicate)     \
+  X(greater, real, predicate) X(less, real, predicate) X(greater_equal, real, predicate)         \
+  X(less_equal, real, predicate) X(logical_and, any, predicate) X(logical_or, any, predicate)    \
   X(logical_xor, any, predicate)
 
 // Unary element-wise callbacks: X(name, types, settled, result). `types`

@@ -3,9 +3,12 @@
 // An entry says how its operands are prepared and whether complex operands
 // fall back, and names the small MLX composition for the op. Operands are
 // cast to the Nx output (or comparison) type first, since MLX promotes like
-// NumPy, not like Nx. Where MLX differs from Nx the composition fixes it up
+// NumPy, not like Nx; an operand whose values the output type does not hold
+// meets it in a wider type (compute_type), as Nx computes on the operands'
+// own values. Where MLX differs from Nx the composition fixes it up
 // (truncating remainder, guarded integer division and shifts, exact
-// comparisons across types). Types the front end rejects for an op have no
+// comparisons across types, u64 against signed operands in
+// elementwise_mixed.cpp). Types the front end rejects for an op have no
 // branch here.
 #include <cstdint>
 #include <optional>
@@ -70,30 +73,24 @@ mx::array order_int64_vs_f64(const mx::array& i, const mx::array& x, mx::Device 
 // Comparisons: values of different types compare exactly, by value, in a
 // type that holds both operands. `cmp` is the op's comparison; where an
 // ordering array (-1, 0, 1 as int8) decides, it is compared against 0.
-// Empty: the comparison falls back (orderings of complex values).
-std::optional<mx::array> compare(const Backend& be, BinaryOp op, BinaryFn cmp, const Tensor& ta,
-                                 const Tensor& tb) {
+// Complex operands reach equal and not_equal only (the front end rejects
+// orderings of them).
+mx::array compare(const Backend& be, BinaryOp op, BinaryFn cmp, const Tensor& ta, const Tensor& tb) {
   const Type x = ta.type(), y = tb.type();
   auto same = [&](Type ct) {
     auto d = be.mx_device(ct);
     return u8(cmp({be.cast(ta, ct), be.cast(tb, ct), nx::u8, d}), d);
   };
   auto by_order = [&](const mx::array& ord, mx::Device d) { return cmp({ord, mx::array(0, mx::int8), nx::u8, d}); };
-  if (nx::is_complex(x) || nx::is_complex(y)) {
-    if (op != BinaryOp::equal && op != BinaryOp::not_equal) return std::nullopt;
-    return same(nx::c64);
-  }
+  if (nx::is_complex(x) || nx::is_complex(y)) return same(nx::c64);
   if (nx::is_integer(x) && nx::is_integer(y)) {
     if ((x == nx::u64 && nx::is_signed_int(y)) || (y == nx::u64 && nx::is_signed_int(x))) {
       // u64 against a signed value: negative values are smaller, the rest compare as u64.
       const bool left_u = x == nx::u64;
       auto d = be.mx_device(nx::u64);
       mx::array u = be.cast(left_u ? ta : tb, nx::u64), sv = be.cast(left_u ? tb : ta, nx::s64);
-      mx::array neg = mx::less(sv, mx::array(0, mx::int64), d);
-      mx::array su = mx::astype(sv, mx::uint64, d);
-      mx::array ord = order_of(mx::less(su, u, d), mx::greater(su, u, d), d);  // signed vs unsigned
-      ord = mx::where(neg, mx::array(-1, mx::int8), ord, d);
-      if (left_u) ord = mx::negative(ord, d);
+      mx::array ord = order_u64_signed(u, sv, d);
+      if (!left_u) ord = mx::negative(ord, d);
       return u8(by_order(ord, d), d);
     }
     return same(nx::merge(x, y));
@@ -113,6 +110,22 @@ std::optional<mx::array> compare(const Backend& be, BinaryOp op, BinaryFn cmp, c
     return u8(r, d);
   }
   return same(ct);
+}
+
+// Nx: a finite value over +-Inf is +0.0 whatever the signs; a finite
+// complex value over +-Inf + 0i is 0 + 0i. Real quotients get +0.0 added
+// where the divisor is infinite and -0.0 elsewhere: x + 0.0 turns -0.0 into
+// +0.0, x + -0.0 is x, and NaN stays NaN (the select is on the divisor's
+// shape, often a scalar).
+mx::array divide_fn(const Bin& o) {
+  const auto& [a, b, ot, d] = o;
+  mx::array q = mx::divide(a, b, d);
+  if (!nx::is_complex(ot))
+    return mx::add(q, mx::where(mx::isinf(b, d), scalar_like(0.0, q), scalar_like(-0.0, q), d), d);
+  mx::array finite = mx::logical_and(mx::isfinite(mx::real(a, d), d), mx::isfinite(mx::imag(a, d), d), d);
+  mx::array by_inf = mx::logical_and(mx::isinf(mx::real(b, d), d),
+                                     mx::equal(mx::imag(b, d), mx::array(0.0f), d), d);
+  return mx::where(mx::logical_and(finite, by_inf, d), mx::zeros_like(q, d), q, d);
 }
 
 // Integer pow with a negative exponent: 1 for base 1, +-1 for base -1, else 0 (documented).
@@ -201,10 +214,12 @@ constexpr BinaryEntry kBinary[] = {
     {BinaryOp::multiply, P::output, false, [](const Bin& o) { return mx::multiply(o.a, o.b, o.d); }},
     {BinaryOp::pow, P::precise, false, pow_fn},
     {BinaryOp::remainder, P::precise, false, remainder_fn},
-    {BinaryOp::divide, P::output, false, [](const Bin& o) { return mx::divide(o.a, o.b, o.d); }},
+    {BinaryOp::divide, P::output, false, divide_fn},
     {BinaryOp::atan2, P::precise, true, [](const Bin& o) { return mx::arctan2(o.a, o.b, o.d); }},
-    {BinaryOp::min, P::output, false, [](const Bin& o) { return mx::minimum(o.a, o.b, o.d); }},
-    {BinaryOp::max, P::output, false, [](const Bin& o) { return mx::maximum(o.a, o.b, o.d); }},
+    // Operands swapped: MLX keeps its second operand on a tie (-0.0 against
+    // 0.0), Nx the first; NaN still wins either way.
+    {BinaryOp::min, P::output, false, [](const Bin& o) { return mx::minimum(o.b, o.a, o.d); }},
+    {BinaryOp::max, P::output, false, [](const Bin& o) { return mx::maximum(o.b, o.a, o.d); }},
     {BinaryOp::quotient, P::output, false, quotient_fn},
     {BinaryOp::bitwise_and, P::output, false, [](const Bin& o) { return mx::bitwise_and(o.a, o.b, o.d); }},
     {BinaryOp::bitwise_or, P::output, false, [](const Bin& o) { return mx::bitwise_or(o.a, o.b, o.d); }},
@@ -244,25 +259,19 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
   const BinaryEntry& e = kBinary[nx::op_table::index(op)];
   const Type ot = out.type;
   if (mlx_supports(ot) && mlx_supports(ta.type()) && mlx_supports(tb.type()) && !(e.real_only && nx::is_complex(ot))) {
+    if (auto r = mixed_sign_64(*this, op, ta, tb, ot)) return wrap(out, *std::move(r));
     switch (e.prep) {
-      case P::by_value:
-        if (auto r = compare(*this, op, e.fn, ta, tb)) return wrap(out, *std::move(r));
-        break;
+      case P::by_value: return wrap(out, compare(*this, op, e.fn, ta, tb));
       case P::truth: {
         auto d = mx_device(ta.type() == nx::f64 || tb.type() == nx::f64 ? nx::f64 : nx::u8);
         return wrap(out, u8(e.fn({bool_of(array_of(ta), d), bool_of(array_of(tb), d), ot, d}), d));
       }
       case P::output: case P::precise: {
-        // Operands of another type (an integer, a wider float) meet an
-        // f16/bf16 result in f32, so that they are not rounded to the half
-        // type first. A scalar operand (a host literal) is converted to the
-        // output type.
-        const bool same = (ta.type() == ot || ta.rank() == 0) && (tb.type() == ot || tb.rank() == 0);
-        const Type ct = same && e.prep == P::output ? ot : precise_type(ot);
+        const Type ct = compute_type(*this, ta, tb, ot, e.prep == P::precise);
         mx::array a = cast(ta, ct), b = cast(tb, ct);
-        if (auto k = cpu_kernel(op))
-          if (auto r = cpu::binary(*k, a, b, mx_device(ot))) return wrap(out, *std::move(r));
-        return wrap(out, e.fn({std::move(a), std::move(b), ot, mx_device(ot)}));
+        if (auto k = cpu_kernel(op); k && ct == ot)
+          if (auto r = cpu::binary(*k, a, b, mx_device(ct))) return wrap(out, *std::move(r));
+        return wrap(out, e.fn({std::move(a), std::move(b), ot, mx_device(ct)}));
       }
     }
   }
@@ -272,6 +281,7 @@ Tensor Backend::binary_op(BinaryOp op, const Spec& out, const Tensor& ta, const 
 Tensor Backend::clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) {
   if (!mlx_supports(out.type))
     return fallback::run(*this, "clip", &nx::Backend::clip, out, t, min, max);
+  if (auto r = mixed_clip(*this, t, min, max, out.type)) return wrap(out, *std::move(r));
   auto d = mx_device(out.type);
   mx::array x = cast(t, out.type), lo = cast(min, out.type), hi = cast(max, out.type);
   // Nx: y = x > min ? x : min; then y < max ? y : max (NaN -> min).

@@ -30,14 +30,17 @@ struct Un {
 using UnaryFn = mx::array (*)(const Un&);
 
 enum class UnaryPrep : std::uint8_t {
-  output,  // cast to the output type (precise_type of it for another input type)
+  output,  // cast to the output type (precise_type of it for another input type,
+           // f64 for integers wider than f32's 24 bits: Nx computes on the value)
   as_is,   // the input array unchanged, on the input's device
 };
 
 // Inputs an entry leaves to the fallback.
 enum class Falls : std::uint8_t {
   never,
-  on_f64,             // MLX computes these in single precision even for f64
+  on_f64,             // MLX computes these in single precision even for f64; integers
+                      // wider than 24 bits stay in f32 (the result saturates there)
+  on_f64_or_wide_int,  // the same, and the input's rounding to f32 shows (periodic)
   on_complex,         // no complex composition
   on_complex_on_gpu,  // MLX's GPU kernels have no complex version
 };
@@ -102,14 +105,16 @@ mx::array sin_fn(const Un& u) {
   return mx::where(mx::equal(u.x, scalar_like(0, u.x), u.d), u.x, mx::sin(u.x, u.d), u.d);  // sin(-0) = -0
 }
 
-// Real cube root keeping the sign, refined by one Newton step.
+// Real cube root keeping the sign, refined by one Newton step written as
+// y - (y - |x| / y^2) / 3, which never forms y^3 (that overflows near the
+// type's maximum). f16/bf16 run in f32.
 mx::array cbrt_fn(const Un& u) {
-  const auto& [x, in, ot, d] = u;
+  const auto& [x0, in, ot, d] = u;
+  const mx::array x = x0.dtype() == mx::float16 || x0.dtype() == mx::bfloat16 ? mx::astype(x0, mx::float32, d) : x0;
   mx::array ax = mx::abs(x, d);
   mx::array y = mx::power(ax, scalar_like(1.0 / 3.0, x), d);
-  mx::array y2 = mx::multiply(y, y, d);
-  mx::array refined = mx::subtract(
-      y, mx::divide(mx::subtract(mx::multiply(y2, y, d), ax, d), mx::multiply(scalar_like(3, x), y2, d), d), d);
+  mx::array step = mx::subtract(y, mx::divide(ax, mx::multiply(y, y, d), d), d);
+  mx::array refined = mx::subtract(y, mx::divide(step, scalar_like(3, x), d), d);
   mx::array ok = mx::logical_and(mx::greater(y, scalar_like(0, x), d), mx::isfinite(y, d), d);
   y = mx::where(ok, refined, y, d);
   y = mx::where(mx::less(x, scalar_like(0, x), d), mx::negative(y, d), y, d);
@@ -143,13 +148,15 @@ mx::array erfc_fn(const Un& u) {
   return mx::where(mx::less(x, mx::array(0.0f), d), mx::subtract(mx::array(2.0f), r, d), r, d);
 }
 
-// Half away from zero (MLX rounds half to even).
+// Half away from zero (MLX rounds half to even). A zero result is +0.0, as
+// Nx's (it rounds to an integer, which has no sign): adding +0.0 does that.
 mx::array round_fn(const Un& u) {
   const auto& [x, in, ot, d] = u;
   mx::array t = mx::trunc(x, d);
   mx::array frac = mx::abs(mx::subtract(x, t, d), d);
   mx::array away = mx::add(t, mx::sign(x, d), d);
-  return mx::where(mx::greater_equal(frac, scalar_like(0.5, x), d), away, t, d);
+  mx::array r = mx::where(mx::greater_equal(frac, scalar_like(0.5, x), d), away, t, d);
+  return mx::add(r, scalar_like(0, r), d);
 }
 
 // Complex sign z / |z|. With both parts below 2^-100, |z| is subnormal and
@@ -195,8 +202,8 @@ constexpr UnaryEntry kUnary[] = {
     {UnaryOp::log, U::output, F::never, [](const Un& u) { return mx::log(u.x, u.d); }},
     {UnaryOp::log1p, U::output, F::never, [](const Un& u) { return mx::log1p(u.x, u.d); }},
     {UnaryOp::sigmoid, U::output, F::on_f64, sigmoid_fn},
-    {UnaryOp::cos, U::output, F::on_f64, [](const Un& u) { return mx::cos(u.x, u.d); }},
-    {UnaryOp::sin, U::output, F::on_f64, sin_fn},
+    {UnaryOp::cos, U::output, F::on_f64_or_wide_int, [](const Un& u) { return mx::cos(u.x, u.d); }},
+    {UnaryOp::sin, U::output, F::on_f64_or_wide_int, sin_fn},
     {UnaryOp::tan, U::output, F::never, [](const Un& u) { return mx::tan(u.x, u.d); }},
     {UnaryOp::cosh, U::output, F::never, [](const Un& u) { return mx::cosh(u.x, u.d); }},
     {UnaryOp::sinh, U::output, F::never, [](const Un& u) { return mx::sinh(u.x, u.d); }},
@@ -251,10 +258,15 @@ std::optional<cpu::Unary> cpu_kernel(UnaryOp op) {
   }
 }
 
-bool falls_back(Falls f, Type in, Type ot, Device device) {
+// Integers f32 does not hold every value of.
+bool wide_int(Type t) { return nx::is_integer(t) && t.bits > 24; }
+
+// `widen`: an integer input f32 does not hold is computed in f64.
+bool falls_back(Falls f, Type in, Type ot, Device device, bool widen) {
   switch (f) {
     case Falls::never: return false;
     case Falls::on_f64: return ot == nx::f64;
+    case Falls::on_f64_or_wide_int: return ot == nx::f64 || widen;
     case Falls::on_complex: return nx::is_complex(in);
     case Falls::on_complex_on_gpu: return nx::is_complex(in) && device == Device::gpu;
   }
@@ -268,13 +280,19 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   const Type in = tt.type(), ot = out.type;
   if (!mlx_supports(in) || !mlx_supports(ot))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
+  // Integers f32 does not hold meet an f32 result in f64 on the CPU device;
+  // on the GPU in f32 (f64 would take every such op through the CPU stream).
+  const bool widen = ot == nx::f32 && wide_int(in) && device_ != Device::gpu;
   if (auto k = cpu_kernel(op); k && (ot == nx::f32 || ot == nx::f64) && (in == ot || e.prep == U::output)) {
-    if (auto r = cpu::unary(*k, cast(tt, ot), mx_device(ot))) return wrap(out, *std::move(r));
+    const Type kt = widen ? nx::f64 : ot;
+    if (auto r = cpu::unary(*k, cast(tt, kt), mx_device(kt))) return wrap(out, *std::move(r));
   }
-  if (falls_back(e.falls, in, ot, device_))
+  if (falls_back(e.falls, in, ot, device_, widen))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
   if (e.prep == U::as_is) return wrap(out, e.fn({array_of(tt), in, ot, mx_device(in)}));
-  return wrap(out, e.fn({cast(tt, in == ot ? ot : precise_type(ot)), in, ot, mx_device(ot)}));
+  Type ct = in == ot ? ot : precise_type(ot);
+  if (widen && e.falls != Falls::on_f64) ct = nx::f64;
+  return wrap(out, e.fn({cast(tt, ct), in, ot, mx_device(ct)}));
 }
 
 }  // namespace emily

@@ -15,7 +15,7 @@ std::uint32_t round_to_format(double x, int eb, int mb) {
   const int bias = (1 << (eb - 1)) - 1;
   const std::uint32_t sign = std::signbit(x) ? 1u << (eb + mb) : 0u;
   const std::uint32_t exp_all = (1u << eb) - 1;
-  if (std::isnan(x)) return sign | (exp_all << mb) | (1u << (mb - 1));
+  if (std::isnan(x)) return (exp_all << mb) | (1u << (mb - 1));  // Nx's one NaN: positive, quiet
   double a = std::fabs(x);
   if (std::isinf(a)) return sign | (exp_all << mb);
   if (a == 0) return sign;
@@ -65,7 +65,7 @@ double f16_to_double(std::uint16_t b) { return from_format(b, 5, 10); }
 std::uint16_t bf16_from_double(double x) {
   // Nx rounds to f32 (nearest even) and then truncates the low 16 bits.
   float f = static_cast<float>(x);
-  if (std::isnan(f)) return std::signbit(f) ? 0xFFC0 : 0x7FC0;
+  if (std::isnan(f)) return 0x7FC0;
   return static_cast<std::uint16_t>(std::bit_cast<std::uint32_t>(f) >> 16);
 }
 double bf16_to_double(std::uint16_t b) {
@@ -75,7 +75,7 @@ double bf16_to_double(std::uint16_t b) {
 std::uint8_t f8_from_double(double x) {
   // Nx rounds to f16 (nearest even) and keeps the high byte.
   std::uint16_t h = f16_from_double(x);
-  if (std::isnan(x)) return std::signbit(x) ? 0xFE : 0x7E;
+  if (std::isnan(x)) return 0x7E;
   return static_cast<std::uint8_t>(h >> 8);
 }
 double f8_to_double(std::uint8_t b) { return f16_to_double(static_cast<std::uint16_t>(b << 8)); }
@@ -220,14 +220,23 @@ __int128 as_int128(C v) {
   return static_cast<__int128>(v);
 }
 
+// Nx stores every NaN as one positive quiet NaN, whatever sign or payload
+// the computation left.
+template <class R>
+R canonical(double x) {
+  return std::isnan(x) ? std::numeric_limits<R>::quiet_NaN() : static_cast<R>(x);
+}
+
 template <class C, class S>
 void write_as(Type t, S* p, std::int64_t i, C v) {
   if constexpr (std::is_same_v<S, std::complex<float>> || std::is_same_v<S, std::complex<double>>) {
     using R = typename S::value_type;
-    if constexpr (std::is_same_v<C, cdouble>) p[i] = S(static_cast<R>(v.real()), static_cast<R>(v.imag()));
+    if constexpr (std::is_same_v<C, cdouble>) p[i] = S(canonical<R>(v.real()), canonical<R>(v.imag()));
+    else if constexpr (std::is_same_v<C, double>) p[i] = S(canonical<R>(v), 0);
     else p[i] = S(static_cast<R>(v), 0);
   } else if constexpr (std::is_floating_point_v<S>) {
-    if constexpr (std::is_same_v<C, cdouble>) p[i] = static_cast<S>(v.real());
+    if constexpr (std::is_same_v<C, cdouble>) p[i] = canonical<S>(v.real());
+    else if constexpr (std::is_same_v<C, double>) p[i] = canonical<S>(v);
     else p[i] = static_cast<S>(v);
   } else {
     if (is_small_float(t)) {

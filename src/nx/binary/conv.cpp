@@ -5,23 +5,25 @@
 // from the front end), input dilation and padding resolved per output
 // position (no dilated copy is materialised), feature and batch groups,
 // cross-correlation without flip or conjugation, one rounding into the
-// output type.
+// output type. As in Nx, every tap of the dilated kernel over the padded,
+// dilated input is a product (padding and dilation holes are +0.0, so they
+// decide the sign of a zero result and turn an infinite partner into NaN),
+// summed in order: channels, then taps.
 #include "binary_backend.hpp"
 
 namespace nx {
 
 namespace {
 
-// For spatial dim j, the input index read by output position `o` and kernel
-// tap `t`, or -1 where that tap falls on padding or a dilation hole.
-// `dilated` is the input's size after input dilation.
+// For spatial dim j, the input index read by output position `o` and tap
+// `t` of the dilated kernel, or -1 where that tap falls on padding or a
+// dilation hole. `dilated` is the input's size after input dilation.
 std::vector<std::int64_t> tap_sources(std::int64_t dilated, std::int64_t out_size, std::int64_t taps,
-                                      std::int64_t stride, std::int64_t low, std::int64_t in_dil,
-                                      std::int64_t k_dil) {
+                                      std::int64_t stride, std::int64_t low, std::int64_t in_dil) {
   std::vector<std::int64_t> src(static_cast<std::size_t>(out_size * taps), -1);
   for (std::int64_t o = 0; o < out_size; ++o)
     for (std::int64_t t = 0; t < taps; ++t) {
-      std::int64_t q = o * stride + t * k_dil - low;  // position in the dilated input
+      std::int64_t q = o * stride + t - low;  // position in the dilated input
       if (q < 0 || q >= dilated || q % in_dil != 0) continue;
       src[static_cast<std::size_t>(o * taps + t)] = q / in_dil;
     }
@@ -43,14 +45,34 @@ Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, con
   const std::int64_t NB = N / B, OG = O / G, OB = O / B;
 
   std::vector<std::vector<std::int64_t>> src(static_cast<std::size_t>(d));
-  std::int64_t out_spatial = 1, taps_total = 1;
+  std::int64_t out_spatial = 1, taps_total = 1, kernel_taps = 1;
+  Shape ts;  // the dilated kernel's spatial shape
   for (int j = 0; j < d; ++j) {
     const auto s = static_cast<std::size_t>(j);
     const auto a = static_cast<std::size_t>(j + 2);
-    src[s] = tap_sources(geo.dilated_input[s], cs[a], ws[a], opts.strides[s], opts.padding[s].first,
-                         opts.input_dilation[s], opts.kernel_dilation[s]);
+    ts.push_back(geo.dilated_kernel[s]);
+    src[s] = tap_sources(geo.dilated_input[s], cs[a], ts[s], opts.strides[s], opts.padding[s].first,
+                         opts.input_dilation[s]);
     out_spatial *= cs[a];
-    taps_total *= ws[a];
+    taps_total *= ts[s];
+    kernel_taps *= ws[a];
+  }
+  // For each tap of the dilated kernel: the flat kernel offset or -1 (a hole).
+  std::vector<std::int64_t> weight_of(static_cast<std::size_t>(taps_total), -1);
+  {
+    auto k_strides = host::strides_of(Shape(ws.begin() + 2, ws.end()));
+    std::vector<std::int64_t> ti(static_cast<std::size_t>(d), 0);
+    for (std::int64_t pt = 0; pt < taps_total; ++pt) {
+      std::int64_t off = 0;
+      bool hole = false;
+      for (int j = 0; j < d; ++j) {
+        const auto s = static_cast<std::size_t>(j);
+        hole = hole || ti[s] % opts.kernel_dilation[s] != 0;
+        off += ti[s] / opts.kernel_dilation[s] * k_strides[s];
+      }
+      if (!hole) weight_of[static_cast<std::size_t>(pt)] = off;
+      host::next_index(ti, ts);
+    }
   }
   std::int64_t in_spatial = 1;
   for (int j = 0; j < d; ++j) in_spatial *= xs[static_cast<std::size_t>(j + 2)];
@@ -59,7 +81,7 @@ Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, con
   // For each (output position, tap) pair: the flat spatial input offset or -1.
   std::vector<std::int64_t> offset(static_cast<std::size_t>(out_spatial * taps_total), -1);
   {
-    Shape os(cs.begin() + 2, cs.end()), ts(ws.begin() + 2, ws.end());
+    Shape os(cs.begin() + 2, cs.end());
     std::vector<std::int64_t> oi(static_cast<std::size_t>(d), 0);
     for (std::int64_t po = 0; po < out_spatial; ++po) {
       std::vector<std::int64_t> ti(static_cast<std::size_t>(d), 0);
@@ -79,24 +101,27 @@ Tensor conv_impl(const Spec& out, const Tensor& input, const Tensor& kernel, con
     }
   }
 
+  const C zero{}, neg_zero = C{} * -1.0;  // -0.0: the sum of no products yet (x + -0.0 is x)
   std::vector<C> y(static_cast<std::size_t>(NB * O * out_spatial), C{});
   for (std::int64_t n = 0; n < NB; ++n)
     for (std::int64_t o = 0; o < O; ++o) {
       const std::int64_t g = o / OG;          // feature group (G = 1: always 0)
       const std::int64_t bg = o / OB;         // batch group (B = 1: always 0)
       const std::int64_t nin = n + bg * NB;
-      const C* wo = w.data() + o * Cg * taps_total;
+      const C* wo = w.data() + o * Cg * kernel_taps;
       C* yo = y.data() + (n * O + o) * out_spatial;
-      for (std::int64_t c = 0; c < Cg; ++c) {
-        const C* xc = x.data() + (nin * C_in + g * Cg + c) * in_spatial;
-        const C* wc = wo + c * taps_total;
-        for (std::int64_t po = 0; po < out_spatial; ++po) {
-          const std::int64_t* offs = offset.data() + po * taps_total;
-          C acc{};
-          for (std::int64_t t = 0; t < taps_total; ++t)
-            if (offs[t] >= 0) acc += xc[offs[t]] * wc[t];
-          yo[po] += acc;
+      for (std::int64_t po = 0; po < out_spatial; ++po) {
+        const std::int64_t* offs = offset.data() + po * taps_total;
+        C acc = neg_zero;
+        for (std::int64_t c = 0; c < Cg; ++c) {
+          const C* xc = x.data() + (nin * C_in + g * Cg + c) * in_spatial;
+          const C* wc = wo + c * kernel_taps;
+          for (std::int64_t t = 0; t < taps_total; ++t) {
+            const std::int64_t k = weight_of[static_cast<std::size_t>(t)];
+            acc += (offs[t] >= 0 ? xc[offs[t]] : zero) * (k >= 0 ? wc[k] : zero);
+          }
         }
+        yo[po] = acc;
       }
     }
 

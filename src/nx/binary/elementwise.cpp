@@ -14,6 +14,15 @@
 //   integer pow with a negative exponent -> 1 for base 1, +-1 for base -1, else 0;
 //   shift counts outside [0, bits) -> left: 0; right: 0 or -1 (sign fill);
 //   float domain errors follow IEEE (x/0 = +-Inf, sqrt(-1) = NaN, ...).
+// Where Nx's answer at a non-finite or signed-zero edge is a rule (a finite
+// value over +-Inf is +0.0, min/max keep the first operand on a tie) the
+// kernels follow it; the choices are listed in docs/backends.md.
+//
+// Operands are read as the compute type of the output, which holds each
+// operand's value exactly, except u64 against a signed type (output s64):
+// there the ops whose answer depends on more than the value modulo 2^64
+// (min, max, quotient, remainder, right_shift) compute on the operands' own
+// values in 128 bits and wrap the answer once, as Nx does.
 #include <cmath>
 #include <limits>
 
@@ -48,8 +57,10 @@ C int_pow(C base, C exp) {
   return static_cast<C>(result);
 }
 
-double nan_min(double a, double b) { return (std::isnan(a) || std::isnan(b)) ? kNaN : (a < b ? a : b); }
-double nan_max(double a, double b) { return (std::isnan(a) || std::isnan(b)) ? kNaN : (a > b ? a : b); }
+// NaN wins; on a tie (-0.0 against 0.0) the first operand is kept, as Nx's
+// min/max (Erlang's) do.
+double nan_min(double a, double b) { return (std::isnan(a) || std::isnan(b)) ? kNaN : (b < a ? b : a); }
+double nan_max(double a, double b) { return (std::isnan(a) || std::isnan(b)) ? kNaN : (b > a ? b : a); }
 
 namespace ops {
 
@@ -82,10 +93,16 @@ struct remainder {
     return a % b;
   }
   static double on_float(double a, double b) { return std::fmod(a, b); }
+  static __int128 on_exact(__int128 a, __int128 b, Type) { return b == 0 ? a : a % b; }
 };
 struct divide {  // integers never reach it: the result type is a float
-  static double on_float(double a, double b) { return a / b; }
-  static cdouble on_complex(cdouble a, cdouble b) { return a / b; }
+  // A finite value over +-Inf is +0.0 in Nx, whatever the signs.
+  static double on_float(double a, double b) { return std::isinf(b) && std::isfinite(a) ? 0.0 : a / b; }
+  // Likewise a finite complex value over +-Inf + 0i is 0 + 0i.
+  static cdouble on_complex(cdouble a, cdouble b) {
+    const bool finite = std::isfinite(a.real()) && std::isfinite(a.imag());
+    return finite && std::isinf(b.real()) && b.imag() == 0 ? cdouble{} : a / b;
+  }
 };
 struct atan2 {
   static double on_float(double a, double b) { return std::atan2(a, b); }
@@ -94,10 +111,12 @@ struct atan2 {
 struct min {
   template <class C> static C on_int(C a, C b, Type) { return a < b ? a : b; }
   static double on_float(double a, double b) { return nan_min(a, b); }
+  static __int128 on_exact(__int128 a, __int128 b, Type) { return a < b ? a : b; }
 };
 struct max {
   template <class C> static C on_int(C a, C b, Type) { return a > b ? a : b; }
   static double on_float(double a, double b) { return nan_max(a, b); }
+  static __int128 on_exact(__int128 a, __int128 b, Type) { return a > b ? a : b; }
 };
 struct quotient {
   template <class C> static C on_int(C a, C b, Type) {
@@ -107,6 +126,7 @@ struct quotient {
     }
     return a / b;
   }
+  static __int128 on_exact(__int128 a, __int128 b, Type) { return b == 0 ? -1 : a / b; }
 };
 struct bitwise_and { template <class C> static C on_int(C a, C b, Type) { return a & b; } };
 struct bitwise_or { template <class C> static C on_int(C a, C b, Type) { return a | b; } };
@@ -125,11 +145,15 @@ struct right_shift {
     }
     return a >> static_cast<int>(b);  // arithmetic for negative signed values
   }
+  static __int128 on_exact(__int128 a, __int128 b, Type t) {
+    if (b < 0 || b >= t.bits) return a < 0 ? -1 : 0;
+    return a >> static_cast<int>(b);
+  }
 };
 
 // Comparisons: `holds` reads the order of a and b (-1, 0, 1); a NaN operand
 // makes every comparison false except not_equal. On complex values the
-// equality ops compare both parts and the orderings the real parts.
+// equality ops compare both parts.
 struct equal { static constexpr bool equality = true; static bool holds(int o) { return o == 0; } };
 struct not_equal { static constexpr bool equality = true; static bool holds(int o) { return o != 0; } };
 struct greater { static constexpr bool equality = false; static bool holds(int o) { return o > 0; } };
@@ -156,10 +180,40 @@ C apply(C a, C b, Type t) {
   else return Op::on_complex(a, b);
 }
 
+// An operand's values as exact 128-bit integers.
+std::vector<__int128> read_int128(const Tensor& t, const Shape& shape) {
+  return host::with_compute(t.type(), [&](auto tag) {
+    using C = decltype(tag);
+    std::vector<__int128> out;
+    if constexpr (is_int_v<C>) {
+      auto v = host::read_broadcast<C>(t, shape);
+      out.assign(v.begin(), v.end());
+    }
+    return out;
+  });
+}
+
+// u64 against a signed operand, for an op whose answer is not determined by
+// the values modulo 2^64: computed on the values, wrapped once.
+template <class Op>
+Tensor exact_integers(const Spec& out, const Tensor& a, const Tensor& b) {
+  auto va = read_int128(a, out.shape), vb = read_int128(b, out.shape);
+  std::vector<std::int64_t> r(va.size());
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] = element::wrap_int(Op::on_exact(va[i], vb[i], out.type), out.type);
+  return host::write(out, r);
+}
+
+bool mixed_sign_64(const Spec& out, const Tensor& a, const Tensor& b) {
+  return is_signed_int(out.type) && (a.type() == u64 || b.type() == u64);
+}
+
 // Arithmetic in the compute type of the output. Undefined: a type the front
 // end rejects for the op.
 template <class Op>
 Tensor arithmetic(const Spec& out, const Tensor& a, const Tensor& b) {
+  if constexpr (requires(__int128 x, Type t) { Op::on_exact(x, x, t); }) {
+    if (mixed_sign_64(out, a, b)) return exact_integers<Op>(out, a, b);
+  }
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
     if constexpr (takes<Op, C>) {
@@ -222,13 +276,12 @@ bool holds(const Exact& a, const Exact& b) {
 template <class Op>
 Tensor comparison(const Spec& out, const Tensor& a, const Tensor& b) {
   std::vector<std::int64_t> r(static_cast<std::size_t>(out.size()));
-  if (is_complex(a.type()) || is_complex(b.type())) {
-    auto va = host::read_broadcast<cdouble>(a, out.shape), vb = host::read_broadcast<cdouble>(b, out.shape);
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      if constexpr (Op::equality) r[i] = (va[i] == vb[i]) == Op::holds(0);
-      else r[i] = holds<Op>(Exact{false, 0, va[i].real()}, Exact{false, 0, vb[i].real()});
+  if constexpr (Op::equality) {  // the orderings take no complex operand
+    if (is_complex(a.type()) || is_complex(b.type())) {
+      auto va = host::read_broadcast<cdouble>(a, out.shape), vb = host::read_broadcast<cdouble>(b, out.shape);
+      for (std::size_t i = 0; i < r.size(); ++i) r[i] = (va[i] == vb[i]) == Op::holds(0);
+      return host::write(out, r);
     }
-    return host::write(out, r);
   }
   auto va = read_exact(a, out.shape), vb = read_exact(b, out.shape);
   for (std::size_t i = 0; i < r.size(); ++i) r[i] = holds<Op>(va[i], vb[i]);
@@ -288,18 +341,30 @@ Tensor BinaryBackend::binary_op(BinaryOp op, const Spec& out, const Tensor& a, c
   return r;
 }
 
+// Nx's clip: y = x > min ? x : min, then y < max ? y : max (NaN -> min).
+template <class V>
+void clip_values(std::vector<V>& v, V lo, V hi) {
+  for (auto& x : v) {
+    V y = x > lo ? x : lo;
+    x = y < hi ? y : hi;
+  }
+}
+
 Tensor BinaryBackend::clip(const Spec& out, const Tensor& t, const Tensor& min, const Tensor& max) {
+  if (is_signed_int(out.type) && (t.type() == u64 || min.type() == u64 || max.type() == u64)) {
+    auto v = read_int128(t, out.shape);  // compared by value, wrapped once
+    clip_values(v, read_int128(min, {})[0], read_int128(max, {})[0]);
+    std::vector<std::int64_t> r(v.size());
+    for (std::size_t i = 0; i < r.size(); ++i) r[i] = element::wrap_int(v[i], out.type);
+    return host::write(out, r);
+  }
   return host::with_compute(out.type, [&](auto tag) {
     using C = decltype(tag);
     if constexpr (std::is_same_v<C, cdouble>) {
       return Tensor();  // complex is rejected by the front end
     } else {
       auto v = host::read_broadcast<C>(t, out.shape);
-      C lo = host::read<C>(min)[0], hi = host::read<C>(max)[0];
-      for (auto& x : v) {
-        C y = x > lo ? x : lo;
-        x = y < hi ? y : hi;
-      }
+      clip_values(v, host::read<C>(min)[0], host::read<C>(max)[0]);
       return host::write(out, v);
     }
   });

@@ -113,7 +113,12 @@ struct negate {
   static double on_float(double x) { return -x; }
   static cdouble on_complex(cdouble z) { return -z; }
 };
-struct round { static double on_float(double x) { return std::round(x); } };  // half away from zero
+struct round {  // half away from zero; a zero result is +0.0 (Nx rounds to an integer, which has no sign)
+  static double on_float(double x) {
+    double r = std::round(x);
+    return r == 0 ? 0.0 : r;
+  }
+};
 struct sign {
   template <class C> static C on_int(C x, Type) {
     if constexpr (std::is_signed_v<C>) return x > 0 ? 1 : (x < 0 ? -1 : 0);
@@ -183,10 +188,8 @@ Tensor unary_kernel(const Spec& out, const Tensor& t) {
     return Tensor();
   }
   if constexpr (requires(double x) { Op::on_float(x); }) {
+    // Integer inputs are read as their values (exact below 2^53), as Nx does.
     auto v = host::read<double>(t);
-    // Integer inputs of the float functions become f32 values first.
-    if (is_integer(in) && out.type == f32)
-      for (auto& x : v) x = static_cast<float>(x);
     for (auto& x : v) x = Op::on_float(x);
     return host::write(out, v);
   }

@@ -1,47 +1,77 @@
 // Default compositions of the sort and scan blocks (Nx.Block.*): all_close,
 // cumulative_sum/product/min/max and top_k, built from callbacks only.
-#include "../element.hpp"
 #include "common.hpp"
 
 namespace nx {
 
 namespace {
 
-Scalar integer_scalar(__int128 v) {
-  Scalar s;
-  s.kind = Scalar::Kind::integer;
-  s.i = v;
-  return s;
-}
+// Nx's associative scan, step for step, so that float sums and products
+// round as Nx's do. On axis `ax` of length n >= 2: the pairs
+// p_i = op(x_{2i+1}, x_{2i}) are scanned recursively into the inclusive
+// results at odd positions; each even position 2i+2 is then
+// op(result_{2i+1}, x_{2i+2}), and position 0 is x_0.
+class Scan {
+ public:
+  Scan(Backend& b, BinaryOp op, int axis) : b_(b), op_(op), ax_(static_cast<std::size_t>(axis)) {}
 
-// The identity of a scan's operation in `type`.
-Scalar scan_identity(BinaryOp op, Type type) {
-  switch (op) {
-    case BinaryOp::add: return Scalar(0);
-    case BinaryOp::multiply: return Scalar(1);
-    default: break;
+  Tensor run(const Tensor& x) const {
+    const std::int64_t n = x.dim(static_cast<int>(ax_));
+    if (n < 2) return x;
+    Tensor even = along(x, 0, n - 1, 2), odd = along(x, 1, n - 1, 2);
+    Tensor pairs = apply(odd, even);
+    if (n == 2) return cat({even, pairs});
+    Tensor scanned_odd = run(pairs);
+    if (n % 2 == 0) {
+      const std::int64_t h = n / 2;
+      Tensor scanned_even = cat({along(even, 0, 1, 1), apply(along(scanned_odd, 0, h - 1, 1), along(even, 1, h - 1, 1))});
+      return interleave(scanned_even, scanned_odd);
+    }
+    Tensor scanned_even = apply(scanned_odd, along(x, 2, n - 2, 2));
+    return cat({along(x, 0, 1, 1), interleave(scanned_odd, scanned_even)});
   }
-  const bool lowest = op == BinaryOp::max;
-  if (is_integer(type)) return integer_scalar(lowest ? element::int_min(type) : element::int_max(type));
-  if (supports_infinity(type)) return Scalar(lowest ? -INFINITY : INFINITY);
-  return Scalar(lowest ? -448.0 : 448.0);  // f8_e4m3fn has no infinities
-}
 
-// Inclusive scan along `axis` by recursive doubling (Hillis-Steele): after
-// the step with offset k every element holds op over the 2k elements ending
-// at it. The shifted operand is a pad with the identity on one side and a
-// negative pad (crop) on the other; `reverse` shifts the other way.
+ private:
+  Shape with_dim(const Tensor& t, std::int64_t d) const {
+    Shape s = t.shape();
+    s[ax_] = d;
+    return s;
+  }
+  // Nx's slice_along_axis: `len` elements from `start`, every `stride`-th kept.
+  Tensor along(const Tensor& t, std::int64_t start, std::int64_t len, std::int64_t stride) const {
+    std::vector<std::int64_t> starts(t.shape().size(), 0), lengths = t.shape(), strides(t.shape().size(), 1);
+    starts[ax_] = start;
+    lengths[ax_] = len;
+    strides[ax_] = stride;
+    return b_.slice(Spec{with_dim(t, (len - 1) / stride + 1), t.type(), {}}, t, StartIndices{starts, {}}, lengths,
+                    strides);
+  }
+  Tensor apply(const Tensor& a, const Tensor& c) const { return b_.binary_op(op_, Spec{a.shape(), a.type(), {}}, a, c); }
+  Tensor cat(const std::vector<Tensor>& ts) const {
+    std::int64_t d = 0;
+    for (const auto& t : ts) d += t.dim(static_cast<int>(ax_));
+    return b_.concatenate(Spec{with_dim(ts[0], d), ts[0].type(), {}}, ts, static_cast<int>(ax_));
+  }
+  // l_0, r_0, l_1, r_1, ... along the axis.
+  Tensor interleave(const Tensor& l, const Tensor& r) const {
+    Shape stacked = l.shape();
+    stacked.insert(stacked.begin() + static_cast<std::ptrdiff_t>(ax_) + 1, 2);
+    Tensor s = b_.stack(Spec{stacked, l.type(), {}}, {l, r}, static_cast<int>(ax_) + 1);
+    return b_.reshape(Spec{with_dim(l, 2 * l.dim(static_cast<int>(ax_))), l.type(), {}}, s);
+  }
+
+  Backend& b_;
+  BinaryOp op_;
+  std::size_t ax_;
+};
+
 Tensor scan(Backend& b, const Spec& out, const Tensor& t, const CumulativeCallbackOptions& opts, BinaryOp op) {
-  const std::int64_t n = t.dim(opts.axis);
   Tensor x = t.type() == out.type ? t : b.as_type(out, t);
-  Tensor identity = b.constant(Spec{{}, out.type, {}}, scan_identity(op, out.type));
-  for (std::int64_t k = 1; k < n; k *= 2) {
-    std::vector<PadConfig> config(static_cast<std::size_t>(t.rank()));
-    config[static_cast<std::size_t>(opts.axis)] = opts.reverse ? PadConfig{-k, k, 0} : PadConfig{k, -k, 0};
-    Tensor shifted = b.pad(out, x, identity, config);
-    x = b.binary_op(op, out, x, shifted);
-  }
-  return x;
+  if (t.dim(opts.axis) < 2) return x;
+  const Spec flipped{out.shape, out.type, {}};
+  if (opts.reverse) x = b.reverse(flipped, x, {opts.axis});
+  x = Scan(b, op, opts.axis).run(x);
+  return opts.reverse ? b.reverse(out, x, {opts.axis}) : b.reshape(out, x);
 }
 
 }  // namespace

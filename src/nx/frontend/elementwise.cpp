@@ -128,20 +128,20 @@ Tensor complex(const Operand& re, const Operand& im) {
   return add(re, multiply(im, i_unit));
 }
 
-Tensor log2(const Operand& t) { return divide(log(t), std::log(2.0)); }
-Tensor log10(const Operand& t) { return divide(log(t), std::log(10.0)); }
+// As in Nx: log(t) / log(base), the base's log a tensor of its own (f32 for
+// a number), so log2 of an f16 tensor is f32.
 Tensor log(const Operand& t, const Operand& base) {
-  // Nx checks a number base (not a tensor one).
-  if (!base.is_tensor() && base.scalar().kind != Scalar::Kind::complex) {
+  if (!base.is_tensor() && !base.scalar().is_complex() && !base.scalar().is_non_finite()) {
     const Scalar& b = base.scalar();
-    const bool integer = b.kind == Scalar::Kind::integer;
-    const double v = integer ? static_cast<double>(b.i) : b.f;
+    const double v = b.is_integer() ? static_cast<double>(b.i) : b.f;
     if (v <= 0 || v == 1)
       raise("log", "expected base to be greater than 0 and different than 1, got: " +
-                       (integer ? b.to_string() : format_float(b.f, f64)));
+                       (b.is_integer() ? b.to_string() : format_float(b.f, f64)));
   }
   return divide(log(t), log(base));
 }
+Tensor log2(const Operand& t) { return log(t, 2); }
+Tensor log10(const Operand& t) { return log(t, 10); }
 Tensor square(const Operand& t) { return multiply(t, t); }
 
 Tensor select(const Operand& pred, const Operand& on_true, const Operand& on_false) {
