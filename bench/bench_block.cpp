@@ -176,7 +176,10 @@ void register_gpu_cases() {
        [dv](auto& x, auto&) { return mx::softmax(x, std::vector<int>{1}, false, dv); }, {8192, 8192}, nx::f32);
   for (int n : {4096, 8192})
     for (nx::Type t : {nx::f32, nx::bf16})
-      both("matmul_" + nx::to_string(t) + "_" + std::to_string(n), [](auto& x, auto& y) { return nx::dot(x, y); },
+      // A process started with EMILY_TF32=1 measures f32 with TF32 (MLX
+      // reads the choice once per process); its rows carry the suffix.
+      both("matmul_" + nx::to_string(t) + "_" + std::to_string(n) + (t == nx::f32 && emily::tf32_allowed() ? "_tf32" : ""),
+           [](auto& x, auto& y) { return nx::dot(x, y); },
            [dv](auto& x, auto& y) { return mx::matmul(x, y, dv); }, {n, n}, t);
   register_mlp_cases();
   for (int batch : {1, 8})

@@ -81,6 +81,7 @@ BYTES.update({"copy_256MB": 2 * G * F32, "sum_axis0_8192": 8192 * 8192 * F32, "s
 for _n in (4096, 8192):
     for _t in ("f32", "bf16"):
         FLOPS[f"matmul_{_t}_{_n}"] = 2 * _n**3
+    FLOPS[f"matmul_f32_{_n}_tf32"] = 2 * _n**3
 SIZE = {"1K": 0, "32K": 1, "1M": 2, "16M": 3, "64M": 4}
 
 

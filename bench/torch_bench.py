@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch (eager, CUDA) side of the GPU benchmarks: the same cases as
-`emily_bench --gpu`, timed the same way (best of repeated runs after a
-warm-up, synchronised), plus the device-to-device copy bandwidth.
+`emily_bench --gpu`, timed the same way: after a warm-up, REPS repetitions,
+each the mean time per call of a batch of at least min_time seconds with the
+device synchronised after every call (as each Emily iteration waits for its
+result); report.py takes the median of the repetitions and their spread.
+Also the device-to-device copy bandwidth. f32 matmul rows run with TF32 off
+(`matmul_f32_N`, full f32 as Emily's default) and on (`matmul_f32_N_tf32`).
 
     torch_bench.py --json out.json [--quick] [--only 'transformer|matmul']
 
@@ -24,19 +28,25 @@ def data(shape, scale=1.0, dtype=torch.float32):
     return (scale * (torch.rand(shape, generator=g) - 0.5)).to(DEV, dtype)
 
 
+REPS = 5
+
+
 def timeit(fn, min_time):
+    """The per-call times (ms) of REPS repetitions."""
     fn()
     torch.cuda.synchronize()
-    times = []
-    start = time.perf_counter()
-    while True:
-        t0 = time.perf_counter()
-        fn()
-        torch.cuda.synchronize()
-        times.append(time.perf_counter() - t0)
-        if time.perf_counter() - start > min_time and len(times) >= 3:
-            break
-    return min(times) * 1e3
+    reps = []
+    for _ in range(REPS):
+        n, start = 0, time.perf_counter()
+        while True:
+            fn()
+            torch.cuda.synchronize()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time:
+                break
+        reps.append(elapsed / n * 1e3)
+    return reps
 
 
 def block(x, p, heads):
@@ -89,8 +99,11 @@ def main():
 
     def wanted(name):
         return not words or any(w in name for w in words)
-    mt = 0.05 if a.quick else 0.5
-    torch.backends.cuda.matmul.allow_tf32 = True  # MLX uses TF32 for f32 matmul by default
+    global REPS
+    REPS = 3 if a.quick else 5
+    mt = 0.02 if a.quick else 0.2
+    torch.backends.cuda.matmul.allow_tf32 = False  # full f32, Emily's default
+    torch.backends.cudnn.allow_tf32 = False
     res = {}
     big = 64 * 1024 * 1024
     x, y = data((big,), 4.0), data((big,), 2.0)
@@ -113,6 +126,10 @@ def main():
                 continue
             p, q = data((n, n), 4.0, dt), data((n, n), 2.0, dt)
             res[f"matmul_{name}_{n}"] = timeit(lambda: p @ q, mt)
+            if dt == torch.float32:
+                torch.backends.cuda.matmul.allow_tf32 = True
+                res[f"matmul_{name}_{n}_tf32"] = timeit(lambda: p @ q, mt)
+                torch.backends.cuda.matmul.allow_tf32 = False
     w = 1024
     params = {k: data(s, 0.05, torch.bfloat16) for k, s in {"wq": (w, w), "wk": (w, w), "wv": (w, w), "wo": (w, w),
                                                              "w1": (w, 4 * w), "w2": (4 * w, w)}.items()}
@@ -158,10 +175,13 @@ def main():
 
 def finish(res, path):
     for k, v in res.items():
-        print(f"torch {k:28s} {v:10.3f} ms", flush=True)
-    info = {"torch_version": torch.__version__, "cuda": torch.version.cuda,
-            "device": torch.cuda.get_device_name(0), "ms": res}
-    json.dump(info, open(path, "w"), indent=1)
+        med = sorted(v)[len(v) // 2]
+        print(f"torch {k:28s} {med:10.3f} ms (median of {len(v)}, {min(v):.3f}-{max(v):.3f})", flush=True)
+    context = {"torch_version": torch.__version__, "cuda": torch.version.cuda,
+               "device": torch.cuda.get_device_name(0), "reps": REPS}
+    doc = {"context": context, "cases": {k: {"reps_ms": v} for k, v in res.items()}}
+    doc.update(context)
+    json.dump(doc, open(path, "w"), indent=1)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "cpu_kernels_util.hpp"
 #include "emily/cpu/kernels.hpp"
 
 namespace {
@@ -21,19 +22,7 @@ namespace cpu = emily::cpu;
 namespace mx = mlx::core;
 using ld = long double;
 
-template <class T>
-std::int64_t ulps(T a, T b) {
-  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) ? 0 : std::numeric_limits<std::int64_t>::max();
-  using I = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
-  auto key = [](T v) {
-    I i;
-    std::memcpy(&i, &v, sizeof v);
-    return i < 0 ? static_cast<__int128>(std::numeric_limits<I>::min()) - i : static_cast<__int128>(i);
-  };
-  __int128 d = key(a) - key(b);
-  if (d < 0) d = -d;
-  return static_cast<std::int64_t>(std::min<__int128>(d, std::numeric_limits<std::int64_t>::max()));
-}
+using test::ulps;
 
 // A sample range: uniform in [lo, hi], or (bits) uniform over the bit
 // patterns of the magnitudes in [0, hi], which covers every binade down to

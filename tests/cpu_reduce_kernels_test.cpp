@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cpu_kernels_util.hpp"
 #include "compare_util.hpp"
 #include "emily/compiler.hpp"
 #include "emily/cpu/kernels.hpp"
@@ -24,16 +25,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 nx::BackendPtr emily_cpu() { return emily::backend({.device = emily::Device::cpu}); }
 Tensor back(const Tensor& t) { return nx::backend_copy(t, nx::binary_backend()); }
 
-class KernelsOn {
- public:
-  explicit KernelsOn(bool on) : saved_(emily::cpu_kernels_enabled()) { emily::use_cpu_kernels(on); }
-  ~KernelsOn() { emily::use_cpu_kernels(saved_); }
-  KernelsOn(const KernelsOn&) = delete;
-  KernelsOn& operator=(const KernelsOn&) = delete;
-
- private:
-  bool saved_;
-};
+using test::KernelsOn;
 
 // Counts the runs of one kernel over a scope.
 class Runs {

@@ -94,6 +94,17 @@ if [ "$BENCH" = 1 ]; then
   build-gpu/bench/emily_bench --gpu --benchmark_out="$OUT/bench-gpu.json" --benchmark_out_format=json \
     ${BENCH_FILTER:+--benchmark_filter="$BENCH_FILTER"} > "$OUT/bench-gpu.txt" 2>&1
   grep -E "^BM_" "$OUT/bench-gpu.txt" | sed 's/\/min_time:[0-9.]*//; s/\/real_time//' | awk '{print $1, $2, $3}'
+  if [ -z "$BENCH_FILTER" ] || echo matmul_f32 | grep -qE "$BENCH_FILTER"; then
+    log "bench (gpu): f32 matmul with TF32 (a process of its own: MLX reads the choice once)"
+    EMILY_TF32=1 build-gpu/bench/emily_bench --gpu --benchmark_filter='matmul_f32' --benchmark_out="$OUT/bench-gpu-tf32.json" \
+      --benchmark_out_format=json > "$OUT/bench-gpu-tf32.txt" 2>&1
+    "$PY" - "$OUT/bench-gpu.json" "$OUT/bench-gpu-tf32.json" <<'PYEOF'
+import json, sys
+main, extra = (json.load(open(p)) for p in sys.argv[1:3])
+main["benchmarks"] += extra["benchmarks"]
+json.dump(main, open(sys.argv[1], "w"), indent=1)
+PYEOF
+  fi
   log "bench (gpu): PyTorch"
   "$PY" bench/torch_bench.py --json "$OUT/torch-gpu.json" ${BENCH_FILTER:+--only "$BENCH_FILTER"} 2>&1 | tail -30
   log "report"

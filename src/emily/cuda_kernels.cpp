@@ -62,16 +62,27 @@ mx::Shape reduced_shape(const mx::array& a, int axis, bool keep) {
   return s;
 }
 
+// Shared by the kernels' bodies (passed as the kernels' header; the bodies
+// name x_shape and x_ndim, so that MLX passes them): N and INNER
+// of the [outer, N, INNER] view along AXIS; for the row kernels, this
+// block's row, its first element and the thread's index.
+const char* kHeader = R"(
+#define EMILY_AXIS_GEOMETRY(shape, ndim) \
+  long long N = shape[AXIS], INNER = 1; \
+  for (int d = AXIS + 1; d < ndim; ++d) INNER *= shape[d];
+#define EMILY_ROW(shape, ndim) \
+  EMILY_AXIS_GEOMETRY(shape, ndim) \
+  const long long row = blockIdx.x; \
+  const long long o = row / INNER, i = row % INNER; \
+  const T* base = x + o * N * INNER + i; \
+  const int t = threadIdx.x;
+)";
+
 // One block of BLOCK threads per (outer, inner) output; thread t visits
 // elements t, t + BLOCK, ... of its row, so each thread sees increasing
 // indices and a strict comparison keeps the first of equal values.
 const char* kArgSource = R"(
-  long long N = x_shape[AXIS], INNER = 1;
-  for (int d = AXIS + 1; d < x_ndim; ++d) INNER *= x_shape[d];
-  const long long row = blockIdx.x;
-  const long long o = row / INNER, i = row % INNER;
-  const T* base = x + o * N * INNER + i;
-  const int t = threadIdx.x;
+  EMILY_ROW(x_shape, x_ndim)
   float best = 0.0f;
   int bidx = -1, nan_idx = -1;
   for (long long k = t; k < N; k += BLOCK) {
@@ -110,12 +121,7 @@ const char* kArgSource = R"(
 // Sum along a row (INNER == 1) or a strided axis; f32 accumulation. Aligned
 // rows are read 16 bytes at a time.
 const char* kSumSource = R"(
-  long long N = x_shape[AXIS], INNER = 1;
-  for (int d = AXIS + 1; d < x_ndim; ++d) INNER *= x_shape[d];
-  const long long row = blockIdx.x;
-  const long long o = row / INNER, i = row % INNER;
-  const T* base = x + o * N * INNER + i;
-  const int t = threadIdx.x;
+  EMILY_ROW(x_shape, x_ndim)
   float acc = 0.0f;
   constexpr int VEC = 16 / sizeof(T);
   struct alignas(16) Packet { T v[VEC]; };
@@ -147,8 +153,7 @@ const char* kSumSource = R"(
 // memory. gridDim.y splits N into chunks so that enough blocks run; each
 // chunk writes its own partial sum, out[outer, gridDim.y, INNER].
 const char* kColumnSumSource = R"(
-  long long N = x_shape[AXIS], INNER = 1;
-  for (int d = AXIS + 1; d < x_ndim; ++d) INNER *= x_shape[d];
+  EMILY_AXIS_GEOMETRY(x_shape, x_ndim)
   const long long tiles = (INNER + 31) / 32;
   const long long o = blockIdx.x / tiles;
   const long long c = (blockIdx.x % tiles) * 32 + threadIdx.x;
@@ -173,15 +178,15 @@ const char* kColumnSumSource = R"(
 )";
 
 const mx::fast::CustomKernelFunction& arg_kernel() {
-  static const auto k = mx::fast::cuda_kernel("emily_arg_reduce", {"x"}, {"out"}, kArgSource);
+  static const auto k = mx::fast::cuda_kernel("emily_arg_reduce", {"x"}, {"out"}, kArgSource, kHeader);
   return k;
 }
 const mx::fast::CustomKernelFunction& sum_kernel() {
-  static const auto k = mx::fast::cuda_kernel("emily_row_sum", {"x"}, {"out"}, kSumSource);
+  static const auto k = mx::fast::cuda_kernel("emily_row_sum", {"x"}, {"out"}, kSumSource, kHeader);
   return k;
 }
 const mx::fast::CustomKernelFunction& column_sum_kernel() {
-  static const auto k = mx::fast::cuda_kernel("emily_column_sum", {"x"}, {"out"}, kColumnSumSource);
+  static const auto k = mx::fast::cuda_kernel("emily_column_sum", {"x"}, {"out"}, kColumnSumSource, kHeader);
   return k;
 }
 

@@ -93,9 +93,7 @@ Type compute_type(const Backend& be, const Tensor& a, const Tensor& b, Type ot, 
   // f32 holds the integers up to 2^24 only; f64 holds every integer to 2^53
   // (beyond, Nx converts to a double too).
   auto wide_int = [](const Tensor& t, bool held) { return !held && nx::is_integer(t.type()) && t.type().bits > 24; };
-  // On the GPU f64 would mean a round trip through the CPU stream for every
-  // such op: there they meet in f32 (a documented divergence).
-  if ((wide_int(a, held_a) || wide_int(b, held_b)) && be.device() != Device::gpu) return nx::f64;
+  if (wide_int(a, held_a) || wide_int(b, held_b)) return nx::f64;
   return precise_type(ot);
 }
 

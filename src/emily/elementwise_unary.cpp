@@ -280,9 +280,8 @@ Tensor Backend::unary_op(UnaryOp op, const Spec& out, const Tensor& tt) {
   const Type in = tt.type(), ot = out.type;
   if (!mlx_supports(in) || !mlx_supports(ot))
     return fallback::run(*this, nx::op_name(op), &nx::Backend::unary_op, op, out, tt);
-  // Integers f32 does not hold meet an f32 result in f64 on the CPU device;
-  // on the GPU in f32 (f64 would take every such op through the CPU stream).
-  const bool widen = ot == nx::f32 && wide_int(in) && device_ != Device::gpu;
+  // Integers f32 does not hold meet an f32 result in f64 (on the CPU stream).
+  const bool widen = ot == nx::f32 && wide_int(in);
   if (auto k = cpu_kernel(op); k && (ot == nx::f32 || ot == nx::f64) && (in == ot || e.prep == U::output)) {
     const Type kt = widen ? nx::f64 : ot;
     if (auto r = cpu::unary(*k, cast(tt, kt), mx_device(kt))) return wrap(out, *std::move(r));

@@ -2,7 +2,7 @@
 // Highway (foreach_target.h re-includes this file) and chosen at run time.
 //
 // max and min follow Nx: NaN when either operand is NaN, otherwise
-// a > b ? a : b (a < b ? a : b), so equal operands (0 and -0) give b. pow is
+// a < b ? b : a (a > b ? b : a), so equal operands (0 and -0) give a. pow is
 // SLEEF's 1-ulp pow (C99 edge cases: pow(x, 0) = 1, pow(-8, 1/3) = NaN).
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "emily/cpu/binary_simd.cpp"
@@ -24,9 +24,11 @@ namespace hn = hwy::HWY_NAMESPACE;
 EMILY_BINARY_OP(AddOp, hn::Add(a, b))
 EMILY_BINARY_OP(SubOp, hn::Sub(a, b))
 EMILY_BINARY_OP(MulOp, hn::Mul(a, b))
-EMILY_BINARY_OP(DivOp, hn::Div(a, b))
-EMILY_BINARY_OP(MaxOp, hn::IfThenElse(hn::Or(hn::Gt(a, b), hn::IsNaN(a)), a, b))
-EMILY_BINARY_OP(MinOp, hn::IfThenElse(hn::Or(hn::Lt(a, b), hn::IsNaN(a)), a, b))
+// Nx: a finite value over +-Inf is +0.0; adding +0.0 there (and -0.0
+// elsewhere, which changes nothing) turns -0.0 into +0.0.
+EMILY_BINARY_OP(DivOp, hn::Add(hn::Div(a, b), hn::IfThenElse(hn::IsInf(b), hn::Zero(d), hn::Set(d, -0.0))))
+EMILY_BINARY_OP(MaxOp, hn::IfThenElse(hn::Or(hn::Lt(a, b), hn::IsNaN(b)), b, a))
+EMILY_BINARY_OP(MinOp, hn::IfThenElse(hn::Or(hn::Gt(a, b), hn::IsNaN(b)), b, a))
 EMILY_BINARY_OP(PowOp, SleefPow(d, a, b))
 #undef EMILY_BINARY_OP
 

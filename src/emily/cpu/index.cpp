@@ -56,7 +56,7 @@ class CpuTake final : public CpuPrimitive {
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::array &in = inputs[0], &idx = inputs[1];
     bool needs_gather = false;
-    mx::array x = prepare_input(in, true, needs_gather);
+    mx::array x = prepare_input(in, true, needs_gather, stream());
     out.set_data(allocate(out.nbytes()));
     auto& enc = mx::cpu::get_command_encoder(stream());
     enc.set_input_array(in);

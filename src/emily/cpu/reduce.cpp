@@ -194,13 +194,14 @@ void softmax_all(const char* src, mx::array& out, const Geometry& g) {
 auto weak(const mx::array& a) { return mx::array::unsafe_weak_copy(a); }
 
 // Reads its input row-major (gathering a strided one first) into a fresh
-// output; Run(x, out) does the work inside the task.
+// output; Run(x, out) does the work inside the task on stream s (the
+// primitive's own).
 template <class Run>
-void eval_folding(const mx::array& in, mx::array& out, std::string_view kernel, Run run) {
+void eval_folding(mx::Stream s, const mx::array& in, mx::array& out, std::string_view kernel, Run run) {
   bool needs_gather = false;
-  mx::array x = prepare_input(in, true, needs_gather);
+  mx::array x = prepare_input(in, true, needs_gather, s);
   out.set_data(allocate(out.nbytes()));
-  auto& enc = mx::cpu::get_command_encoder(stream());
+  auto& enc = mx::cpu::get_command_encoder(s);
   enc.set_input_array(in);
   enc.set_output_array(out);
   enc.dispatch([in = weak(in), x = weak(x), out = weak(out), kernel, needs_gather, run]() mutable {
@@ -217,7 +218,7 @@ class CpuReduce final : public CpuPrimitive {
 
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const Geometry g = geometry(inputs[0].shape(), axes_.front(), axes_.back());
-    eval_folding(inputs[0], out, cpu::name(k_), [k = k_, g](const mx::array& x, mx::array& o) { fold(k, x, o, g); });
+    eval_folding(stream(), inputs[0], out, cpu::name(k_), [k = k_, g](const mx::array& x, mx::array& o) { fold(k, x, o, g); });
   }
   std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
     mx::Shape s;
@@ -248,7 +249,7 @@ class CpuArgReduce final : public CpuPrimitive {
   void eval_cpu(const std::vector<mx::array>& inputs, mx::array& out) override {
     const mx::Shape& shape = inputs[0].shape();
     const Geometry g = axis_ ? geometry(shape, *axis_, *axis_) : Geometry{1, inputs[0].size(), 1};
-    eval_folding(inputs[0], out, is_max_ ? "argmax" : "argmin",
+    eval_folding(stream(), inputs[0], out, is_max_ ? "argmax" : "argmin",
                  [is_max = is_max_, high = high_, g](const mx::array& x, mx::array& o) {
                    arg_fold(is_max, high, x, o, g);
                  });
