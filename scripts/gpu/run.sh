@@ -7,15 +7,17 @@
 #
 #   scripts/gpu/run.sh [--bench] [--bench-only] [--tests-only]
 #
-# --bench-only builds the benchmarks and runs them without doctor, coverage
+# --tests-only skips doctor and coverage. --bench-only builds the benchmarks
+# and runs them without doctor, coverage
 # and tests; BENCH_FILTER (a regex for emily_bench, its |-separated words for
 # torch_bench.py) narrows them, e.g. the compiled transformer block rows:
 #   BENCH_FILTER='transformer_bf16' scripts/gpu/run.sh --bench-only
 set -uo pipefail
 OUT="${OUT:-/tmp/emily-gpu-out}"; mkdir -p "$OUT"
 SITE=/tmp/emily-site
-BENCH=0; BENCH_ONLY=0
+BENCH=0; BENCH_ONLY=0; TESTS_ONLY=0
 for a in "$@"; do
+  [ "$a" = --tests-only ] && TESTS_ONLY=1
   [ "$a" = --bench ] && BENCH=1
   [ "$a" = --bench-only ] && BENCH=1 && BENCH_ONLY=1
 done
@@ -65,12 +67,14 @@ cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DMLX_ROOT="$SITE/ml
 cmake --build build-gpu -j"$(nproc)" $([ "$BENCH_ONLY" = 1 ] && echo "--target emily_bench") > /tmp/emily-build.log 2>&1 || { grep -E "error" -A3 /tmp/emily-build.log | head -40; exit 1; }
 
 if [ "$BENCH_ONLY" = 0 ]; then
+if [ "$TESTS_ONLY" = 0 ]; then
 log "doctor"
 build-gpu/emily doctor 2>&1 | tee "$OUT/doctor.txt"
 
 log "coverage (gpu)"
 build-gpu/emily coverage --backend emily --device gpu > "$OUT/coverage-gpu.tsv" 2> /tmp/emily-coverage.err
 tail -1 "$OUT/coverage-gpu.tsv"
+fi
 
 log "tests (f32 matmuls at full precision: Emily's default)"
 (cd build-gpu && ctest -j8 --output-on-failure --timeout 300) > "$OUT/ctest.log" 2>&1
