@@ -3,6 +3,7 @@
 // boolean reductions pass none; a user-function reduce has no gradient.
 #include <numeric>
 
+#include "../frontend/common.hpp"
 #include "grad.hpp"
 
 namespace nx::defn::grad {
@@ -38,9 +39,7 @@ Tensor product_grad(const Tensor& x, const Tensor& g, const ReduceCallbackOption
   Tensor before = nx::cumulative_product(nx::pad(flat, 1, left), {.axis = last});
   Tensor after = nx::cumulative_product(nx::pad(flat, 1, right), {.axis = last, .reverse = true});
   Tensor others = nx::reshape(nx::multiply(before, after), moved.shape());
-  AxisIndices inverse(perm.size());
-  for (std::size_t i = 0; i < perm.size(); ++i) inverse[static_cast<std::size_t>(perm[i])] = static_cast<int>(i);
-  Tensor back = nx::transpose(others, inverse);
+  Tensor back = nx::transpose(others, front::inverse_permutation(perm));
   return nx::multiply(expand_reduced(g, opts.axes, x.shape()), back);
 }
 

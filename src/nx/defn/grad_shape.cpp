@@ -1,6 +1,7 @@
 // Gradient rules of shape and layout ops: each moves the gradient back
 // through the inverse layout change (reshape back, inverse permutation,
 // crop the padding, split the concatenation, scatter the slice).
+#include "../frontend/common.hpp"
 #include "grad.hpp"
 
 namespace nx::defn::grad {
@@ -54,9 +55,7 @@ std::vector<Tensor> shape(const Node& n, const std::vector<Tensor>& self, const 
     }
     case Op::transpose: {
       const auto& axes = std::any_cast<const AxesArgs&>(n.args).axes;
-      AxisIndices inverse(axes.size());
-      for (std::size_t i = 0; i < axes.size(); ++i) inverse[static_cast<std::size_t>(axes[i])] = static_cast<int>(i);
-      return {nx::transpose(g, inverse)};
+      return {nx::transpose(g, front::inverse_permutation(axes))};
     }
     case Op::pad: {
       const auto& config = std::any_cast<const PadArgs&>(n.args).config;

@@ -94,6 +94,12 @@ int normalize_axis(std::string_view op, const Axis& axis, int rank, const Names&
   return a < 0 ? a + rank : a;
 }
 
+AxisIndices inverse_permutation(const AxisIndices& p) {
+  AxisIndices inv(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) inv[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
+  return inv;
+}
+
 AxisIndices normalize_axes(std::string_view op, const Axes& axes, int rank, const Names& names) {
   AxisIndices out;
   std::set<int> seen;

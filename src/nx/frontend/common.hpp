@@ -75,4 +75,7 @@ std::string names_to_string(const Names& names, int rank);  // "[:x, nil]"
 Shape reduced_shape(const Shape& shape, const std::optional<AxisIndices>& axes, bool keep_axes);
 Names reduced_names(const Names& names, int rank, const std::optional<AxisIndices>& axes, bool keep_axes);
 
+// The permutation that undoes `p` (inv[p[i]] = i).
+AxisIndices inverse_permutation(const AxisIndices& p);
+
 }  // namespace nx::front

@@ -55,12 +55,6 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-AxisIndices inverse(const AxisIndices& p) {
-  AxisIndices inv(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i) inv[static_cast<std::size_t>(p[i])] = static_cast<int>(i);
-  return inv;
-}
-
 }  // namespace
 
 ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFrontOptions& opts,
@@ -108,9 +102,9 @@ ConvOptions conv_options(const Shape& input, const Shape& kernel, const ConvFron
     g.input.push_back(input[static_cast<std::size_t>(ip[static_cast<std::size_t>(i)])]);
     g.kernel.push_back(kernel[static_cast<std::size_t>(kp[static_cast<std::size_t>(i)])]);
   }
-  g.input_from_canonical = inverse(ip);
-  g.kernel_from_canonical = inverse(kp);
-  g.output_from_canonical = inverse(op);
+  g.input_from_canonical = front::inverse_permutation(ip);
+  g.kernel_from_canonical = front::inverse_permutation(kp);
+  g.output_from_canonical = front::inverse_permutation(op);
   // The permuted shapes with their spatial dimensions dilated, as Nx reports them.
   Shape dilated_input = g.input, dilated_kernel = g.kernel;
   for (int j = 0; j < d; ++j) {
